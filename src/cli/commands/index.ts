@@ -1,0 +1,7 @@
+// The list of CLI commands. Each module exports `register(program)`; add one line per command.
+import type { Command } from 'commander';
+import { register as langs } from './langs.js';
+
+export function registerAll(program: Command): void {
+  langs(program);
+}
