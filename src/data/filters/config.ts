@@ -43,6 +43,7 @@ export const QualityConfigSchema = z
     gopherQuality: z.boolean().default(true).describe('word, symbol, bullet/ellipsis, alphabetic and stop-word checks (Gopher quality)'),
     gopherRepetition: z.boolean().default(true).describe('duplicate line/paragraph and n-gram repetition checks (Gopher repetition)'),
     fineweb: z.boolean().default(true).describe('line punctuation, short-line, char-duplication and newline checks (FineWeb quality)'),
+    recordScores: z.boolean().default(true).describe('write the measured scores to doc.quality (rounded to 4 decimals)'),
     defaults: ThresholdsSchema.partial().default({}).describe('overrides applied to every language, before per-language ones'),
     languages: z
       .record(z.string(), ThresholdsSchema.partial())
