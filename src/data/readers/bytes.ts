@@ -1,0 +1,216 @@
+// A pull-based byte reader over a stream of Buffers (a file piped through a decompressor):
+// lines with a length cap, exact reads, skips, pattern scans and push-back, with the byte offset
+// in the (decompressed) stream. A stream error (truncated .gz/.zst) ends the data and is kept in
+// `error` so readers can yield every complete record and then one quarantine item.
+// Not a parser: warc.ts / jsonl.ts / text.ts frame records on top of it.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { codecOf, codecOfBytes, decompressor, type Codec } from '../../util/compress.js';
+
+export class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Stream offset of buf[0]. */
+  private base = 0;
+  private done = false;
+  /** The stream's error, if it ended by one (truncated compressed input, I/O error). */
+  error: Error | undefined;
+  private readonly it: AsyncIterator<Buffer>;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  /** Offset (in the decompressed stream) of the next unread byte. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  private get avail(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Pulls one more chunk into the buffer; false at end of data (or stream error). */
+  private async fill(): Promise<boolean> {
+    if (this.done) return false;
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await this.it.next();
+    } catch (e) {
+      this.error = e as Error;
+      this.done = true;
+      return false;
+    }
+    if (r.done) {
+      this.done = true;
+      return false;
+    }
+    const chunk = r.value;
+    if (this.pos >= this.buf.length) {
+      this.base += this.buf.length;
+      this.buf = chunk;
+    } else {
+      // Keep only the unread tail; it is small in the common case (one partial line/record).
+      const tail = this.buf.subarray(this.pos);
+      this.base += this.pos;
+      this.buf = Buffer.concat([tail, chunk]);
+    }
+    this.pos = 0;
+    return true;
+  }
+
+  /** True when no byte is left. */
+  async eof(): Promise<boolean> {
+    while (this.avail === 0) if (!(await this.fill())) return true;
+    return false;
+  }
+
+  /** First `n` unread bytes without consuming them (fewer at end of data). */
+  async peek(n: number): Promise<Buffer> {
+    while (this.avail < n) if (!(await this.fill())) break;
+    return this.buf.subarray(this.pos, this.pos + Math.min(n, this.avail));
+  }
+
+  /**
+   * Next line including its `\n`. Returns `null` at end of data, `{tooLong}` when the line is
+   * longer than `max` bytes (the whole line is then consumed without being kept: constant memory).
+   */
+  async readLine(max: number): Promise<Buffer | null | { tooLong: number }> {
+    let scanned = 0; // bytes after pos already known to hold no newline
+    for (;;) {
+      const nl = this.buf.indexOf(10, this.pos + scanned);
+      if (nl >= 0) {
+        const len = nl + 1 - this.pos;
+        const line = this.buf.subarray(this.pos, nl + 1);
+        this.pos = nl + 1;
+        return len <= max ? line : { tooLong: len };
+      }
+      scanned = this.avail;
+      if (scanned > max) {
+        // Over the cap: drop what we have and skip to the end of the line (constant memory).
+        let skipped = 0;
+        for (;;) {
+          const j = this.buf.indexOf(10, this.pos);
+          if (j >= 0) {
+            skipped += j + 1 - this.pos;
+            this.pos = j + 1;
+            return { tooLong: skipped };
+          }
+          skipped += this.avail;
+          this.pos = this.buf.length;
+          if (!(await this.fill())) return { tooLong: skipped };
+        }
+      }
+      if (!(await this.fill())) {
+        if (this.avail === 0) return null;
+        const line = this.buf.subarray(this.pos);
+        this.pos = this.buf.length;
+        return line;
+      }
+    }
+  }
+
+  /** Reads exactly `n` bytes, or fewer at end of data. */
+  async read(n: number): Promise<Buffer> {
+    if (this.avail >= n) {
+      const out = this.buf.subarray(this.pos, this.pos + n);
+      this.pos += n;
+      return out;
+    }
+    const parts: Buffer[] = [];
+    let need = n;
+    for (;;) {
+      const take = Math.min(need, this.avail);
+      if (take > 0) {
+        parts.push(this.buf.subarray(this.pos, this.pos + take));
+        this.pos += take;
+        need -= take;
+      }
+      if (need === 0) break;
+      // Detach consumed data so fill() does not copy it again.
+      this.base += this.buf.length;
+      this.buf = Buffer.alloc(0);
+      this.pos = 0;
+      if (!(await this.fill())) break;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** Skips `n` bytes without keeping them; returns how many were skipped. */
+  async skip(n: number): Promise<number> {
+    let left = n;
+    for (;;) {
+      const take = Math.min(left, this.avail);
+      this.pos += take;
+      left -= take;
+      if (left === 0) return n;
+      if (!(await this.fill())) return n - left;
+    }
+  }
+
+  /**
+   * Consumes bytes up to (not including) the next occurrence of `pattern`; returns false (all
+   * consumed) when the data ends first. Memory stays bounded by the chunk size.
+   */
+  async skipTo(pattern: Buffer): Promise<boolean> {
+    for (;;) {
+      const j = this.buf.indexOf(pattern, this.pos);
+      if (j >= 0) {
+        this.pos = j;
+        return true;
+      }
+      // Keep the last pattern.length-1 bytes: the pattern may straddle the chunk boundary.
+      this.pos = Math.max(this.pos, this.buf.length - (pattern.length - 1));
+      if (!(await this.fill())) {
+        this.pos = this.buf.length;
+        return false;
+      }
+    }
+  }
+
+  /** Pushes bytes back in front of the unread data (used to resync inside a mis-framed block). */
+  unshift(b: Buffer): void {
+    const tail = this.buf.subarray(this.pos);
+    this.base = this.base + this.pos - b.length;
+    this.buf = Buffer.concat([b, tail]);
+    this.pos = 0;
+  }
+}
+
+/** Decompression chosen by magic bytes (names can lie), falling back to the extension. */
+export async function detectCodec(file: string): Promise<Codec> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    if (bytesRead >= 2) {
+      const c = codecOfBytes(head.subarray(0, bytesRead));
+      if (c !== 'none') return c;
+      return 'none';
+    }
+    return codecOf(file);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Opens `file` as a decompressed byte stream (1 MiB reads). */
+export async function openBytes(file: string): Promise<{ reader: ByteReader; codec: Codec; close: () => void }> {
+  const codec = await detectCodec(file);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  let stream: Readable = raw;
+  if (codec !== 'none') {
+    const d = decompressor(codec);
+    raw.on('error', (e) => d.destroy(e));
+    stream = raw.pipe(d);
+  }
+  return {
+    reader: new ByteReader(stream as AsyncIterable<Buffer>),
+    codec,
+    close: () => {
+      raw.destroy();
+      stream.destroy();
+    },
+  };
+}
