@@ -1,0 +1,170 @@
+// HTML → main text, in one streaming pass of htmlparser2: boilerplate containers are skipped
+// (script/style/nav/aside/form…, header/footer outside <article>/<main>, elements whose class/id/
+// role names a menu, cookie banner, share bar, comments…), text is gathered per block element
+// (a paragraph = one output line) with its link-text share, then link-dense blocks and cookie
+// notices are dropped and, when the page has a substantial <main>/<article>, only that is kept.
+// Not a full readability scorer (trafilatura, jusText are the references; this is their core).
+import { Parser } from 'htmlparser2';
+
+export interface Extracted {
+  title?: string;
+  text: string;
+  /** `<meta name=… content=…>` values that later steps use (tdm-reservation, tdm-policy, robots). */
+  meta: Record<string, string>;
+  /** `<html lang>` attribute, if any. */
+  htmlLang?: string;
+}
+
+/** Elements whose whole content is never main text. */
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'select', 'button', 'nav', 'aside', 'form', 'menu', 'dialog', 'head', 'textarea', 'input', 'label', 'audio', 'video', 'picture', 'map']);
+/** Skipped unless inside <article>/<main> (where they hold the article's own title / byline). */
+const SKIP_OUTSIDE_MAIN = new Set(['header', 'footer']);
+const BLOCK = new Set([
+  'p', 'div', 'section', 'article', 'main', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table',
+  'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'figcaption', 'figure', 'address', 'details', 'summary', 'body', 'br', 'hr', 'header', 'footer', 'center', 'fieldset',
+]);
+const MAIN = new Set(['article', 'main']);
+const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr']);
+
+/** Class / id name parts that mark boilerplate containers. */
+const BOILER_PART = new Set([
+  'nav', 'navbar', 'navigation', 'menu', 'menubar', 'breadcrumb', 'breadcrumbs', 'footer', 'sidebar', 'cookie', 'cookies', 'consent', 'gdpr', 'banner',
+  'advert', 'advertisement', 'ads', 'ad', 'sponsor', 'sponsored', 'share', 'sharing', 'social', 'newsletter', 'subscribe', 'popup', 'modal', 'related',
+  'comment', 'comments', 'pagination', 'pager', 'toolbar', 'masthead', 'skip', 'widget', 'promo', 'disqus', 'signup', 'login',
+]);
+const BOILER_ROLE = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'dialog', 'alertdialog', 'menu', 'menubar']);
+const BOILER_WHOLE = new Set(['header', 'site-header', 'page-header', 'topbar', 'top-bar']);
+
+/** Cookie / consent notices in the registry's languages (the word for "cookie" and "consent"). */
+const COOKIE_RE = /\b(cookies?|kolačić\w*|piškotk\w*|sütik?\b|evästee\w*|küpsis\w*|sīkdatn\w*|slapuk\w*|ciasteczk\w*|souhlas\w*|consent\w*|consentimiento|einwillig\w*|gdpr|rgpd|dsgvo|témoins)/i;
+
+function isBoilerplate(attrs: Record<string, string>): boolean {
+  if (attrs.hidden !== undefined || attrs['aria-hidden'] === 'true') return true;
+  if (attrs.style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(attrs.style)) return true;
+  if (attrs.role && BOILER_ROLE.has(attrs.role.toLowerCase())) return true;
+  const names = `${attrs.class ?? ''} ${attrs.id ?? ''}`.toLowerCase().trim();
+  if (!names) return false;
+  for (const tok of names.split(/\s+/)) {
+    if (BOILER_WHOLE.has(tok)) return true;
+    for (const part of tok.split(/[-_]+/)) if (BOILER_PART.has(part)) return true;
+  }
+  return false;
+}
+
+interface Block {
+  text: string;
+  linkChars: number;
+  inMain: boolean;
+}
+
+interface Frame {
+  tag: string;
+  skip: boolean;
+  main: boolean;
+}
+
+export function extractHtml(html: string): Extracted {
+  const stack: Frame[] = [];
+  let skipDepth = 0; // open elements that suppress text
+  let mainDepth = 0;
+  let linkDepth = 0;
+  let preDepth = 0;
+  let inTitle = false;
+  let title = '';
+  let h1 = '';
+  let inH1 = false;
+  let buf = '';
+  let linkChars = 0;
+  const blocks: Block[] = [];
+  const meta: Record<string, string> = {};
+  let htmlLang: string | undefined;
+
+  const flush = () => {
+    const text = preDepth > 0 ? buf.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() : buf.replace(/\s+/g, ' ').trim();
+    if (text) blocks.push({ text, linkChars: Math.min(linkChars, text.length), inMain: mainDepth > 0 });
+    buf = '';
+    linkChars = 0;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (name === 'html' && attrs.lang) htmlLang = attrs.lang;
+        if (name === 'meta') {
+          const key = (attrs.name ?? attrs.property ?? attrs['http-equiv'] ?? '').toLowerCase();
+          if (key && attrs.content !== undefined && !(key in meta)) meta[key] = attrs.content;
+          return;
+        }
+        if (name === 'title') {
+          inTitle = true;
+          return;
+        }
+        if (VOID.has(name)) {
+          if (BLOCK.has(name) && skipDepth === 0) flush();
+          return;
+        }
+        const skip = SKIP.has(name) || (SKIP_OUTSIDE_MAIN.has(name) && mainDepth === 0) || isBoilerplate(attrs);
+        const main = MAIN.has(name) || attrs.role === 'main';
+        if (BLOCK.has(name) && skipDepth === 0) flush();
+        stack.push({ tag: name, skip, main });
+        if (skip) skipDepth++;
+        if (main) mainDepth++;
+        if (name === 'a') linkDepth++;
+        if (name === 'pre') preDepth++;
+        if (name === 'h1') inH1 = true;
+      },
+      ontext(data) {
+        if (inTitle) {
+          title += data;
+          return;
+        }
+        if (skipDepth > 0) return;
+        buf += data;
+        if (linkDepth > 0) linkChars += data.replace(/\s+/g, '').length;
+        if (inH1) h1 += data;
+      },
+      onclosetag(name) {
+        if (name === 'title') {
+          inTitle = false;
+          return;
+        }
+        if (VOID.has(name)) return;
+        // htmlparser2 reports implied closes too, so the stack stays balanced.
+        const i = stack.map((f) => f.tag).lastIndexOf(name);
+        if (i < 0) return;
+        while (stack.length > i) {
+          const f = stack.pop()!;
+          if (BLOCK.has(f.tag) && skipDepth === 0) flush();
+          if (f.skip) skipDepth--;
+          if (f.main) mainDepth--;
+          if (f.tag === 'a') linkDepth--;
+          if (f.tag === 'pre') preDepth--;
+          if (f.tag === 'h1') inH1 = false;
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+  if (skipDepth === 0) flush();
+
+  // Link-dense blocks (menus, tag clouds, "read more" lists) and cookie notices go.
+  const good = blocks.filter((b) => {
+    const letters = b.text.replace(/\s+/g, '').length;
+    if (letters === 0) return false;
+    if (b.linkChars / letters > 0.5) return false;
+    if (b.text.length < 500 && COOKIE_RE.test(b.text)) return false;
+    return true;
+  });
+  // Prefer the page's <main>/<article> when it carries a real share of the text.
+  const mainChars = good.filter((b) => b.inMain).reduce((a, b) => a + b.text.length, 0);
+  const allChars = good.reduce((a, b) => a + b.text.length, 0);
+  const kept = mainChars >= 200 || (mainChars > 0 && mainChars >= 0.3 * allChars) ? good.filter((b) => b.inMain) : good;
+
+  const out: Extracted = { text: kept.map((b) => b.text).join('\n'), meta };
+  const t = title.replace(/\s+/g, ' ').trim() || (meta['og:title'] ?? '').trim() || h1.replace(/\s+/g, ' ').trim();
+  if (t) out.title = t;
+  if (htmlLang) out.htmlLang = htmlLang;
+  return out;
+}
