@@ -1,0 +1,140 @@
+// `oellm data run` (the corpus pipeline) and the hidden `oellm data rank` (one rank of a planned
+// run: what Slurm array tasks execute). Flags override the config file, which overrides the
+// defaults (src/data/config.ts). Not pipeline logic: that is src/data/.
+import type { Command } from 'commander';
+import { resolveConfig, dumpConfig, type Plain } from '../../config/load.js';
+import { DataConfigSchema, runDataPipeline, runPlannedRank, type Manifest, type StageName } from '../../data/index.js';
+import { OellmError } from '../../util/errors.js';
+import { createLogger } from '../../util/log.js';
+import { Progress } from '../../util/progress.js';
+import { emit, table } from '../output.js';
+
+interface RunFlags {
+  input?: string[];
+  out?: string;
+  config?: string;
+  workers?: string;
+  ranks?: string;
+  executor?: string;
+  maxDocBytes?: string;
+  shardMaxBytes?: string;
+  zstdLevel?: string;
+  exclusions?: boolean;
+  languages?: string;
+  lidModel?: string;
+  piiMode?: string;
+  dedup?: boolean;
+  quality?: boolean;
+  vaultKey?: string;
+  robotsDir?: string;
+  tdmrepDir?: string;
+  blocklistFile?: string;
+  printConfig?: boolean;
+  json?: boolean;
+}
+
+const int = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new OellmError(`--${name} must be an integer, got "${v}"`, { code: 'E_USAGE' });
+  return n;
+};
+
+/** Flag values as a config overlay (only flags actually given). */
+export function flagOverrides(f: RunFlags): Plain {
+  const o: Plain = {};
+  const set = (path: string[], v: unknown) => {
+    if (v === undefined) return;
+    let t = o;
+    for (const p of path.slice(0, -1)) t = (t[p] ??= {}) as Plain;
+    t[path[path.length - 1]!] = v;
+  };
+  set(['workers'], int('workers', f.workers));
+  set(['ranks'], int('ranks', f.ranks));
+  set(['executor'], f.executor);
+  set(['maxDocBytes'], int('max-doc-bytes', f.maxDocBytes));
+  set(['shardMaxBytes'], int('shard-max-bytes', f.shardMaxBytes));
+  set(['zstdLevel'], int('zstd-level', f.zstdLevel));
+  set(['exclusions'], f.exclusions);
+  set(['lid', 'languages'], f.languages?.split(',').map((s) => s.trim()).filter(Boolean));
+  set(['lid', 'model'], f.lidModel);
+  set(['pii', 'mode'], f.piiMode);
+  if (f.dedup === false) set(['dedup'], { exact: false, minhash: false });
+  if (f.quality === false) set(['quality', 'enabled'], false);
+  set(['rights', 'vaultKeyFile'], f.vaultKey);
+  set(['rights', 'robotsDir'], f.robotsDir);
+  set(['rights', 'tdmrepDir'], f.tdmrepDir);
+  set(['rights', 'blocklistFile'], f.blocklistFile);
+  return o;
+}
+
+function summary(m: Manifest): string {
+  const c = m.counts;
+  const rows: (string | number)[][] = Object.entries(m.languages).map(([l, v]) => [l, v.docs, v.bytes]);
+  const drops = Object.entries(m.dropped).map(([k, v]) => `  ${k}: ${v}`);
+  return (
+    `in ${c.in} = kept ${c.kept} (public ${c.kept_public}, vault ${c.kept_restricted}) + dropped ${c.dropped} + quarantined ${c.quarantined}\n` +
+    (rows.length ? table(['lang', 'docs', 'bytes'], rows) : '') +
+    (drops.length ? `dropped by reason:\n${drops.join('\n')}\n` : '') +
+    `${m.shards.length} shards\n`
+  );
+}
+
+export function register(program: Command): void {
+  const data = program.command('data').description('the corpus pipeline: web archives / JSONL / text → clean, deduplicated, rights-checked shards');
+  data
+    .command('run')
+    .description('read → extract → normalize → lid → quality → rights → pii → dedup → shards; resumes an interrupted run in the same --out')
+    .requiredOption('-i, --input <paths...>', 'input files, folders or (quoted) globs: .warc[.gz], .wet[.gz], .jsonl[.gz|.zst], .txt')
+    .requiredOption('-o, --out <dir>', 'dataset dir (shards/, manifest.json, stats.json, quarantine.jsonl, vault/)')
+    .option('-c, --config <file>', 'YAML/JSON config (keys as in src/data/config.ts); flags override it')
+    .option('-w, --workers <n>', 'worker threads (local executor)')
+    .option('--ranks <n>', 'ranks the inputs are split over (default: workers); shard names depend on it')
+    .option('--executor <kind>', 'local | slurm')
+    .option('--max-doc-bytes <n>', 'quarantine larger records (default 8 MiB)')
+    .option('--shard-max-bytes <n>', 'roll shards over after this many uncompressed bytes (0: never)')
+    .option('--zstd-level <n>', 'zstd level of shards (default 3)')
+    .option('--exclusions', 'keep dropped documents with their reason in excluded/<step>/')
+    .option('--languages <codes>', 'keep only these languages, comma-separated registry codes (hr,sr,bs)')
+    .option('--lid-model <path>', 'fastText .bin/.ftz language-ID model instead of the built-in one')
+    .option('--pii-mode <mode>', 'annotate | mask | drop')
+    .option('--no-dedup', 'skip exact and near-duplicate removal')
+    .option('--no-quality', 'skip the quality filter')
+    .option('--vault-key <file>', 'key file for the encrypted vault of restricted documents')
+    .option('--robots-dir <dir>', 'folder of <host>.robots.txt files')
+    .option('--tdmrep-dir <dir>', 'folder of <host>.tdmrep.json files')
+    .option('--blocklist-file <file>', 'blocklisted domains, one per line')
+    .option('--print-config', 'print the resolved configuration (YAML) and exit')
+    .option('--json', 'print the manifest summary as JSON')
+    .action(async (f: RunFlags) => {
+      const cfg = resolveConfig(DataConfigSchema, { ...(f.config ? { file: f.config } : {}), overrides: flagOverrides(f) });
+      if (f.printConfig) {
+        process.stdout.write(dumpConfig(cfg, 'oellm data run: resolved configuration'));
+        return;
+      }
+      const logger = createLogger();
+      const progress = new Progress({ logger });
+      let m: Manifest;
+      try {
+        m = await runDataPipeline(cfg, { inputs: f.input ?? [], out: f.out!, logger, progress });
+      } finally {
+        progress.stop();
+      }
+      const { config: _c, inputs: _i, shards, domains, ...rest } = m;
+      emit(f.json, { ...rest, shards: shards.length, domains: Object.keys(domains).length, out: f.out }, () => summary(m));
+    });
+  data
+    .command('rank', { hidden: true })
+    .description('run one rank of one stage of a planned run (used by Slurm array tasks)')
+    .requiredOption('--plan <file>', 'plan.json of the run')
+    .requiredOption('--stage <name>', 'stage1 | buckets | clusters | final')
+    .option('--rank <n>', 'rank (default: $SLURM_ARRAY_TASK_ID)')
+    .action(async (f: { plan: string; stage: string; rank?: string }) => {
+      const r = f.rank ?? process.env.SLURM_ARRAY_TASK_ID;
+      if (r === undefined) throw new OellmError('no --rank and no SLURM_ARRAY_TASK_ID', { code: 'E_USAGE', hint: 'pass --rank N' });
+      const rank = int('rank', r)!;
+      const logger = createLogger();
+      const ran = await runPlannedRank(f.plan, f.stage as StageName, rank, logger);
+      logger.info(ran ? 'rank done' : 'rank already done', { stage: f.stage, rank });
+    });
+}

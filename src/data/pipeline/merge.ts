@@ -1,0 +1,51 @@
+// The last step of a run, in the driver: gathers every rank's summary, writes quarantine.jsonl
+// (the ranks' logs in stage and rank order), stats.json (all counters merged) and manifest.json
+// last, each atomically; then checks in = kept + dropped + quarantined. Idempotent: running it
+// again over the same ranks writes the same bytes. Not a rank (ranks.ts).
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { OellmError } from '../../util/errors.js';
+import { writeJsonAtomic } from '../../util/fs.js';
+import { tempPathOf } from '../writers/jsonl.js';
+import { buildManifest, type Manifest } from '../writers/manifest.js';
+import type { Plan } from './plan.js';
+import { checkpoint, isDone, quarantinePath, readSummary, workDir, type RankSummary } from './ranks.js';
+
+export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } = {}): Manifest {
+  const summaries: RankSummary[] = [];
+  for (const st of plan.stages) {
+    for (let r = 0; r < st.ranks; r++) {
+      if (!isDone(out, st.name, r)) throw new OellmError(`rank ${r} of stage ${st.name} has not finished`, { code: 'E_INCOMPLETE', hint: 'run the same command again to resume' });
+      summaries.push(readSummary(out, st.name, r));
+    }
+  }
+  // quarantine.jsonl: concatenation, stage1 ranks then final ranks.
+  const qPath = join(out, 'quarantine.jsonl');
+  const tmp = tempPathOf(qPath);
+  const fd = openSync(tmp, 'w');
+  for (const st of ['stage1', 'final'] as const) {
+    const ranks = plan.stages.find((s) => s.name === st)!.ranks;
+    for (let r = 0; r < ranks; r++) {
+      const f = quarantinePath(out, st, r);
+      if (existsSync(f)) writeSync(fd, readFileSync(f));
+    }
+  }
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, qPath);
+  const { manifest, stats } = buildManifest(plan, summaries);
+  writeJsonAtomic(join(out, 'stats.json'), stats);
+  checkpoint('merge');
+  writeJsonAtomic(join(out, 'manifest.json'), manifest);
+  const c = manifest.counts;
+  if (!c.balanced) {
+    throw new OellmError(`counts do not balance: in ${c.in} ≠ kept ${c.kept} + dropped ${c.dropped} + quarantined ${c.quarantined}`, {
+      code: 'E_BALANCE',
+      file: join(out, 'manifest.json'),
+      hint: 'a step lost or duplicated documents; this is a bug: report it with stats.json',
+    });
+  }
+  if (opts.keepWork === false) rmSync(join(out, 'work'), { recursive: true, force: true });
+  void workDir;
+  return manifest;
+}

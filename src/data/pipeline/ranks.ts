@@ -1,0 +1,278 @@
+// One rank of one stage of the corpus pipeline, as a pure function of (plan, stage, rank):
+//   stage1   read → extract → normalize → lid → quality → rights → pii; docs to an intermediate
+//            file + dedup signatures
+//   buckets  LSH band pairs for this rank's bands       clusters  union-find → cluster map
+//   final    dedup filter by the cluster map → public shards / vault (restricted)
+// Every output goes to a temp name, is renamed when the rank is complete, then the rank writes
+// its summary (stats) and its completion marker; a rank with a marker is never run again. Not
+// an executor (executors/ decide where ranks run). Reference: datatrove PipelineExecutor._run_for_rank.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Doc } from '../doc.js';
+import { Stats, type Step } from '../step.js';
+import { writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
+import { OellmError } from '../../util/errors.js';
+import { silentLogger, type Logger } from '../../util/log.js';
+import { JsonlZstWriter, readJsonl, tempPathOf, type WrittenFile } from '../writers/jsonl.js';
+import { ShardWriter, langLabel, rankName, type ShardFile } from '../writers/shards.js';
+import { ExclusionWriter } from '../writers/exclusions.js';
+import { makeContext } from './context.js';
+import { dedupEnabled, type Plan, type StageName } from './plan.js';
+import { stage1Steps, readerSource, dedupStages, openVault, idBaseOf, type VaultSink } from './steps.js';
+
+export interface RankHooks {
+  logger?: Logger;
+  /** Documents processed so far in this rank (called every ~1,000 docs and at the end). */
+  onProgress?: (docs: number) => void;
+}
+
+/** What a rank leaves besides its files: merged into stats.json and manifest.json. */
+export interface RankSummary {
+  stage: StageName;
+  rank: number;
+  stats: Record<string, number>;
+  shards?: ShardFile[];
+  vault?: WrittenFile[];
+  ts?: { min: string; max: string } | null;
+}
+
+// Paths inside the dataset dir. work/ holds everything that is not a deliverable.
+export const workDir = (out: string, stage: StageName) => join(out, 'work', stage);
+export const markerPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.done`);
+export const summaryPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.json`);
+export const quarantinePath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.quarantine.jsonl`);
+export const docsPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.docs.jsonl.zst`);
+export const sigPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.sig`);
+export const pairsPath = (out: string, band: number) => join(workDir(out, 'buckets'), `band-${String(band).padStart(3, '0')}.pairs`);
+export const clustersPath = (out: string) => join(workDir(out, 'clusters'), 'clusters.bin');
+
+export function isDone(out: string, stage: StageName, rank: number): boolean {
+  return existsSync(markerPath(out, stage, rank));
+}
+
+// Test hook: OELLM_TEST_KILL_AT=<point> SIGKILLs the process when the run reaches that point
+// (`stage1.00001.commit`, `final.00000.doc5`, `merge`…), to prove kill/resume byte-identity.
+const KILL_AT = process.env.OELLM_TEST_KILL_AT;
+export function checkpoint(point: string): void {
+  if (KILL_AT !== undefined && KILL_AT === point) process.kill(process.pid, 'SIGKILL');
+}
+
+/** Runs one rank unless its marker exists; returns false when it was already done. */
+export async function runRank(plan: Plan, out: string, stage: StageName, rank: number, hooks: RankHooks = {}): Promise<boolean> {
+  const st = plan.stages.find((s) => s.name === stage);
+  if (!st) throw new OellmError(`the plan has no stage "${stage}"`, { code: 'E_PLAN', hint: `stages: ${plan.stages.map((s) => s.name).join(', ')}` });
+  if (!Number.isInteger(rank) || rank < 0 || rank >= st.ranks) throw new OellmError(`rank ${rank} is outside stage ${stage} (0..${st.ranks - 1})`, { code: 'E_PLAN' });
+  if (isDone(out, stage, rank)) return false;
+  mkdirSync(workDir(out, stage), { recursive: true });
+  const logger = (hooks.logger ?? silentLogger).child({ stage, rank });
+  let summary: RankSummary;
+  if (stage === 'stage1') summary = await runStage1(plan, out, rank, logger, hooks);
+  else if (stage === 'buckets') summary = await runBuckets(plan, out, rank);
+  else if (stage === 'clusters') summary = await runClusters(plan, out);
+  else summary = await runFinal(plan, out, rank, logger, hooks);
+  checkpoint(`${stage}.${rankName(rank)}.summary`);
+  writeJsonAtomic(summaryPath(out, stage, rank), summary);
+  checkpoint(`${stage}.${rankName(rank)}.marker`);
+  writeFileAtomic(markerPath(out, stage, rank), 'done\n');
+  return true;
+}
+
+function progressTicker(hooks: RankHooks): { tick(): void; end(): void; n: number } {
+  const t = {
+    n: 0,
+    tick() {
+      t.n++;
+      if (t.n % 1000 === 0) hooks.onProgress?.(t.n);
+    },
+    end() {
+      hooks.onProgress?.(t.n);
+    },
+  };
+  return t;
+}
+
+async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, hooks: RankHooks): Promise<RankSummary> {
+  const cfg = plan.config;
+  const stats = new Stats();
+  const quarantine = new JsonlZstWriter(quarantinePath(out, 'stage1', rank), { compress: false });
+  const exclusions = cfg.exclusions ? new ExclusionWriter(out, rank, cfg.zstdLevel) : undefined;
+  const ctx = makeContext({ rank, worldSize: plan.assignment.length, stats, logger, quarantine, exclusions });
+  const docs = new JsonlZstWriter(docsPath(out, rank), { level: cfg.zstdLevel });
+  const files = plan.assignment[rank]!.map((i) => plan.inputs[i]!.path);
+  const ticker = progressTicker(hooks);
+  const name = `stage1.${rankName(rank)}`;
+  try {
+    const idBase = idBaseOf(plan.inputs.map((f) => f.path));
+    let stream: AsyncIterable<Doc> = readerSource(
+      files,
+      cfg,
+      ctx,
+      () => {
+        stats.inc('docs.in');
+        ticker.tick();
+        if (KILL_AT) checkpoint(`${name}.doc${ticker.n}`);
+      },
+      idBase,
+    );
+    const steps: Step[] = await stage1Steps(cfg);
+    for (const s of steps) stream = s.run(stream, ctx);
+    async function* tee(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
+      for await (const d of src) {
+        delete d.meta; // transport fields (raw HTML, headers) end here
+        docs.write(d);
+        stats.inc('docs.stage1_out');
+        yield d;
+      }
+    }
+    const sigTmp = tempPathOf(sigPath(out, rank));
+    if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup);
+    else for await (const _ of tee(stream)) void _;
+    ticker.end();
+    docs.close();
+    quarantine.close();
+    exclusions?.close();
+    checkpoint(`${name}.commit`);
+    docs.commit();
+    if (dedupEnabled(cfg)) renameSync(sigTmp, sigPath(out, rank));
+    quarantine.commit();
+    exclusions?.commit();
+  } catch (e) {
+    docs.abort();
+    quarantine.abort();
+    exclusions?.abort();
+    throw e;
+  }
+  return { stage: 'stage1', rank, stats: stats.toJSON() };
+}
+
+async function runBuckets(plan: Plan, out: string, rank: number): Promise<RankSummary> {
+  const stats = new Stats();
+  const ranks1 = plan.assignment.length;
+  const sigFiles = Array.from({ length: ranks1 }, (_, r) => sigPath(out, r));
+  for (const band of plan.bands[rank]!) {
+    const target = pairsPath(out, band);
+    const tmp = tempPathOf(target);
+    const n = await dedupStages.findBucketPairs(sigFiles, band, tmp, plan.config.dedup);
+    checkpoint(`buckets.${rankName(rank)}.band${band}`);
+    renameSync(tmp, target);
+    stats.inc('dedup.pairs', n);
+  }
+  return { stage: 'buckets', rank, stats: stats.toJSON() };
+}
+
+async function runClusters(plan: Plan, out: string): Promise<RankSummary> {
+  const stats = new Stats();
+  const pairFiles = plan.bands.flat().sort((a, b) => a - b).map((b) => pairsPath(out, b));
+  const target = clustersPath(out);
+  const tmp = tempPathOf(target);
+  mkdirSync(dirname(target), { recursive: true });
+  const r = await dedupStages.buildClusters(pairFiles, tmp, plan.config.dedup);
+  for (const [k, v] of Object.entries(r)) stats.inc(`dedup.${k}`, v);
+  renameSync(tmp, target);
+  return { stage: 'clusters', rank: 0, stats: stats.toJSON() };
+}
+
+async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, hooks: RankHooks): Promise<RankSummary> {
+  const cfg = plan.config;
+  const stats = new Stats();
+  const quarantine = new JsonlZstWriter(quarantinePath(out, 'final', rank), { compress: false });
+  const exclusions = cfg.exclusions ? new ExclusionWriter(out, rank, cfg.zstdLevel) : undefined;
+  const ctx = makeContext({ rank, worldSize: plan.assignment.length, stats, logger, quarantine, exclusions });
+  const shards = new ShardWriter(out, rank, { level: cfg.zstdLevel, maxBytes: cfg.shardMaxBytes });
+  let vault: VaultSink | undefined;
+  let vaultOpened = false;
+  const ticker = progressTicker(hooks);
+  const name = `final.${rankName(rank)}`;
+  let tsMin: string | undefined;
+  let tsMax: string | undefined;
+  let shardFiles: ShardFile[];
+  let vaultFiles: WrittenFile[] = [];
+  try {
+    let stream: AsyncIterable<Doc> = readJsonl<Doc>(docsPath(out, rank));
+    if (dedupEnabled(cfg)) stream = (await dedupStages.filter(clustersPath(out), cfg.dedup)).run(stream, ctx);
+    for await (const doc of stream) {
+      ticker.tick();
+      if (KILL_AT) checkpoint(`${name}.doc${ticker.n}`);
+      const bytes = Buffer.byteLength(doc.text);
+      if (doc.rights?.class === 'restricted') {
+        if (!vaultOpened) {
+          vault = await openVault(out, rank, cfg);
+          vaultOpened = true;
+        }
+        if (!vault) {
+          // No key: the text may neither be published nor stored; count it as a drop.
+          ctx.exclude(doc, 'rights', { drop: 'rights.restricted-no-vault-key' });
+          continue;
+        }
+        vault.write(doc);
+        stats.inc('docs.kept.restricted');
+        stats.inc(`vault.lang.${langLabel(doc)}.docs`);
+        stats.inc(`vault.lang.${langLabel(doc)}.bytes`, bytes);
+        continue;
+      }
+      const lang = shards.write(doc);
+      stats.inc('docs.kept.public');
+      stats.inc(`lang.${lang}.docs`);
+      stats.inc(`lang.${lang}.bytes`, bytes);
+      const host = hostOf(doc.url);
+      stats.inc(`domain.${host}.docs`);
+      stats.inc(`domain.${host}.bytes`, bytes);
+      if (doc.ts) {
+        const t = normTs(doc.ts);
+        if (t) {
+          if (tsMin === undefined || t < tsMin) tsMin = t;
+          if (tsMax === undefined || t > tsMax) tsMax = t;
+        }
+      }
+    }
+    ticker.end();
+    shardFiles = shards.close();
+    if (vault) vaultFiles = vault.close();
+    quarantine.close();
+    exclusions?.close();
+    checkpoint(`${name}.commit`);
+    shards.commit();
+    vault?.commit();
+    quarantine.commit();
+    exclusions?.commit();
+  } catch (e) {
+    shards.abort();
+    vault?.abort();
+    quarantine.abort();
+    exclusions?.abort();
+    throw e;
+  }
+  const rel = (f: WrittenFile) => ({ ...f, path: f.path.slice(out.length + 1).split('\\').join('/') });
+  return {
+    stage: 'final',
+    rank,
+    stats: stats.toJSON(),
+    shards: shardFiles.map((s) => ({ ...s, path: s.rel })),
+    vault: vaultFiles.map(rel),
+    ts: tsMin !== undefined && tsMax !== undefined ? { min: tsMin, max: tsMax } : null,
+  };
+}
+
+/** Host of a URL, lower case, for per-domain counts; `(none)` without a URL. */
+export function hostOf(url: string | undefined): string {
+  if (!url) return '(none)';
+  try {
+    return new URL(url).hostname.toLowerCase() || '(none)';
+  } catch {
+    return '(invalid-url)';
+  }
+}
+
+function normTs(ts: string): string | undefined {
+  const t = Date.parse(ts);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+export function readSummary(out: string, stage: StageName, rank: number): RankSummary {
+  return readJson<RankSummary>(summaryPath(out, stage, rank));
+}
+
+/** Removes a rank's leftovers from a killed attempt (temp files are overwritten anyway). */
+export function cleanRank(out: string, stage: StageName, rank: number): void {
+  rmSync(tempPathOf(summaryPath(out, stage, rank)), { force: true });
+}
