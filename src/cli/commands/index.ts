@@ -1,9 +1,11 @@
 // The list of CLI commands. Each module exports `register(program)`; add one line per command.
 import type { Command } from 'commander';
 import { register as langs } from './langs.js';
+import { register as tokenizer } from './tokenizer.js';
 import { register as data } from './data.js';
 
 export function registerAll(program: Command): void {
   langs(program);
+  tokenizer(program);
   data(program);
 }
