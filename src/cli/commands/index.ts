@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { register as langs } from './langs.js';
 import { register as tokenizer } from './tokenizer.js';
 import { register as data } from './data.js';
+import { register as vault } from './vault.js';
 
 export function registerAll(program: Command): void {
   langs(program);
   tokenizer(program);
   data(program);
+  vault(program);
 }

@@ -1,0 +1,97 @@
+// VaultWriter: restricted documents (toRecord JSON, zstd-compressed) encrypted record by record
+// with AES-256-GCM into one vault file (format.ts). A state machine like JsonlZstWriter:
+// open → close() (end record written, fsync; returns the WrittenFile) → commit() (rename from
+// the hidden temp name) | abort(). Re-runs never duplicate: a rank's vault file is rewritten
+// whole and replaces the old one by rename, and a writer skips a doc id it has already written.
+// The plaintext never touches the disk. Not a reader (reader.ts).
+import { createCipheriv, createHash, randomBytes, type Hash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { toRecord, type Doc } from '../doc.js';
+import { OellmError } from '../../util/errors.js';
+import { zstd } from '../../util/compress.js';
+import type { WrittenFile } from '../writers/jsonl.js';
+import { tempPathOf } from '../writers/jsonl.js';
+import { aad, FLAG_ZSTD, header, IV_BYTES, KIND_DOC, KIND_END } from './format.js';
+import { KEY_BYTES } from './key.js';
+
+export class VaultWriter {
+  readonly tmp: string;
+  private fd: number;
+  private readonly hdr: Buffer;
+  private readonly flags: number;
+  private readonly hash: Hash = createHash('sha256');
+  private readonly ids = new Set<string>();
+  private readonly level: number;
+  private index = 0;
+  private state: 'open' | 'closed' | 'committed' = 'open';
+  docs = 0;
+  /** Plaintext JSON bytes written (before compression and encryption). */
+  bytes = 0;
+  compressedBytes = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly key: Uint8Array,
+    opts: { compress?: boolean; level?: number } = {},
+  ) {
+    if (key.length !== KEY_BYTES) throw new OellmError(`vault key must be ${KEY_BYTES} bytes, got ${key.length}`, { code: 'E_VAULT_KEY' });
+    this.flags = opts.compress === false ? 0 : FLAG_ZSTD;
+    this.level = opts.level ?? 3;
+    mkdirSync(dirname(path), { recursive: true });
+    this.tmp = tempPathOf(path);
+    this.fd = openSync(this.tmp, 'w', 0o600);
+    this.hdr = header(this.flags, key, randomBytes(12));
+    this.out(this.hdr);
+  }
+  private out(b: Buffer): void {
+    writeSync(this.fd, b);
+    this.hash.update(b);
+    this.compressedBytes += b.length;
+  }
+
+  private seal(plain: Buffer, kind: number): void {
+    const iv = randomBytes(IV_BYTES);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    c.setAAD(aad(this.hdr, this.index, kind));
+    const body = Buffer.concat([c.update(plain), c.final()]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length, 0);
+    this.out(Buffer.concat([len, iv, body, c.getAuthTag()]));
+    this.index++;
+  }
+
+  /** Encrypts and appends one document; false (nothing written) when its id is already in the file. */
+  write(doc: Doc): boolean {
+    if (this.state !== 'open') throw new OellmError(`write to vault ${this.path} after close`, { code: 'E_STATE' });
+    if (this.ids.has(doc.id)) return false;
+    this.ids.add(doc.id);
+    const json = Buffer.from(JSON.stringify(toRecord(doc)));
+    this.bytes += json.length;
+    this.seal(this.flags & FLAG_ZSTD ? zstd(json, this.level) : json, KIND_DOC);
+    this.docs++;
+    return true;
+  }
+
+  /** Writes the end record and fsyncs; the file is not visible under `path` until commit(). */
+  close(): WrittenFile {
+    if (this.state !== 'open') throw new OellmError(`close of vault ${this.path} twice`, { code: 'E_STATE' });
+    this.seal(Buffer.from(JSON.stringify({ docs: this.docs })), KIND_END);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.state = 'closed';
+    return { path: this.path, docs: this.docs, bytes: this.bytes, compressedBytes: this.compressedBytes, sha256: this.hash.digest('hex') };
+  }
+
+  commit(): void {
+    if (this.state !== 'closed') throw new OellmError(`commit of vault ${this.path} before close`, { code: 'E_STATE' });
+    renameSync(this.tmp, this.path);
+    this.state = 'committed';
+  }
+
+  abort(): void {
+    if (this.state === 'open') closeSync(this.fd);
+    if (this.state !== 'committed') rmSync(this.tmp, { force: true });
+    this.state = 'committed';
+  }
+}
