@@ -1,0 +1,177 @@
+// MinHash over word n-gram shingles with 32-bit Math.imul hashing, and the text normalisation
+// shared by exact and near dedup (lower case, punctuation and whitespace collapsed). Not the
+// LSH stages (signatures.ts → buckets.ts → clusters.ts). Reference: Broder 1997 (min-wise
+// independent permutations), datatrove pipeline/dedup/minhash.py (shingles, bands, buckets).
+//
+// Hashing and collisions: words hash to 32 bits (murmur3-style mixing over UTF-16 units) and
+// shingles to 32 bits, so two distinct shingles of one document collide with probability
+// ~k²/2^33 (k = shingles): 10^4 shingles → 1%-chance of a single collision, which moves the
+// estimated Jaccard by < 10^-4. The 112 hash functions are h_i(x) = fmix32(a_i·x + b_i) with
+// (a_i odd, b_i) drawn from a seeded splitmix32 stream: same seed → same signatures everywhere.
+import { createHash } from 'node:crypto';
+
+/** murmur3's 32-bit finaliser: a bijection on uint32 with full avalanche. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Deterministic stream of uint32 from a seed (splitmix32). */
+export function splitmix32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    return fmix32(s);
+  };
+}
+
+// Word characters: letters, marks and numbers (a 64K table over UTF-16 units, built once);
+// surrogate halves count as word characters so astral letters stay inside their word.
+const WORD_CHAR = new Uint8Array(65536);
+{
+  const re = /[\p{L}\p{M}\p{N}]/u;
+  for (let c = 0; c < 65536; c++) WORD_CHAR[c] = (c >= 0xd800 && c <= 0xdfff) || re.test(String.fromCharCode(c)) ? 1 : 0;
+}
+
+export interface Words {
+  /** 32-bit hash of every word of the normalised text, in order. */
+  hashes: Uint32Array;
+  count: number;
+  /** The normalised text: words joined by single spaces (input of the exact hash). */
+  normalized: string;
+}
+
+/** Lower-cases, splits on every non-word character and hashes each word. */
+export function words(text: string): Words {
+  const lower = text.toLowerCase();
+  const n = lower.length;
+  let hashes = new Uint32Array(Math.max(16, n >>> 2));
+  let count = 0;
+  const parts: string[] = [];
+  let i = 0;
+  while (i < n) {
+    while (i < n && !WORD_CHAR[lower.charCodeAt(i)]) i++;
+    if (i >= n) break;
+    const s = i;
+    let h = 0x9747b28c;
+    while (i < n) {
+      const c = lower.charCodeAt(i);
+      if (!WORD_CHAR[c]) break;
+      h = Math.imul(h ^ c, 0xcc9e2d51);
+      h = (h << 15) | (h >>> 17);
+      i++;
+    }
+    if (count === hashes.length) {
+      const g = new Uint32Array(count * 2);
+      g.set(hashes);
+      hashes = g;
+    }
+    hashes[count++] = fmix32(h ^ (i - s));
+    parts.push(lower.slice(s, i));
+  }
+  return { hashes, count, normalized: parts.join(' ') };
+}
+
+/** First 64 bits of sha256(normalised text) as [hi, lo] uint32: the exact-dedup key. */
+export function exactKey(normalized: string): [number, number] {
+  const d = createHash('sha256').update(normalized).digest();
+  return [d.readUInt32BE(0), d.readUInt32BE(4)];
+}
+
+/** Hashes of the word n-grams (one shingle of all words when the text is shorter than n). */
+export function shingles(w: Words, n: number): Uint32Array {
+  if (w.count === 0) return new Uint32Array(0);
+  const m = Math.max(1, w.count - n + 1);
+  const k = Math.min(n, w.count);
+  const out = new Uint32Array(m);
+  const hs = w.hashes;
+  for (let i = 0; i < m; i++) {
+    let h = 0x1b873593 ^ k;
+    for (let j = i; j < i + k; j++) {
+      h = Math.imul(h ^ hs[j]!, 0x5bd1e995);
+      h ^= h >>> 15;
+    }
+    out[i] = fmix32(h);
+  }
+  return out;
+}
+
+/** The seeded hash family: numHashes pairs (a odd, b). */
+export interface HashFamily {
+  a: Uint32Array;
+  b: Uint32Array;
+}
+
+export function hashFamily(numHashes: number, seed: number): HashFamily {
+  const next = splitmix32(seed ^ 0x5eed5eed);
+  const a = new Uint32Array(numHashes);
+  const b = new Uint32Array(numHashes);
+  for (let i = 0; i < numHashes; i++) {
+    a[i] = (next() | 1) >>> 0;
+    b[i] = next();
+  }
+  return { a, b };
+}
+
+/**
+ * MinHash signature: sig[i] = min over shingles of fmix32(a_i·s + b_i). Writes into `out`
+ * (length = numHashes); with no shingles every slot is 0xffffffff (callers skip such docs).
+ */
+export function minhash(sh: Uint32Array, fam: HashFamily, out: Uint32Array): Uint32Array {
+  const H = fam.a.length;
+  const m = sh.length;
+  for (let i = 0; i < H; i++) {
+    const a = fam.a[i]!;
+    const b = fam.b[i]!;
+    let min = 0xffffffff;
+    for (let j = 0; j < m; j++) {
+      let h = (Math.imul(sh[j]!, a) + b) | 0;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h = (h ^ (h >>> 16)) >>> 0;
+      if (h < min) min = h;
+    }
+    out[i] = min;
+  }
+  return out;
+}
+
+/**
+ * 64-bit bucket key [hi, lo] of band `band` (rows r·band … r·band+r-1): two independent 32-bit
+ * hashes of the rows. Two different bands collide with probability 2^-64 per pair.
+ */
+export function bandKey(sig: Uint32Array, band: number, rows: number, out: Uint32Array, at: number): void {
+  let hi = 0x243f6a88 ^ band;
+  let lo = 0x85a308d3 ^ Math.imul(band, 0x9e3779b9);
+  const s = band * rows;
+  for (let j = s; j < s + rows; j++) {
+    const v = sig[j]!;
+    hi = Math.imul(hi ^ v, 0xcc9e2d51);
+    hi = (hi << 13) | (hi >>> 19);
+    lo = Math.imul(lo ^ v, 0x1b873593);
+    lo = (lo << 17) | (lo >>> 15);
+  }
+  out[at] = fmix32(hi ^ rows);
+  out[at + 1] = fmix32(lo + hi);
+}
+
+/** Jaccard similarity of two sets of shingle hashes (the all-pairs baseline and tests). */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  let inter = 0;
+  for (const x of sa) if (sb.has(x)) inter++;
+  const uni = sa.size + sb.size - inter;
+  return uni === 0 ? 1 : inter / uni;
+}
+
+/** Probability that a pair with Jaccard s shares at least one bucket: 1 - (1 - s^r)^b. */
+export function candidateProbability(s: number, bands: number, rows: number): number {
+  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+}
