@@ -85,7 +85,7 @@ export class Tokenizer {
     this.json = json;
     const m = json.model;
     const bad = (field: string, found: unknown, hint: string) =>
-      new FormatError(`unsupported tokenizer.json: ${field}`, { file: source, found: JSON.stringify(found), hint });
+      new FormatError(`unsupported tokenizer.json: ${field} ${typeof found === 'string' ? found : JSON.stringify(found)}`, { file: source, hint });
     if (!m || typeof m !== 'object') throw new FormatError('malformed tokenizer.json: no `model` object', { file: source });
     if (m.type !== undefined && m.type !== 'BPE') throw bad('model.type', m.type, 'only byte-level BPE models are supported');
     if (!m.vocab || typeof m.vocab !== 'object' || Array.isArray(m.vocab)) throw new FormatError('malformed tokenizer.json: `model.vocab` must be an object', { file: source });
