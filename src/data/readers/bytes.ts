@@ -184,11 +184,8 @@ export async function detectCodec(file: string): Promise<Codec> {
   try {
     const head = Buffer.alloc(4);
     const { bytesRead } = await fh.read(head, 0, 4, 0);
-    if (bytesRead >= 2) {
-      const c = codecOfBytes(head.subarray(0, bytesRead));
-      if (c !== 'none') return c;
-      return 'none';
-    }
+    if (bytesRead === 0) return 'none'; // an empty file is empty, whatever its name says
+    if (bytesRead >= 2) return codecOfBytes(head.subarray(0, bytesRead));
     return codecOf(file);
   } finally {
     await fh.close();
