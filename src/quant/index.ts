@@ -1,0 +1,103 @@
+// The quantizer table: for each ggml type oellm writes, how to encode a Float32Array into blocks
+// and decode it back, where the f16 scale fields sit in a block (checked for overflow), and what
+// llama.cpp falls back to when a row is not a multiple of the block size. `quantizeTensor` is the
+// one entry point: it refuses NaN/inf (naming the tensor and index) and scales that overflow f16.
+// Not a mixing policy (which tensor gets which type: src/export/gguf.ts).
+// Reference: ggml/src/ggml-quants.c; llama.cpp src/llama-quant.cpp (fallback types).
+import { OellmError } from '../util/errors.js';
+import { bf16ToF32, f16ToF32, toHalf } from '../formats/half.js';
+import { ggmlType, type GgmlType } from '../formats/gguf/constants.js';
+import { quantizeRowQ8_0, dequantizeQ8_0 } from './q8_0.js';
+import { quantizeRowQ4_0, dequantizeQ4_0, quantizeRowQ5_0, dequantizeQ5_0 } from './q4_0.js';
+import { quantizeRowQ4_K, dequantizeQ4_K, quantizeRowQ6_K, dequantizeQ6_K } from './kquants.js';
+import { readU16 } from './common.js';
+
+export interface Quantizer {
+  type: GgmlType;
+  /** x.length is a multiple of type.blockSize; out has (x.length / blockSize) · typeSize bytes. */
+  encode(x: Float32Array, out: Uint8Array): void;
+  decode(bytes: Uint8Array, n: number): Float32Array;
+  /** Byte offsets of f16 scales inside one block. */
+  scaleOffsets: number[];
+  /** Type llama.cpp uses instead when rows do not divide into blocks. */
+  fallback?: string;
+}
+
+function encodeF32(x: Float32Array, out: Uint8Array): void {
+  out.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+}
+function decodeF32(b: Uint8Array, n: number): Float32Array {
+  const c = new Uint8Array(n * 4);
+  c.set(b.subarray(0, n * 4));
+  return new Float32Array(c.buffer);
+}
+function encodeF16(x: Float32Array, out: Uint8Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const h = toHalf(x[i]!);
+    out[2 * i] = h & 0xff;
+    out[2 * i + 1] = h >>> 8;
+  }
+}
+function u16view(b: Uint8Array, n: number): Uint16Array {
+  const c = new Uint8Array(n * 2);
+  c.set(b.subarray(0, n * 2));
+  return new Uint16Array(c.buffer);
+}
+
+export const QUANTIZERS: Record<string, Quantizer> = {
+  F32: { type: ggmlType('F32'), encode: encodeF32, decode: decodeF32, scaleOffsets: [] },
+  F16: { type: ggmlType('F16'), encode: encodeF16, decode: (b, n) => f16ToF32(u16view(b, n)), scaleOffsets: [] },
+  BF16: { type: ggmlType('BF16'), encode: () => { throw new OellmError('BF16 export is not implemented', { code: 'E_UNSUPPORTED' }); }, decode: (b, n) => bf16ToF32(u16view(b, n)), scaleOffsets: [] },
+  Q8_0: { type: ggmlType('Q8_0'), encode: quantizeRowQ8_0, decode: dequantizeQ8_0, scaleOffsets: [0], fallback: 'F16' },
+  Q5_0: { type: ggmlType('Q5_0'), encode: quantizeRowQ5_0, decode: dequantizeQ5_0, scaleOffsets: [0], fallback: 'F16' },
+  Q4_0: { type: ggmlType('Q4_0'), encode: quantizeRowQ4_0, decode: dequantizeQ4_0, scaleOffsets: [0], fallback: 'F16' },
+  Q4_K: { type: ggmlType('Q4_K'), encode: quantizeRowQ4_K, decode: dequantizeQ4_K, scaleOffsets: [0, 2], fallback: 'Q5_0' },
+  Q6_K: { type: ggmlType('Q6_K'), encode: quantizeRowQ6_K, decode: dequantizeQ6_K, scaleOffsets: [208], fallback: 'Q8_0' },
+};
+
+export function quantizer(name: string): Quantizer {
+  const q = QUANTIZERS[name.toUpperCase()];
+  if (!q) throw new OellmError(`unknown quantization type "${name}"`, { code: 'E_UNSUPPORTED', hint: `known: ${Object.keys(QUANTIZERS).filter((k) => k !== 'BF16').join(', ')}` });
+  return q;
+}
+
+/** Type actually used for a tensor whose rows have `rowLen` values: the type, or its fallback chain. */
+export function typeForRow(name: string, rowLen: number): string {
+  let t = name.toUpperCase();
+  for (;;) {
+    const q = quantizer(t);
+    if (rowLen % q.type.blockSize === 0 || !q.fallback) return t;
+    t = q.fallback;
+  }
+}
+
+/**
+ * Encodes one tensor. `rowLen` is the innermost dim; it must divide into blocks (callers pick a
+ * fallback with typeForRow first). NaN/±inf inputs and f16 overflow are refused with the tensor name.
+ */
+export function quantizeTensor(typeName: string, data: Float32Array, rowLen: number, tensorName: string): Uint8Array {
+  const q = quantizer(typeName);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v !== v || v === Infinity || v === -Infinity) throw new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
+  }
+  if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });
+  const out = new Uint8Array((data.length / q.type.blockSize) * q.type.typeSize);
+  q.encode(data, out);
+  if (q.type.name === 'F16') {
+    for (let i = 0; i < data.length; i++) {
+      if ((out[2 * i + 1]! & 0x7c) === 0x7c) throw new OellmError(`tensor ${tensorName}: value ${data[i]} at index ${i} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
+    }
+  }
+  for (let b = 0; b < out.length; b += q.type.typeSize) {
+    for (const so of q.scaleOffsets) {
+      if ((readU16(out, b + so) & 0x7c00) === 0x7c00) throw new OellmError(`tensor ${tensorName}: block ${b / q.type.typeSize} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
+    }
+  }
+  return out;
+}
+
+/** Decodes bytes of a known type back to float32 (for tests, inspect and GGUF import). */
+export function dequantizeTensor(typeName: string, bytes: Uint8Array, n: number): Float32Array {
+  return quantizer(typeName).decode(bytes, n);
+}
