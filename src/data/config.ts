@@ -59,5 +59,6 @@ export const DataConfigSchema = z
   })
   .describe('corpus pipeline');
 
+export type SlurmConfig = z.output<typeof SlurmConfigSchema>;
 export type DataConfig = z.output<typeof DataConfigSchema>;
 export type DataConfigInput = z.input<typeof DataConfigSchema>;

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
 import { expandInputs } from './readers/index.js';
-import { makePlan, planPath, readPlan, writeOrCheckPlan, type Plan, type StageName } from './pipeline/plan.js';
+import { existingRanks, makePlan, planPath, readPlan, writeOrCheckPlan, type Plan, type StageName } from './pipeline/plan.js';
 import { runRank } from './pipeline/ranks.js';
 import { mergeRun } from './pipeline/merge.js';
 import { runLocal } from './executors/local.js';
@@ -34,8 +34,10 @@ export interface RunOptions {
 
 /** Runs (or resumes) the whole pipeline and returns the manifest. */
 export async function runDataPipeline(config: DataConfig | DataConfigInput, opts: RunOptions): Promise<Manifest> {
-  const cfg = DataConfigSchema.parse(config);
+  let cfg = DataConfigSchema.parse(config);
   const out = resolve(opts.out);
+  const prevRanks = existingRanks(out);
+  if (cfg.ranks === undefined && prevRanks !== undefined) cfg = { ...cfg, ranks: prevRanks };
   const logger = opts.logger ?? silentLogger;
   const files = await expandInputs(opts.inputs);
   const plan = makePlan(cfg, files);
@@ -44,12 +46,12 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   const pf = planPath(out);
   const t0 = Date.now();
   logger.info('data run', { out, inputs: plan.inputs.length, executor: cfg.executor, stages: plan.stages.map((s) => `${s.name}×${s.ranks}`).join(' ') });
-  if (cfg.executor === 'slurm') await runSlurm(plan, pf, out, { logger, progress: opts.progress });
+  if (cfg.executor === 'slurm') await runSlurm(plan, pf, out, cfg.slurm, { logger, progress: opts.progress });
   else await runLocal(plan, pf, out, cfg.workers, { logger, progress: opts.progress, jsonLogs: true });
   const manifest = mergeRun(plan, out, { keepWork: cfg.keepWork });
   const seconds = (Date.now() - t0) / 1000;
   // Wall-clock figures live apart from the byte-compared outputs (manifest/shards).
-  writeFileSync(join(out, 'timings.json'), JSON.stringify({ seconds, inputBytes: plan.inputs.reduce((a, f) => a + f.bytes, 0), executor: cfg.executor, workers: cfg.workers }, null, 2) + '\n');
+  writeFileSync(join(out, 'timings.json'), JSON.stringify({ seconds, inputBytes: plan.inputs.reduce((a, f) => a + f.bytes, 0), executor: cfg.executor, workers: cfg.workers, ranks: plan.config.ranks }, null, 2) + '\n');
   logger.info('data run done', { seconds, in: manifest.counts.in, kept: manifest.counts.kept, dropped: manifest.counts.dropped, quarantined: manifest.counts.quarantined });
   return manifest;
 }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Plan } from '../pipeline/plan.js';
+import type { SlurmConfig } from '../config.js';
 import { isDone } from '../pipeline/ranks.js';
 import { rankName } from '../writers/shards.js';
 import { OellmError } from '../../util/errors.js';
@@ -62,9 +63,8 @@ async function inQueue(ids: string[]): Promise<Set<string>> {
   }
 }
 
-export async function runSlurm(plan: Plan, planFile: string, out: string, opts: ExecutorOptions): Promise<void> {
+export async function runSlurm(plan: Plan, planFile: string, out: string, cfg: SlurmConfig, opts: ExecutorOptions): Promise<void> {
   const { logger, progress } = opts;
-  const cfg = plan.config.slurm;
   const logs = join(out, 'logs');
   mkdirSync(logs, { recursive: true });
   const oellm = join(repoRoot(), 'bin', 'oellm.js');

@@ -22,10 +22,13 @@ export interface InputFile {
   bytes: number;
 }
 
+/** The config a plan records: everything that shapes the output; not how it is executed. */
+export type PlanConfig = Omit<DataConfig, 'workers' | 'executor' | 'slurm' | 'ranks'> & { ranks: number };
+
 export interface Plan {
   format: 'oellm-data-plan/1';
   version: string;
-  config: DataConfig;
+  config: PlanConfig;
   inputs: InputFile[];
   /** stage-1 rank → indexes into `inputs` (sorted). */
   assignment: number[][];
@@ -34,7 +37,7 @@ export interface Plan {
   stages: StagePlan[];
 }
 
-export function dedupEnabled(cfg: DataConfig): boolean {
+export function dedupEnabled(cfg: Pick<DataConfig, 'dedup'>): boolean {
   return cfg.dedup.exact || cfg.dedup.minhash;
 }
 
@@ -62,18 +65,22 @@ export function makePlan(cfg: DataConfig, files: string[]): Plan {
   const sorted = [...new Set(files)].sort();
   const inputs = sorted.map((path) => ({ path, bytes: statSync(path).size }));
   const ranks = cfg.ranks ?? cfg.workers;
+  // Worker count, executor and Slurm settings do not change a byte of output: a run may be
+  // resumed with other values, so they stay out of the plan (and the manifest).
+  const { workers: _w, executor: _e, slurm: _s, ranks: _r, ...rest } = cfg;
+  const config: PlanConfig = { ranks, ...rest };
   const stages: StagePlan[] = [{ name: 'stage1', ranks }];
   let bands: number[][] = [];
   if (dedupEnabled(cfg)) {
-    // Exact dedup rides as one extra pseudo-band after the LSH bands (index = bands).
-    const nb = (cfg.dedup.minhash ? cfg.dedup.bands : 0) + (cfg.dedup.exact ? 1 : 0);
-    const d = Math.min(nb, cfg.dedupRanks ?? ranks);
+    // Exact dedup rides as one extra band after the LSH bands (index = bands; data/dedup/buckets.ts).
+    const all = [...(cfg.dedup.minhash ? Array.from({ length: cfg.dedup.bands }, (_, b) => b) : []), ...(cfg.dedup.exact ? [cfg.dedup.bands] : [])];
+    const d = Math.min(all.length, cfg.dedupRanks ?? ranks);
     bands = Array.from({ length: d }, () => []);
-    for (let b = 0; b < nb; b++) bands[b % d]!.push(b);
+    all.forEach((b, i) => bands[i % d]!.push(b));
     stages.push({ name: 'buckets', ranks: d }, { name: 'clusters', ranks: 1 });
   }
   stages.push({ name: 'final', ranks });
-  return { format: 'oellm-data-plan/1', version: VERSION, config: cfg, inputs, assignment: assignFiles(inputs, ranks), bands, stages };
+  return { format: 'oellm-data-plan/1', version: VERSION, config, inputs, assignment: assignFiles(inputs, ranks), bands, stages };
 }
 
 export function planPath(outDir: string): string {
@@ -99,6 +106,17 @@ export function writeOrCheckPlan(outDir: string, plan: Plan): void {
     return;
   }
   writeJsonAtomic(p, plan);
+}
+
+/** Ranks of an existing plan in `outDir` (resuming without --ranks keeps them), or undefined. */
+export function existingRanks(outDir: string): number | undefined {
+  const p = planPath(outDir);
+  if (!existsSync(p)) return undefined;
+  try {
+    return readPlan(p).config.ranks;
+  } catch {
+    return undefined;
+  }
 }
 
 export function readPlan(file: string): Plan {

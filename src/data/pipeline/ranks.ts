@@ -125,7 +125,7 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
       }
     }
     const sigTmp = tempPathOf(sigPath(out, rank));
-    if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup);
+    if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup, rank);
     else for await (const _ of tee(stream)) void _;
     ticker.end();
     docs.close();
@@ -152,7 +152,7 @@ async function runBuckets(plan: Plan, out: string, rank: number): Promise<RankSu
   for (const band of plan.bands[rank]!) {
     const target = pairsPath(out, band);
     const tmp = tempPathOf(target);
-    const n = await dedupStages.findBucketPairs(sigFiles, band, tmp, plan.config.dedup);
+    const n = dedupStages.findBucketPairs(sigFiles, band, tmp);
     checkpoint(`buckets.${rankName(rank)}.band${band}`);
     renameSync(tmp, target);
     stats.inc('dedup.pairs', n);
@@ -163,10 +163,11 @@ async function runBuckets(plan: Plan, out: string, rank: number): Promise<RankSu
 async function runClusters(plan: Plan, out: string): Promise<RankSummary> {
   const stats = new Stats();
   const pairFiles = plan.bands.flat().sort((a, b) => a - b).map((b) => pairsPath(out, b));
+  const sigFiles = plan.assignment.map((_, r) => sigPath(out, r));
   const target = clustersPath(out);
   const tmp = tempPathOf(target);
   mkdirSync(dirname(target), { recursive: true });
-  const r = await dedupStages.buildClusters(pairFiles, tmp, plan.config.dedup);
+  const r = dedupStages.buildClusters(pairFiles, sigFiles, tmp);
   for (const [k, v] of Object.entries(r)) stats.inc(`dedup.${k}`, v);
   renameSync(tmp, target);
   return { stage: 'clusters', rank: 0, stats: stats.toJSON() };
@@ -189,7 +190,7 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
   let vaultFiles: WrittenFile[] = [];
   try {
     let stream: AsyncIterable<Doc> = readJsonl<Doc>(docsPath(out, rank));
-    if (dedupEnabled(cfg)) stream = (await dedupStages.filter(clustersPath(out), cfg.dedup)).run(stream, ctx);
+    if (dedupEnabled(cfg)) stream = dedupStages.filter(clustersPath(out)).run(stream, ctx);
     for await (const doc of stream) {
       ticker.tick();
       if (KILL_AT) checkpoint(`${name}.doc${ticker.n}`);

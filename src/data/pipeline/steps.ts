@@ -5,13 +5,15 @@
 import { dirname, sep } from 'node:path';
 import type { Doc } from '../doc.js';
 import type { Step, StepContext } from '../step.js';
-import type { DataConfig } from '../config.js';
+import type { PlanConfig } from './plan.js';
 import type { DedupConfig } from '../dedup/config.js';
 import type { WrittenFile } from '../writers/jsonl.js';
 import type { QuarantineRecord } from './context.js';
 import { readInput } from '../readers/index.js';
 import { NormalizeStep, QualityFilter } from '../filters/index.js';
-import { OellmError } from '../../util/errors.js';
+import { ExtractStep } from '../extract/index.js';
+import { writeSignatures, findBucketPairs, buildClusters, DedupFilter } from '../dedup/index.js';
+import { RightsStep } from '../rights/index.js';
 
 /** Longest common folder of the inputs: doc ids hash paths relative to it (stable across cwd). */
 export function idBaseOf(files: string[]): string {
@@ -24,7 +26,7 @@ export function idBaseOf(files: string[]): string {
 /** Documents of the rank's files; every quarantined record is logged and counted as read. */
 export async function* readerSource(
   files: string[],
-  cfg: DataConfig,
+  cfg: PlanConfig,
   ctx: StepContext & { quarantineRecord(q: QuarantineRecord): void },
   onRecord: () => void,
   idBase: string,
@@ -38,29 +40,25 @@ export async function* readerSource(
   }
 }
 
-export async function stage1Steps(cfg: DataConfig): Promise<Step[]> {
-  return [new NormalizeStep(cfg.normalize), new QualityFilter(cfg.quality)];
+export async function stage1Steps(cfg: PlanConfig): Promise<Step[]> {
+  return [new ExtractStep(), new NormalizeStep(cfg.normalize), new QualityFilter(cfg.quality), new RightsStep(cfg.rights)];
 }
 
-/** The file-based dedup stages (signatures per rank → pairs per band → clusters → filter). */
+/** The file-based dedup stages (signatures per rank → pairs per band → clusters → filter), data/dedup/. */
 export const dedupStages = {
-  async writeSignatures(docs: AsyncIterable<Doc>, outFile: string, cfg: DedupConfig): Promise<void> {
-    void docs;
-    void outFile;
-    void cfg;
-    throw new OellmError('deduplication is not wired into the pipeline yet', { code: 'E_TODO', hint: 'set dedup.exact and dedup.minhash to false' });
+  async writeSignatures(docs: AsyncIterable<Doc>, outFile: string, cfg: DedupConfig, rank: number): Promise<void> {
+    await writeSignatures(docs, outFile, { rank, config: cfg });
   },
-  async findBucketPairs(sigFiles: string[], band: number, outFile: string, cfg: DedupConfig): Promise<number> {
-    void [sigFiles, band, outFile, cfg];
-    throw new OellmError('deduplication is not wired into the pipeline yet', { code: 'E_TODO' });
+  /** Pairs of one band (band index `cfg.bands` is the exact-hash band); returns the pair count. */
+  findBucketPairs(sigFiles: string[], band: number, outFile: string): number {
+    return findBucketPairs(sigFiles, band, outFile).pairs;
   },
-  async buildClusters(pairFiles: string[], outFile: string, cfg: DedupConfig): Promise<Record<string, number>> {
-    void [pairFiles, outFile, cfg];
-    throw new OellmError('deduplication is not wired into the pipeline yet', { code: 'E_TODO' });
+  buildClusters(pairFiles: string[], sigFiles: string[], outFile: string): Record<string, number> {
+    const s = buildClusters(pairFiles, outFile, { sigFiles });
+    return { docs: s.docs, clusters: s.clusters, duplicates: s.dropped, exact: s.exact, near: s.near, pairs: s.pairs };
   },
-  async filter(clusterFile: string, cfg: DedupConfig): Promise<Step> {
-    void [clusterFile, cfg];
-    throw new OellmError('deduplication is not wired into the pipeline yet', { code: 'E_TODO' });
+  filter(clusterFile: string): Step {
+    return new DedupFilter(clusterFile);
   },
 };
 
@@ -72,7 +70,7 @@ export interface VaultSink {
 }
 
 /** The vault writer of a rank, or undefined when no key file is configured. */
-export async function openVault(out: string, rank: number, cfg: DataConfig): Promise<VaultSink | undefined> {
+export async function openVault(out: string, rank: number, cfg: PlanConfig): Promise<VaultSink | undefined> {
   void [out, rank, cfg];
   return undefined;
 }

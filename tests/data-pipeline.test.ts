@@ -1,0 +1,118 @@
+// End-to-end corpus pipeline (runDataPipeline, in process, local executor): a mixed corpus of
+// real UD sentences in JSONL.zst / JSONL.gz / WARC.gz / text, run with worker threads and with
+// one thread; checks the counting rule, manifest checksums, the HPLT record, dedup across ranks,
+// rights (reserved page never in shards), byte-identical output whatever the worker count, resume
+// by markers, and refusal to mix two plans in one dataset dir.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runDataPipeline, readJsonl, type Manifest } from '../src/data/index.js';
+import { sha256File } from '../src/util/fs.js';
+import { buildCorpus, haveUd, type CorpusInfo } from './helpers/corpus.js';
+
+const skip = haveUd() ? false : 'needs ../shared/data/ud (real sentences); CI has ../shared beside the clone';
+let tmp: string;
+let corpus: CorpusInfo;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'oellm-data-'));
+  if (!skip) corpus = await buildCorpus(join(tmp, 'in'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every file under `dir` except work/ and timings.json, as relative path → bytes. */
+export function outputFiles(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      const rel = relative(dir, p);
+      if (rel === 'work' || rel === 'timings.json' || rel === 'logs') continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(rel, readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const base = { ranks: 3, exclusions: true };
+
+test('mixed corpus: counts balance, shards match the manifest, duplicates and the reserved page are gone', { skip }, async () => {
+  const out = join(tmp, 'run-threads');
+  const m: Manifest = await runDataPipeline({ ...base, workers: 2 }, { inputs: [corpus.dir], out });
+  const c = m.counts;
+  assert.equal(c.in, corpus.records, 'every input record is counted once');
+  assert.equal(c.in, c.kept + c.dropped + c.quarantined);
+  assert.equal(c.kept, c.kept_public + c.kept_restricted);
+  assert.ok(c.kept_public > 20, `kept ${c.kept_public}`);
+  // 3 exact and 2 near copies were planted (plus the PII doc is a near copy of its source).
+  assert.ok((m.dropped['dedup.exact'] ?? 0) >= 3, JSON.stringify(m.dropped));
+  assert.ok((m.dropped['dedup.near'] ?? 0) >= 2, JSON.stringify(m.dropped));
+  assert.equal(m.rights['reserved.tdm-header'], 1);
+  // Every shard listed with the right checksum and count, and nothing else under shards/.
+  const listed = new Set(m.shards.map((s) => s.path));
+  let docs = 0;
+  const ids = new Set<string>();
+  for (const s of m.shards) {
+    assert.equal(await sha256File(join(out, s.path)), s.sha256, s.path);
+    assert.match(s.path, /^shards\/[a-z]{3}(_[A-Z][a-z]{3})?\/\d{5}\.jsonl\.zst$/);
+    let n = 0;
+    for await (const r of readJsonl<Record<string, unknown>>(join(out, s.path))) {
+      n++;
+      assert.deepEqual(Object.keys(r).slice(0, 2), ['id', 'text']);
+      assert.equal(typeof r.source, 'object');
+      assert.ok(!('meta' in r), 'transport fields never reach a shard');
+      assert.notEqual((r.rights as { class?: string } | undefined)?.class, 'restricted');
+      assert.ok(!String(r.url ?? '').includes('reserved.example'), 'the TDM-reserved page is not public');
+      assert.ok(!ids.has(r.id as string), 'no document twice');
+      ids.add(r.id as string);
+      assert.ok(r.dedup, 'dedup cluster recorded');
+    }
+    assert.equal(n, s.docs);
+    docs += n;
+  }
+  assert.equal(docs, c.kept_public);
+  for (const lang of readdirSync(join(out, 'shards'))) for (const f of readdirSync(join(out, 'shards', lang))) assert.ok(listed.has(`shards/${lang}/${f}`), `unlisted ${lang}/${f}`);
+  // Per-language and per-domain bytes add up; stats.json holds the same counters.
+  const langDocs = Object.values(m.languages).reduce((a, l) => a + l.docs, 0);
+  assert.equal(langDocs, c.kept_public);
+  assert.equal(Object.values(m.domains).reduce((a, l) => a + l.docs, 0), c.kept_public);
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as Record<string, number>;
+  assert.equal(stats['docs.in'], c.in);
+  assert.ok(m.fetch_dates && m.fetch_dates.min < m.fetch_dates.max);
+  assert.equal(m.tools.oellm !== undefined, true);
+  // Exclusion writer: every dedup drop is kept with its reason.
+  let excluded = 0;
+  for (const f of readdirSync(join(out, 'excluded', 'dedup'))) for await (const r of readJsonl<{ reason: string }>(join(out, 'excluded', 'dedup', f))) {
+    assert.match(r.reason, /^dedup\./);
+    excluded++;
+  }
+  assert.equal(excluded, (m.dropped['dedup.exact'] ?? 0) + (m.dropped['dedup.near'] ?? 0));
+});
+
+test('output bytes do not depend on the worker count; a re-run skips finished ranks', { skip }, async () => {
+  const a = join(tmp, 'run-threads');
+  if (!existsSync(join(a, 'manifest.json'))) await runDataPipeline({ ...base, workers: 2 }, { inputs: [corpus.dir], out: a });
+  const b = join(tmp, 'run-one');
+  await runDataPipeline({ ...base, workers: 1 }, { inputs: [corpus.dir], out: b });
+  const fa = outputFiles(a);
+  const fb = outputFiles(b);
+  assert.deepEqual([...fb.keys()], [...fa.keys()]);
+  for (const [k, v] of fa) assert.ok(v.equals(fb.get(k)!), `${k} differs`);
+  // Re-run: every rank has its marker, nothing is recomputed, same bytes.
+  const marker = join(b, 'work', 'stage1', '00000.done');
+  const t0 = statSync(marker).mtimeMs;
+  await runDataPipeline({ ...base, workers: 2 }, { inputs: [corpus.dir], out: b });
+  assert.equal(statSync(marker).mtimeMs, t0);
+  const fb2 = outputFiles(b);
+  for (const [k, v] of fa) assert.ok(v.equals(fb2.get(k)!), `${k} differs after re-run`);
+});
+
+test('a dataset dir refuses a different plan', { skip }, async () => {
+  const out = join(tmp, 'run-plan');
+  await runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false } }, { inputs: [join(corpus.dir, 'd.txt')], out });
+  await assert.rejects(runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false }, zstdLevel: 5 }, { inputs: [join(corpus.dir, 'd.txt')], out }), /another plan/);
+});
