@@ -1,0 +1,61 @@
+// Builds the shipped model from a corpus (./data.ts): the `main` model over every registry
+// language and one second-stage model per confusable group. Training text for Serbian,
+// Bosnian and Montenegrin is augmented with its transliteration into the other script
+// (deterministic, ./script.ts). Used by scripts/lid/train.ts and the determinism test.
+import { LANGUAGES } from '../lang/index.js';
+import type { Sample } from './data.js';
+import type { FeatureSpec } from './features.js';
+import { LinearModel } from './linear.js';
+import { cyrlToLatn, latnToCyrl } from './script.js';
+import { trainLinear, type Example, type TrainOptions } from './train.js';
+
+export interface GroupDef {
+  name: string;
+  classes: string[];
+  spec: FeatureSpec;
+  transliterate?: 'latn';
+}
+
+export interface BuildOptions {
+  main: FeatureSpec;
+  groups: GroupDef[];
+  train: TrainOptions;
+  groupTrain: TrainOptions;
+}
+
+export const DEFAULT_BUILD: BuildOptions = {
+  main: { bits: 16, minN: 1, maxN: 4, words: true, bigrams: false },
+  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true }, transliterate: 'latn' }],
+  train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000 },
+  groupTrain: { epochs: 10, lr: 0.8, seed: 2, minPerClass: 1500, maxPerClass: 3000 },
+};
+
+/** Languages whose text is augmented by Latin ↔ Cyrillic transliteration. */
+export const TRANSLIT_LANGS: ReadonlySet<string> = new Set(['sr', 'bs', 'cnr']);
+
+export function augment(samples: Sample[]): Example[] {
+  const out: Example[] = [];
+  for (const s of samples) {
+    out.push({ text: s.text, lang: s.lang });
+    if (TRANSLIT_LANGS.has(s.lang)) out.push({ text: s.script === 'Cyrl' ? cyrlToLatn(s.text) : latnToCyrl(s.text), lang: s.lang });
+  }
+  return out;
+}
+
+export function buildModels(train: Sample[], opt: BuildOptions = DEFAULT_BUILD, log?: (m: string) => void, languages: string[] = LANGUAGES.map((l) => l.code)): LinearModel[] {
+  const ex = augment(train);
+  const main = trainLinear({ name: 'main', classes: languages, spec: opt.main }, ex, { ...opt.train, log: (e, l) => log?.(`main epoch ${e + 1}: loss ${l.toFixed(4)}`) });
+  const models = [main];
+  for (const g of opt.groups) {
+    if (!g.classes.every((c) => languages.includes(c))) continue;
+    const set = new Set(g.classes);
+    models.push(
+      trainLinear(
+        { name: g.name, classes: g.classes, spec: g.spec, ...(g.transliterate ? { transliterate: g.transliterate } : {}) },
+        ex.filter((e) => set.has(e.lang)),
+        { ...opt.groupTrain, log: (e, l) => log?.(`${g.name} epoch ${e + 1}: loss ${l.toFixed(4)}`) },
+      ),
+    );
+  }
+  return models;
+}

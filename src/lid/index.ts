@@ -1,0 +1,109 @@
+// Language identification for oellm: `createLid` loads the shipped model (or a user's
+// fastText-format model) behind one interface, `LidStep` is the corpus-pipeline step, and
+// `identifyDocument` decides long documents on a bounded sample by per-paragraph vote.
+// Not the CLI (src/cli/commands/lid.ts). Method, data and results: docs/LID.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Doc } from '../data/doc.js';
+import type { Step, StepContext } from '../data/step.js';
+import { UND } from '../lang/index.js';
+import { OellmError } from '../util/errors.js';
+import { LidConfigSchema, type LidConfig } from './config.js';
+import { FastTextLid, FASTTEXT_MAGIC } from './fasttext.js';
+import { OellmLid, type LangId, type LidResult } from './identify.js';
+import { deserializeModels, MAGIC } from './linear.js';
+import { detectScript } from './script.js';
+
+export { LidConfigSchema, type LidConfig } from './config.js';
+export { OellmLid, type LangId, type LidResult } from './identify.js';
+export { FastTextLid, mapFastTextLabel } from './fasttext.js';
+export { detectScript, cyrlToLatn, latnToCyrl } from './script.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Path of the shipped model (src/lid/model/; from dist/lid/ it is found in ../../src/lid/model/). */
+export const BUILTIN_MODEL: string = [join(here, 'model', 'oellm-lid.bin'), resolve(here, '..', '..', 'src', 'lid', 'model', 'oellm-lid.bin')].find((p) => existsSync(p)) ?? join(here, 'model', 'oellm-lid.bin');
+
+export interface CreateLidOptions {
+  /** `builtin` (default) or a path to an oellm `.bin` or a fastText `.bin`/`.ftz` model. */
+  model?: string;
+  /** Below this probability `identify` answers `und` (default 0.5). */
+  threshold?: number;
+  /** fastText labels outside the registry: `und` (default) or passed through as they are. */
+  unknownLabels?: 'und' | 'pass';
+}
+
+/** Loads a language identifier; the file type is told by its magic number. */
+export async function createLid(opts: CreateLidOptions = {}): Promise<LangId> {
+  const threshold = opts.threshold ?? 0.5;
+  const path = !opts.model || opts.model === 'builtin' ? BUILTIN_MODEL : opts.model;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new OellmError(`cannot read language-identification model: ${(e as Error).message}`, {
+      file: path,
+      code: 'E_LID_MODEL',
+      hint: path === BUILTIN_MODEL ? 'rebuild it with `npx tsx scripts/lid/train.ts`' : 'give a fastText .bin/.ftz file (OpenLID, GlotLID, lid.176) or omit --model',
+    });
+  }
+  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) : 0;
+  if (magic === FASTTEXT_MAGIC) return FastTextLid.fromBytes(bytes, { threshold, file: path, unknownLabels: opts.unknownLabels ?? 'und' });
+  if (magic !== MAGIC && path !== BUILTIN_MODEL) {
+    throw new OellmError('not a language-identification model (neither fastText nor oellm)', { file: path, code: 'E_FORMAT', hint: 'give a fastText .bin/.ftz model (magic 0x2f4f16ba) or an oellm model from scripts/lid/train.ts' });
+  }
+  return new OellmLid(deserializeModels(bytes, path).models, threshold);
+}
+
+/**
+ * Identifies a document: short texts whole; longer ones on the paragraphs of their first
+ * `sampleBytes` characters, each voting with weight length × score.
+ */
+export function identifyDocument(lid: LangId, text: string, sampleBytes = 4096): LidResult {
+  if (text.length <= 512) return lid.identify(text);
+  const sample = text.slice(0, sampleBytes);
+  const votes = new Map<string, number>();
+  let total = 0;
+  for (const para of sample.split(/\n+/)) {
+    if (para.trim().length < 20) continue;
+    const r = lid.identify(para);
+    const w = para.length;
+    total += w;
+    votes.set(r.lang, (votes.get(r.lang) ?? 0) + w * r.score);
+  }
+  if (total === 0) return lid.identify(sample);
+  let best = UND;
+  let bw = -1;
+  for (const [l, w] of votes) if (w > bw || (w === bw && l < best)) [best, bw] = [l, w];
+  const score = Math.round((bw / total) * 1e4) / 1e4;
+  const lang = score >= lid.threshold ? best : UND;
+  return { lang, script: detectScript(sample), score };
+}
+
+/** Pipeline step `lid`: sets doc.lang, doc.script, doc.lang_score; optionally drops `und` / unselected languages. */
+export class LidStep implements Step {
+  readonly name = 'lid';
+  readonly config: LidConfig;
+  private lid?: Promise<LangId>;
+
+  constructor(config: Partial<LidConfig> = {}, lid?: LangId) {
+    this.config = LidConfigSchema.parse(config);
+    if (lid) this.lid = Promise.resolve(lid);
+  }
+
+  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+    const { model, threshold, languages, dropUnd, sampleBytes } = this.config;
+    const lid = await (this.lid ??= createLid({ model, threshold }));
+    const keep = new Set(languages);
+    for await (const doc of docs) {
+      const r = identifyDocument(lid, doc.text, sampleBytes);
+      doc.lang = r.lang;
+      doc.script = r.script;
+      doc.lang_score = r.score;
+      ctx.stats.inc(`lid.${r.lang}`);
+      if (r.lang === UND && dropUnd) ctx.exclude(doc, this.name, { drop: 'und' });
+      else if (keep.size && !keep.has(r.lang)) ctx.exclude(doc, this.name, { drop: 'language' });
+      else yield doc;
+    }
+  }
+}

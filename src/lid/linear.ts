@@ -1,0 +1,161 @@
+// A multinomial linear classifier over hashed features (./features.ts): scores = b + v·ΣW[f],
+// v = 1/√(number of features), softmax on top. Weights are bucket-major [buckets][classes] so
+// one feature touches one contiguous row. Also the compact file format of the shipped model.
+// Not a trainer (./train.ts) and not the two-stage decision logic (./identify.ts).
+// Reference: fastText's linear classifier without the hidden layer; CLD3 (hashed n-grams).
+import { FormatError } from '../util/errors.js';
+import { extract, featureCapacity, normalize, type FeatureSpec } from './features.js';
+
+export interface LinearHeader {
+  /** What the model decides: `main` (all languages) or a confusable group (`bcms`, …). */
+  name: string;
+  /** Registry codes, one per class, in weight order. */
+  classes: string[];
+  spec: FeatureSpec;
+  /** `latn`: Serbian-style Cyrillic is transliterated to Latin before features (BCMS group). */
+  transliterate?: 'latn';
+}
+
+export class LinearModel {
+  readonly C: number;
+  /** [2^bits][C] weights, bucket-major. */
+  readonly W: Float32Array;
+  /** [C] biases. */
+  readonly b: Float32Array;
+  private feats: Int32Array = new Int32Array(0);
+  private cps: Int32Array = new Int32Array(0);
+
+  constructor(readonly header: LinearHeader, W?: Float32Array, b?: Float32Array) {
+    this.C = header.classes.length;
+    const n = (1 << header.spec.bits) * this.C;
+    this.W = W ?? new Float32Array(n);
+    this.b = b ?? new Float32Array(this.C);
+    if (this.W.length !== n || this.b.length !== this.C) throw new FormatError(`model ${header.name}: weight shape mismatch`, { expected: `${n}+${this.C}`, found: `${this.W.length}+${this.b.length}` });
+  }
+
+  /** Features of already-normalised text; the returned view is reused by the next call. */
+  features(norm: string): Int32Array {
+    const cap = featureCapacity(norm.length, this.header.spec);
+    if (this.feats.length < cap) this.feats = new Int32Array(cap * 2);
+    if (this.cps.length < norm.length + 1) this.cps = new Int32Array(norm.length * 2 + 1);
+    const n = extract(norm, this.header.spec, this.feats, this.cps);
+    return this.feats.subarray(0, n);
+  }
+
+  /** Raw scores (logits) into `out` [C]. */
+  scoresOf(feats: Int32Array, out: Float64Array): void {
+    const C = this.C;
+    const W = this.W;
+    for (let c = 0; c < C; c++) out[c] = 0;
+    for (let i = 0; i < feats.length; i++) {
+      const row = feats[i]! * C;
+      for (let c = 0; c < C; c++) out[c] += W[row + c]!;
+    }
+    const v = feats.length ? 1 / Math.sqrt(feats.length) : 0;
+    for (let c = 0; c < C; c++) out[c] = out[c]! * v + this.b[c]!;
+  }
+
+  /** Normalises the text and returns the logits. */
+  scores(text: string, out: Float64Array): number {
+    const f = this.features(normalize(text));
+    this.scoresOf(f, out);
+    return f.length;
+  }
+}
+
+/** In-place softmax over out[0..n) restricted to `allowed` (others get 0). */
+export function softmax(out: Float64Array, n: number, allowed?: Uint8Array): void {
+  let max = -Infinity;
+  for (let c = 0; c < n; c++) if ((!allowed || allowed[c]) && out[c]! > max) max = out[c]!;
+  let sum = 0;
+  for (let c = 0; c < n; c++) {
+    const e = !allowed || allowed[c] ? Math.exp(out[c]! - max) : 0;
+    out[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < n; c++) out[c] = out[c]! / sum;
+}
+
+// ---- file format -------------------------------------------------------------------------
+// "OLID" | u32 version | u32 header-bytes | header JSON (utf-8, padded to 4) |
+// per model, in header order: f32 bias[C] | f32 scale[C] | i8 weights[2^bits][C] (padded to 4).
+// Weights are quantised per class: w = q · scale[c], q ∈ [-127, 127].
+
+export const MAGIC = 0x44494c4f; // "OLID" little-endian
+export const VERSION = 1;
+
+export interface ModelFileHeader {
+  version: number;
+  /** Free-form provenance: training data, command, seed. */
+  info: Record<string, unknown>;
+  models: LinearHeader[];
+}
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+export function serializeModels(info: Record<string, unknown>, models: LinearModel[]): Uint8Array {
+  const header: ModelFileHeader = { version: VERSION, info, models: models.map((m) => m.header) };
+  const hj = new TextEncoder().encode(JSON.stringify(header));
+  let size = 12 + pad4(hj.length);
+  for (const m of models) size += 8 * m.C + pad4(m.W.length);
+  const buf = new Uint8Array(size);
+  const dv = new DataView(buf.buffer);
+  dv.setUint32(0, MAGIC, true);
+  dv.setUint32(4, VERSION, true);
+  dv.setUint32(8, hj.length, true);
+  buf.set(hj, 12);
+  let o = 12 + pad4(hj.length);
+  for (const m of models) {
+    const C = m.C;
+    const scale = new Float32Array(C);
+    for (let i = 0; i < m.W.length; i++) {
+      const c = i % C;
+      const a = Math.abs(m.W[i]!);
+      if (a > scale[c]!) scale[c] = a;
+    }
+    for (let c = 0; c < C; c++) scale[c] = scale[c]! / 127 || 1;
+    for (let c = 0; c < C; c++) dv.setFloat32(o + 4 * c, m.b[c]!, true);
+    for (let c = 0; c < C; c++) dv.setFloat32(o + 4 * (C + c), scale[c]!, true);
+    o += 8 * C;
+    for (let i = 0; i < m.W.length; i++) dv.setInt8(o + i, Math.round(m.W[i]! / scale[i % C]!));
+    o += pad4(m.W.length);
+  }
+  return buf;
+}
+
+export function deserializeModels(buf: Uint8Array, file = '<buffer>'): { header: ModelFileHeader; models: LinearModel[] } {
+  if (buf.length < 12) throw new FormatError('not an oellm LID model: file too short', { file, expected: '≥ 12 bytes', found: `${buf.length}` });
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = dv.getUint32(0, true);
+  if (magic !== MAGIC) throw new FormatError('not an oellm LID model', { file, expected: 'magic "OLID"', found: `0x${magic.toString(16)}` });
+  const version = dv.getUint32(4, true);
+  if (version !== VERSION) throw new FormatError('unsupported oellm LID model version', { file, expected: `${VERSION}`, found: `${version}` });
+  const hlen = dv.getUint32(8, true);
+  if (12 + hlen > buf.length) throw new FormatError('truncated oellm LID model header', { file, offset: 12 });
+  let header: ModelFileHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(buf.subarray(12, 12 + hlen))) as ModelFileHeader;
+  } catch (e) {
+    throw new FormatError(`corrupt oellm LID model header: ${(e as Error).message}`, { file, offset: 12 });
+  }
+  let o = 12 + pad4(hlen);
+  const models: LinearModel[] = [];
+  for (const h of header.models) {
+    const C = h.classes.length;
+    const n = (1 << h.spec.bits) * C;
+    if (o + 8 * C + n > buf.length) throw new FormatError(`truncated oellm LID model (${h.name} weights)`, { file, offset: o, expected: `${o + 8 * C + n} bytes`, found: `${buf.length}` });
+    const b = new Float32Array(C);
+    const scale = new Float32Array(C);
+    for (let c = 0; c < C; c++) b[c] = dv.getFloat32(o + 4 * c, true);
+    for (let c = 0; c < C; c++) scale[c] = dv.getFloat32(o + 4 * (C + c), true);
+    o += 8 * C;
+    const W = new Float32Array(n);
+    const q = new Int8Array(buf.buffer, buf.byteOffset + o, n);
+    for (let i = 0; i < n; i++) W[i] = q[i]! * scale[i % C]!;
+    o += pad4(n);
+    models.push(new LinearModel(h, W, b));
+  }
+  return { header, models };
+}
