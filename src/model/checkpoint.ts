@@ -97,6 +97,17 @@ function fsyncDir(path: string): void {
 const sha = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 /**
+ * Fault injection for the kill-during-write tests: OELLM_FAULT=`ckpt-write:N` or `ckpt-swap:N`
+ * SIGKILLs this process during the N-th checkpoint save of the process (after the tmp dir has
+ * model.safetensors, or between the two swap renames).
+ */
+let saves = 0;
+function fault(point: 'ckpt-write' | 'ckpt-swap'): void {
+  const f = process.env.OELLM_FAULT;
+  if (f && f === `${point}:${saves}`) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
  * Repairs the state a kill during `saveCheckpoint` can leave: `<dir>` missing but `<dir>.old-*`
  * present (killed between the two renames) → the old checkpoint is moved back; stale
  * `<dir>.tmp-*` and `<dir>.old-*` siblings are removed. Safe to call at any time.
@@ -121,6 +132,7 @@ export function recoverCheckpoint(dir: string): void {
 /** Writes a checkpoint atomically into `dir` (replacing the previous one, keeping unrelated files). */
 export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
   const config = checkModelConfig(o.config);
+  saves++;
   const abs = resolve(dir);
   recoverCheckpoint(abs);
   const stamp = `${Date.now().toString().padStart(15, '0')}-${process.pid}`;
@@ -141,6 +153,7 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
     return { name: s.hf, shape: s.shape, data };
   });
   put('model.safetensors', encodeSafetensors(tensors, { format: 'pt' }));
+  fault('ckpt-write');
 
   const tok = o.tokens ?? {};
   const hf = toHfConfig(config, { ...(tok.bos !== undefined ? { bosTokenId: tok.bos } : {}), ...(tok.eos !== undefined ? { eosTokenId: tok.eos } : {}) });
@@ -205,6 +218,7 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
   if (existsSync(abs)) {
     const old = `${abs}.old-${stamp}`;
     renameSync(abs, old);
+    fault('ckpt-swap');
     renameSync(tmp, abs);
     fsyncDir(dirname(abs));
     rmSync(old, { recursive: true, force: true });
