@@ -3,7 +3,8 @@
 // defaults (src/data/config.ts). Not pipeline logic: that is src/data/.
 import type { Command } from 'commander';
 import { resolveConfig, dumpConfig, type Plain } from '../../config/load.js';
-import { DataConfigSchema, runDataPipeline, runPlannedRank, type Manifest, type StageName } from '../../data/index.js';
+import { DataConfigSchema } from '../../data/config.js';
+import type { Manifest, StageName } from '../../data/index.js';
 import { OellmError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
@@ -116,6 +117,8 @@ export function register(program: Command): void {
       const progress = new Progress({ logger });
       let m: Manifest;
       try {
+        // Loaded on use: the pipeline's modules (dedup, lid models…) stay out of other commands' start-up.
+        const { runDataPipeline } = await import('../../data/index.js');
         m = await runDataPipeline(cfg, { inputs: f.input ?? [], out: f.out!, logger, progress });
       } finally {
         progress.stop();
@@ -134,6 +137,7 @@ export function register(program: Command): void {
       if (r === undefined) throw new OellmError('no --rank and no SLURM_ARRAY_TASK_ID', { code: 'E_USAGE', hint: 'pass --rank N' });
       const rank = int('rank', r)!;
       const logger = createLogger();
+      const { runPlannedRank } = await import('../../data/index.js');
       const ran = await runPlannedRank(f.plan, f.stage as StageName, rank, logger);
       logger.info(ran ? 'rank done' : 'rank already done', { stage: f.stage, rank });
     });
