@@ -7,7 +7,7 @@
 import { FormatError } from '../util/errors.js';
 import { BYTE_TO_CHAR, CHAR_TO_BYTE, utf8Into } from './bytes.js';
 import { PairMap } from './pairmap.js';
-import { compilePattern, GPT2_PATTERN, splitIsolated } from './pretokenize.js';
+import { compilePattern, GPT2_PATTERN, LLAMA3_PATTERN, splitIsolated } from './pretokenize.js';
 
 /** The subset of HF `tokenizer.json` we read (other keys are checked in `fromJson`). */
 export interface TokenizerJson {
@@ -70,6 +70,7 @@ export class Tokenizer {
   private readonly ranks: PairMap;
   private readonly mergeResult: Int32Array;
   private readonly pre: PreStep[];
+  private readonly single: RegExp | null = null;
   private readonly normalize: ((s: string) => string) | null;
   private readonly addedRe: RegExp | null;
   private readonly addedById = new Map<number, AddedTokenJson>();
@@ -145,6 +146,9 @@ export class Tokenizer {
 
     this.normalize = buildNormalizer(json.normalizer ?? null, source);
     this.pre = buildPre(json.pre_tokenizer ?? null, source);
+    const [p0, p1] = this.pre;
+    // A pattern that matches every character needs no gap handling: `match` gives the pieces.
+    if (this.pre.length === 2 && p0!.kind === 'split' && p1!.kind === 'bytelevel' && !p1!.prefixSpace && !p1!.re && p0!.re.source === compilePattern(LLAMA3_PATTERN).source) this.single = p0!.re;
     if (!this.pre.some((p) => p.kind === 'bytelevel')) throw bad('pre_tokenizer', json.pre_tokenizer ?? null, 'a ByteLevel pre-tokenizer is required (byte-level BPE)');
     checkDecoder(json.decoder ?? null, source);
     this.buildPost(json.post_processor ?? null);
@@ -214,6 +218,12 @@ export class Tokenizer {
   private encodeOrdinary(text: string, out: number[]): void {
     if (text.length === 0) return;
     if (this.normalize) text = this.normalize(text);
+    if (this.single) {
+      // Fast path (Llama-3 layout: one Split regex, ByteLevel without regex or prefix space).
+      const words = text.match(this.single);
+      if (words) for (let i = 0; i < words.length; i++) this.encodeWord(words[i]!, out);
+      return;
+    }
     let pieces: string[] = [text];
     for (const step of this.pre) {
       const next: string[] = [];
