@@ -3,7 +3,8 @@
 // (UDHR HTML, one page per registry language, repeated) with `readInput` vs warcio's own
 // WARCParser loop (`contentText()` per response) — framing, quarantine checks and charset
 // detection are the overhead; (2) `extractHtml` vs a bare htmlparser2 text dump (no boilerplate
-// logic) — the floor for any htmlparser2-based extractor. Run: `npx tsx bench/readers/bench.ts [MB]`.
+// logic) — the floor for any htmlparser2-based extractor. Best of 3 alternating rounds, one core.
+// Run: `npx tsx bench/readers/bench.ts [MB]` (default 20 MB of HTML).
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -40,42 +41,46 @@ async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
   return [(performance.now() - t) / 1000, r];
 }
 
-// (1) reading
-const [tPeer, nPeer] = await time(async () => {
-  let n = 0;
-  for await (const rec of WARCParser.iterRecords(createReadStream(warc))) {
-    if (rec.warcType === 'response') {
-      await rec.contentText();
-      n++;
+// Peer and oellm alternate, 3 rounds; the best round of each is reported (load on a shared
+// machine only ever slows a round down).
+const best = { peer: Infinity, ours: Infinity, bare: Infinity, ex: Infinity };
+let htmls: string[] = [];
+for (let round = 0; round < 3; round++) {
+  // (1) reading
+  const [tPeer, nPeer] = await time(async () => {
+    let n = 0;
+    for await (const rec of WARCParser.iterRecords(createReadStream(warc))) {
+      if (rec.warcType === 'response') {
+        await rec.contentText();
+        n++;
+      }
     }
-  }
-  return n;
-});
-const htmls: string[] = [];
-const [tOurs, nOurs] = await time(async () => {
-  let n = 0;
-  for await (const it of readInput(warc)) {
-    if ('doc' in it) {
-      htmls.push(it.doc.meta!.html as string);
-      n++;
+    return n;
+  });
+  const [tOurs, got] = await time(async () => {
+    const out: string[] = [];
+    for await (const it of readInput(warc)) if ('doc' in it) out.push(it.doc.meta!.html as string);
+    return out;
+  });
+  if (nPeer !== got.length) throw new Error(`document counts differ: warcio ${nPeer}, oellm ${got.length}`);
+  htmls = got;
+  // (2) extraction
+  const [tBare] = await time(async () => {
+    for (const h of htmls) {
+      let out = '';
+      const p = new Parser({ ontext: (t) => void (out += t) });
+      p.write(h);
+      p.end();
     }
-  }
-  return n;
-});
-if (nPeer !== nOurs) throw new Error(`document counts differ: warcio ${nPeer}, oellm ${nOurs}`);
-console.log(`read   warcio WARCParser ${(mb / tPeer).toFixed(1)} MB/s | oellm readInput ${(mb / tOurs).toFixed(1)} MB/s | ratio ${(tPeer / tOurs).toFixed(2)}`);
-
-// (2) extraction
-const [tBare] = await time(async () => {
-  for (const h of htmls) {
-    let out = '';
-    const p = new Parser({ ontext: (t) => void (out += t) });
-    p.write(h);
-    p.end();
-  }
-});
-const [tEx] = await time(async () => {
-  for (const h of htmls) extractHtml(h);
-});
-console.log(`extract htmlparser2 text dump ${(mb / tBare).toFixed(1)} MB/s | oellm extractHtml ${(mb / tEx).toFixed(1)} MB/s | ratio ${(tBare / tEx).toFixed(2)}`);
+  });
+  const [tEx] = await time(async () => {
+    for (const h of htmls) extractHtml(h);
+  });
+  best.peer = Math.min(best.peer, tPeer);
+  best.ours = Math.min(best.ours, tOurs);
+  best.bare = Math.min(best.bare, tBare);
+  best.ex = Math.min(best.ex, tEx);
+}
+console.log(`read    warcio WARCParser ${(mb / best.peer).toFixed(1)} MB/s | oellm readInput ${(mb / best.ours).toFixed(1)} MB/s | ratio ${(best.peer / best.ours).toFixed(2)}`);
+console.log(`extract htmlparser2 text dump ${(mb / best.bare).toFixed(1)} MB/s | oellm extractHtml ${(mb / best.ex).toFixed(1)} MB/s | ratio ${(best.bare / best.ex).toFixed(2)}`);
 rmSync(dir, { recursive: true, force: true });

@@ -58,7 +58,8 @@ function isBoilerplate(attrs: Record<string, string>): boolean {
 
 interface Block {
   text: string;
-  linkChars: number;
+  /** Share of the block's raw text (before whitespace collapsing) inside <a>. */
+  linkShare: number;
   inMain: boolean;
   soft: boolean;
 }
@@ -89,7 +90,7 @@ export function extractHtml(html: string): Extracted {
 
   const flush = () => {
     const text = preDepth > 0 ? buf.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() : buf.replace(/\s+/g, ' ').trim();
-    if (text) blocks.push({ text, linkChars: Math.min(linkChars, text.length), inMain: mainDepth > 0, soft: softDepth > 0 });
+    if (text) blocks.push({ text, linkShare: buf.length ? linkChars / buf.length : 0, inMain: mainDepth > 0, soft: softDepth > 0 });
     buf = '';
     linkChars = 0;
   };
@@ -130,7 +131,7 @@ export function extractHtml(html: string): Extracted {
         }
         if (skipDepth > 0) return;
         buf += data;
-        if (linkDepth > 0) linkChars += data.replace(/\s+/g, '').length;
+        if (linkDepth > 0) linkChars += data.length;
         if (inH1) h1 += data;
       },
       onclosetag(name) {
@@ -163,9 +164,7 @@ export function extractHtml(html: string): Extracted {
 
   // Link-dense blocks (menus, tag clouds, "read more" lists) and cookie notices go.
   const good = blocks.filter((b) => {
-    const letters = b.text.replace(/\s+/g, '').length;
-    if (letters === 0) return false;
-    if (b.linkChars / letters > 0.5) return false;
+    if (b.linkShare > 0.5) return false;
     if (b.soft && b.text.length < SOFT_MIN_CHARS) return false;
     if (b.text.length < 500 && COOKIE_WORD.test(b.text) && COOKIE_ACTION.test(b.text)) return false;
     return true;
