@@ -363,3 +363,28 @@ test('format is sniffed when the name says nothing; an unreadable file is one qu
   assert.equal(missing.quarantined.length, 1);
   assert.match(missing.quarantined[0]!.reason, /cannot open: ENOENT/);
 });
+
+test('HTTP payload encodings: chunked + gzip decoded by warcio, brotli by the reader; a long line spanning many chunks', async () => {
+  const html = '<html><body><p>Kodiranje sadržaja: gzip, chunked i brotli. Čćžšđ.</p></body></html>';
+  const gz = gzipSync(Buffer.from(html));
+  const chunked = Buffer.concat([Buffer.from(`${(10).toString(16)}\r\n`), gz.subarray(0, 10), Buffer.from(`\r\n${(gz.length - 10).toString(16)}\r\n`), gz.subarray(10), Buffer.from('\r\n0\r\n\r\n')]);
+  const { brotliCompressSync } = await import('node:zlib');
+  const recs = [
+    await responseRecord({ url: 'https://enc.example/gz', body: chunked, httpHeaders: { 'Content-Type': 'text/html; charset=utf-8', 'Transfer-Encoding': 'chunked', 'Content-Encoding': 'gzip' } }),
+    await responseRecord({ url: 'https://enc.example/br', body: brotliCompressSync(Buffer.from(html)), httpHeaders: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'br' } }),
+    await responseRecord({ url: 'https://enc.example/badbr', body: Buffer.from('not brotli at all'), httpHeaders: { 'Content-Type': 'text/html', 'Content-Encoding': 'br' } }),
+  ];
+  const f = join(dir, 'enc.warc');
+  writeFileSync(f, concat(recs));
+  const { docs, quarantined } = await collect(f);
+  assert.deepEqual(docs.map((d) => d.meta?.html), [html, html]);
+  assert.equal(quarantined.length, 1);
+  assert.match(quarantined[0]!.reason, /^corrupt brotli payload/);
+  // A 6 MB JSONL line through gzip arrives in ~400 zlib chunks and must come out whole.
+  const long = 'ž'.repeat(3 << 20);
+  const g = join(dir, 'long.jsonl.gz');
+  writeFileSync(g, gzipSync(Buffer.from(`{"text": "short"}\n{"text": "${long}"}\n{"text": "after"}\n`)));
+  const r = await collect(g);
+  assert.deepEqual(r.docs.map((d) => d.text.length), [5, long.length, 5]);
+  assert.equal(r.docs[1]!.text, long);
+});

@@ -73,42 +73,42 @@ export class ByteReader {
   }
 
   /**
-   * Next line including its `\n`. Returns `null` at end of data, `{tooLong}` when the line is
-   * longer than `max` bytes (the whole line is then consumed without being kept: constant memory).
+   * Next line including its `\n` (the last line may lack it). Returns `null` at end of data,
+   * `{tooLong}` when the line is longer than `max` bytes (the whole line is then consumed
+   * without being kept: constant memory).
    */
   async readLine(max: number): Promise<Buffer | null | { tooLong: number }> {
-    let scanned = 0; // bytes after pos already known to hold no newline
+    // Fast path: the whole line is in the current chunk.
+    const nl0 = this.buf.indexOf(10, this.pos);
+    if (nl0 >= 0 && nl0 + 1 - this.pos <= max) {
+      const line = this.buf.subarray(this.pos, nl0 + 1);
+      this.pos = nl0 + 1;
+      return line;
+    }
+    // Slow path: the line spans chunks; collect pieces (no re-copying), or count and drop them
+    // once the line is over the cap (constant memory for a 50 MB line).
+    const parts: Buffer[] = [];
+    let len = 0;
+    let over = false;
     for (;;) {
-      const nl = this.buf.indexOf(10, this.pos + scanned);
-      if (nl >= 0) {
-        const len = nl + 1 - this.pos;
-        const line = this.buf.subarray(this.pos, nl + 1);
-        this.pos = nl + 1;
-        return len <= max ? line : { tooLong: len };
+      const nl = this.buf.indexOf(10, this.pos);
+      const end = nl >= 0 ? nl + 1 : this.buf.length;
+      const piece = this.buf.subarray(this.pos, end);
+      this.pos = end;
+      len += piece.length;
+      if (!over && len > max) {
+        over = true;
+        parts.length = 0;
       }
-      scanned = this.avail;
-      if (scanned > max) {
-        // Over the cap: drop what we have and skip to the end of the line (constant memory).
-        let skipped = 0;
-        for (;;) {
-          const j = this.buf.indexOf(10, this.pos);
-          if (j >= 0) {
-            skipped += j + 1 - this.pos;
-            this.pos = j + 1;
-            return { tooLong: skipped };
-          }
-          skipped += this.avail;
-          this.pos = this.buf.length;
-          if (!(await this.fill())) return { tooLong: skipped };
-        }
-      }
+      if (!over) parts.push(piece);
+      if (nl >= 0) break;
       if (!(await this.fill())) {
-        if (this.avail === 0) return null;
-        const line = this.buf.subarray(this.pos);
-        this.pos = this.buf.length;
-        return line;
+        if (len === 0) return null;
+        break;
       }
     }
+    if (over) return { tooLong: len };
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
   }
 
   /** Reads exactly `n` bytes, or fewer at end of data. */

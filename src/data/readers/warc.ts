@@ -4,6 +4,7 @@
 // (HTTP headers, chunked / gzip Content-Encoding). Response records → Doc with meta.html;
 // WET conversion records → Doc with text. Offsets are byte offsets in the decompressed stream.
 // Not an extractor (extract/) and not a WARC writer. Reference: warcio, CommonCrawl WARC/WET.
+import { brotliDecompressSync } from 'node:zlib';
 import { WARCParser } from 'warcio';
 import type { Doc } from '../doc.js';
 import type { ByteReader } from './bytes.js';
@@ -198,6 +199,15 @@ async function responseDoc(
     payload = await rec.readFully(true);
   } catch (e) {
     return q(`corrupt HTTP response in WARC record: ${(e as Error).message}`);
+  }
+  // warcio undoes chunking and gzip/deflate; brotli (common since 2017) is ours, bounded.
+  if (/\bbr\b/i.test(http['content-encoding'] ?? '')) {
+    try {
+      payload = brotliDecompressSync(payload, { maxOutputLength: opts.maxDocBytes + 1 });
+    } catch (e) {
+      const tooBig = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
+      return q(tooBig ? `document too large: brotli payload over maxDocBytes ${opts.maxDocBytes} (skipped)` : `corrupt brotli payload: ${(e as Error).message}`);
+    }
   }
   if (payload.length > opts.maxDocBytes) return q(`document too large: ${payload.length} bytes > maxDocBytes ${opts.maxDocBytes} (skipped)`);
   const doc = baseDoc(file, offset, 'warc-response', headers, opts, collection);
