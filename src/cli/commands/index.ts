@@ -1,6 +1,7 @@
 // The list of CLI commands. Each module exports `register(program)`; add one line per command.
 import type { Command } from 'commander';
 import { register as langs } from './langs.js';
+import { register as build } from './build.js';
 import { register as train } from './train.js';
 import { register as lid } from './lid.js';
 import { register as tokenizer } from './tokenizer.js';
@@ -9,6 +10,7 @@ import { register as vault } from './vault.js';
 
 export function registerAll(program: Command): void {
   langs(program);
+  build(program);
   train(program);
   lid(program);
   tokenizer(program);

@@ -1,0 +1,283 @@
+// `oellm build`: the whole factory from one configuration — corpus → data pipeline →
+// tokenizer → one trained checkpoint per variant → GGUF exports → a llama.cpp load-and-generate
+// check — into a run directory laid out as DESIGN.md says. Stages are cached by content key
+// (stages.ts): change only the series and only training/export re-run; a killed build resumes.
+// Not the stages themselves: each is the library of its module (data, tokenizer, train, export).
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { BuildConfigSchema, DEFAULT_BUILD, type BuildConfig, type Variant } from './config.js';
+import { StageRunner, stageKey, type StageRecord } from './stages.js';
+import { udhrCorpus } from '../corpus/udhr.js';
+import { getLanguage, label, LANGUAGES } from '../lang/index.js';
+import { DataConfigSchema, readJsonl, runDataPipeline, type DataConfig, type Manifest } from '../data/index.js';
+import { loadTokenizer, trainTokenizer } from '../tokenizer/index.js';
+import { train, TrainConfigSchema, type TrainConfig, type TrainResult } from '../train/index.js';
+import { exportGguf, type ExportType } from '../export/gguf.js';
+import { LlamaCppModel } from '../runtime/llamacpp.js';
+import { ModelConfigSchema, PRESETS } from '../model/config.js';
+import { ConfigError, OellmError } from '../util/errors.js';
+import { readJson, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
+import { VERSION } from '../util/version.js';
+import type { Progress } from '../util/progress.js';
+
+export interface BuildOptions {
+  /** Config file (YAML/JSON); none = the embedded default. */
+  file?: string;
+  /** Flag overrides, nested (`{tokenizer: {vocabSize: 2048}}`). */
+  overrides?: Plain;
+  /** Run dir; default runs/<name>. */
+  out?: string;
+  log?: (line: string) => void;
+  progress?: Progress;
+}
+
+export interface VariantSummary {
+  name: string;
+  params: number;
+  steps: number;
+  tokens: number;
+  finalLoss: number;
+  /** Validation bits per byte per language label. */
+  valBpb: Record<string, number>;
+  tokensPerS: number;
+  checkpoint: string;
+  gguf: { type: string; path: string; bytes: number; fallbacks: string[]; sample?: string; tokensPerS?: number }[];
+}
+
+export interface BuildSummary {
+  runDir: string;
+  config: BuildConfig;
+  counts: Manifest['counts'];
+  languages: { code: string; label: string; docs: number; bytes: number; tokens: number }[];
+  /** Configured languages that ended with no public documents. */
+  missing: string[];
+  tokenizer: { vocabSize: number; dir: string };
+  variants: VariantSummary[];
+  stages: StageRecord[];
+  wall_s: number;
+}
+
+/** The embedded default merged under the user's file and flags, validated before any work. */
+export function resolveBuildConfig(file?: string, overrides?: Plain): { config: BuildConfig; data: DataConfig } {
+  const base: Plain = file ? {} : (DEFAULT_BUILD as unknown as Plain);
+  const config = resolveConfig(BuildConfigSchema, { base, ...(file ? { file } : {}), ...(overrides ? { overrides } : {}) });
+  // Sub-configs are validated now too, so every problem is listed before work starts.
+  const issues: { path: string; message: string }[] = [];
+  const data = DataConfigSchema.safeParse(dataSettings(config));
+  if (!data.success) issues.push(...zodIssues(data.error).map((i) => ({ ...i, path: `data.${i.path}` })));
+  config.series.forEach((v, i) => {
+    const m = ModelConfigSchema.safeParse(modelShape(v, config.tokenizer.vocabSize));
+    if (!m.success) issues.push(...zodIssues(m.error).map((e) => ({ path: `series.${i}.${e.path}`, message: e.message })));
+  });
+  if (issues.length) throw new ConfigError(issues, file);
+  return { config, data: data.data! };
+}
+
+/** Pipeline settings of a build: the embedded corpus is short articles, so the defaults relax word counts. */
+function dataSettings(c: BuildConfig): Plain {
+  const embeddedDefaults: Plain = c.corpus.embedded && c.corpus.inputs.length === 0 ? { quality: { defaults: { minWords: 5, minStopWords: 1, minLinePunctFrac: null, maxShortLinesFrac: null, maxTopNgramFrac: null, maxDupNgramFrac: null } } } : {};
+  const merged = deepMergePlain(embeddedDefaults, c.data as Plain);
+  const lid = (merged.lid as Plain | undefined) ?? {};
+  return { ...merged, lid: { languages: c.languages, ...lid } };
+}
+
+function deepMergePlain(a: Plain, b: Plain): Plain {
+  const out: Plain = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const o = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && o && typeof o === 'object' && !Array.isArray(o) ? deepMergePlain(o as Plain, v as Plain) : v;
+  }
+  return out;
+}
+
+function modelShape(v: Variant, vocabSize: number): Plain {
+  const p = PRESETS[v.preset]!;
+  return {
+    ...p,
+    vocabSize,
+    maxSeqLen: Math.max(p.maxSeqLen, v.seqLen),
+    ...(v.dim !== undefined ? { dim: v.dim } : {}),
+    ...(v.nLayers !== undefined ? { nLayers: v.nLayers } : {}),
+    ...(v.nHeads !== undefined ? { nHeads: v.nHeads } : {}),
+    ...(v.nKvHeads !== undefined ? { nKvHeads: v.nKvHeads } : {}),
+    ...(v.ffnDim !== undefined ? { ffnDim: v.ffnDim } : {}),
+  };
+}
+
+function trainConfig(v: Variant, runDir: string): TrainConfig {
+  return TrainConfigSchema.parse({
+    data: join(runDir, 'data'),
+    tokenizer: join(runDir, 'tokenizer'),
+    out: join(runDir, 'models', v.name),
+    preset: v.preset,
+    ...(v.dim !== undefined ? { dim: v.dim } : {}),
+    ...(v.nLayers !== undefined ? { layers: v.nLayers } : {}),
+    ...(v.nHeads !== undefined ? { heads: v.nHeads } : {}),
+    ...(v.nKvHeads !== undefined ? { kvHeads: v.nKvHeads } : {}),
+    ...(v.ffnDim !== undefined ? { ffn: v.ffnDim } : {}),
+    seqLen: v.seqLen,
+    batchSize: v.batchSize,
+    maxSteps: v.maxSteps,
+    lr: v.lr,
+    warmup: v.warmupSteps,
+    valEvery: v.evalEvery,
+    checkpointEvery: Math.max(50, Math.ceil(v.maxSteps / 4)),
+    seed: v.seed,
+  });
+}
+
+/** Signature of input files (path, size, mtime) so a changed input re-runs the data stage. */
+function inputSignature(inputs: string[]): unknown[] {
+  return inputs.map((p) => {
+    try {
+      const s = statSync(p);
+      return [resolve(p), s.size, Math.floor(s.mtimeMs)];
+    } catch {
+      return [p];
+    }
+  });
+}
+
+/** Writes the embedded UDHR corpus as HPLT-style JSONL, one file per (language, script). */
+function writeEmbeddedCorpus(dir: string, langs: string[]): void {
+  const by = new Map<string, string[]>();
+  const pkg = JSON.parse(readFileSync(new URL(import.meta.resolve('udhr')).pathname.replace(/index\.js$/, 'package.json'), 'utf8')) as { version: string };
+  for (const a of udhrCorpus(LANGUAGES.filter((l) => langs.includes(l.code)))) {
+    const key = label(getLanguage(a.lang), a.script);
+    const rec = { id: `udhr-${a.udhrCode}-${a.article}`, text: a.text, lang: a.lang, url: `https://www.ohchr.org/en/human-rights/universal-declaration/translations#udhr-${pkg.version}-${a.udhrCode}-article-${a.article}`, ts: '1948-12-10T00:00:00Z' };
+    (by.get(key) ?? by.set(key, []).get(key)!).push(JSON.stringify(rec));
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [key, lines] of by) writeFileAtomic(join(dir, `${key}.jsonl`), lines.join('\n') + '\n');
+}
+
+function wrapIo<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  return fn().catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') throw new OellmError(`${what}: the disk is full (${(e as Error).message})`, { code: 'E_IO', hint: 'free space and run the same command again: finished stages are kept and skipped', cause: e });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new OellmError(`${what}: permission denied (${(e as Error).message})`, { code: 'E_IO', hint: 'choose a writable --out or fix the permissions, then run again: finished stages are kept', cause: e });
+    throw e;
+  });
+}
+
+/** Runs (or resumes) a build and returns its summary (also saved as build_summary.json). */
+export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
+  const log = opts.log ?? (() => {});
+  const { config, data } = resolveBuildConfig(opts.file, opts.overrides);
+  const runDir = resolve(opts.out ?? join('runs', config.name));
+  const t0 = performance.now();
+  await wrapIo(`cannot create the run directory ${runDir}`, async () => mkdirSync(runDir, { recursive: true }));
+  writeFileAtomic(join(runDir, 'config.resolved.yaml'), dumpConfig({ ...config, data }, `oellm ${VERSION} — resolved build configuration${opts.file ? ` (from ${opts.file})` : ' (embedded default)'}`));
+  const stages = new StageRunner(runDir, log);
+
+  // 1. corpus: the embedded text, materialised as JSONL input for the pipeline.
+  const corpusKey = stageKey('corpus', { embedded: config.corpus.embedded, languages: config.languages, udhr: 6 });
+  if (config.corpus.embedded) {
+    await wrapIo('corpus', () => stages.run('corpus', corpusKey, ['corpus'], async () => writeEmbeddedCorpus(join(runDir, 'corpus'), config.languages)));
+  }
+  const inputs = [...(config.corpus.embedded ? [join(runDir, 'corpus')] : []), ...config.corpus.inputs];
+  if (inputs.length === 0) throw new OellmError('the build has no corpus: corpus.embedded is false and corpus.inputs is empty', { code: 'E_CONFIG', hint: 'add files, folders or globs to corpus.inputs' });
+
+  // 2. data pipeline.
+  const dataKey = stageKey('data', { data, inputs: inputSignature(config.corpus.inputs) }, [corpusKey]);
+  await wrapIo('data', () =>
+    stages.run('data', dataKey, ['data/manifest.json'], async () => {
+      log('data: running the corpus pipeline');
+      await runDataPipeline(data, { inputs, out: join(runDir, 'data'), ...(opts.progress ? { progress: opts.progress } : {}) });
+    }, ['data']),
+  );
+  const manifest = readJson<Manifest>(join(runDir, 'data', 'manifest.json'));
+  if (manifest.counts.kept_public === 0) throw new OellmError('the corpus pipeline kept no public documents: nothing to train on', { file: join(runDir, 'data', 'manifest.json'), code: 'E_DATA', hint: 'see the manifest `dropped` and `quarantined` counts and relax the filters in the `data:` section' });
+
+  // 3. tokenizer.
+  const tokKey = stageKey('tokenizer', config.tokenizer, [dataKey]);
+  await wrapIo('tokenizer', () =>
+    stages.run('tokenizer', tokKey, ['tokenizer/tokenizer.json'], async () => {
+      log(`tokenizer: training a ${config.tokenizer.vocabSize}-token byte-level BPE`);
+      await trainTokenizer({ inputs: [join(runDir, 'data')], vocabSize: config.tokenizer.vocabSize, temperature: config.tokenizer.temperature, seed: config.tokenizer.seed, out: join(runDir, 'tokenizer') });
+    }, ['tokenizer']),
+  );
+
+  // Tokens per language on the public shards (the summary's token column).
+  await wrapIo('tokens', () =>
+    stages.run('tokens', stageKey('tokens', {}, [tokKey]), ['tokenizer/tokens_per_language.json'], async () => {
+      const tok = loadTokenizer(join(runDir, 'tokenizer'));
+      const counts: Record<string, number> = {};
+      for (const sh of manifest.shards) {
+        for await (const rec of readJsonl<{ text: string }>(join(runDir, 'data', sh.path))) counts[sh.lang] = (counts[sh.lang] ?? 0) + tok.encode(rec.text).length;
+      }
+      writeJsonAtomic(join(runDir, 'tokenizer', 'tokens_per_language.json'), counts);
+    }),
+  );
+  const tokenCounts = readJson<Record<string, number>>(join(runDir, 'tokenizer', 'tokens_per_language.json'));
+
+  // 4–6. per variant: train, export, check in llama.cpp.
+  const variants: VariantSummary[] = [];
+  for (const v of config.series) {
+    const tc = trainConfig(v, runDir);
+    const ckpt = join(runDir, 'models', v.name);
+    const trainKey = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined }, [dataKey, tokKey]);
+    let result: TrainResult | undefined;
+    await wrapIo(`train ${v.name}`, () =>
+      stages.run(`train-${v.name}`, trainKey, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
+        log(`train ${v.name}: ${v.maxSteps} steps`);
+        const prevTrain = existsSync(join(ckpt, 'trainer_state.json'));
+        result = await train({ config: { ...tc, resume: prevTrain }, meta: { build: config.name, variant: v.name, languages: config.languages } });
+        writeJsonAtomic(join(ckpt, 'train_result.json'), result);
+      }, []),
+    );
+    result ??= readJson<TrainResult>(join(ckpt, 'train_result.json'));
+    const gguf: VariantSummary['gguf'] = [];
+    for (const type of v.export) {
+      const file = join(ckpt, `${v.name}-${type}.gguf`);
+      const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
+      await wrapIo(`export ${v.name} ${type}`, () =>
+        stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
+          const rep = exportGguf(ckpt, { type: type as ExportType, out: file, name: `oellm-${config.name}-${v.name}`, languages: config.languages });
+          // Check that llama.cpp loads it and generates, and keep what it said.
+          // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
+          const m = await LlamaCppModel.load(file, { threads: 1 });
+          const prompt = 'All human beings are';
+          const g = await m.generate(prompt, { maxTokens: 16, temperature: 0 });
+          await m.model.dispose();
+          writeJsonAtomic(file + '.json', { bytes: rep.bytes, fallbacks: rep.fallbacks, prompt, sample: g.text, tokensPerS: g.tokensPerSecond });
+        }),
+      );
+      const info = readJson<{ bytes: number; fallbacks: string[]; sample: string; tokensPerS: number }>(file + '.json');
+      gguf.push({ type, path: relative(runDir, file), bytes: info.bytes, fallbacks: info.fallbacks, sample: info.sample, tokensPerS: info.tokensPerS });
+    }
+    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
+  }
+
+  // Summary: documents and tokens per language.
+  const languages = config.languages.map((code) => {
+    const l = getLanguage(code);
+    let docs = 0;
+    let bytes = 0;
+    let tokens = 0;
+    for (const s of l.scripts) {
+      const e = manifest.languages[label(l, s)];
+      if (e) {
+        docs += e.docs;
+        bytes += e.bytes;
+      }
+      tokens += tokenCounts[label(l, s)] ?? 0;
+    }
+    return { code, label: l.scripts.map((s) => label(l, s)).join('+'), docs, bytes, tokens };
+  });
+  const summary: BuildSummary = {
+    runDir,
+    config,
+    counts: manifest.counts,
+    languages,
+    missing: languages.filter((l) => l.docs === 0).map((l) => l.code),
+    tokenizer: { vocabSize: config.tokenizer.vocabSize, dir: 'tokenizer' },
+    variants,
+    stages: stages.records,
+    wall_s: Math.round((performance.now() - t0) / 100) / 10,
+  };
+  writeJsonAtomic(join(runDir, 'build_summary.json'), summary);
+  return summary;
+}
+

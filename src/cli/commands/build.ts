@@ -1,0 +1,88 @@
+// `oellm build [config.yaml] [--out <run-dir>]`: the main job, curate → tokenize → train →
+// export for a model series from one configuration (default: the embedded UDHR corpus).
+// Prints a per-language and per-variant summary. Not the orchestration (src/build/build.ts).
+import type { Command } from 'commander';
+import { runBuild, resolveBuildConfig, type BuildSummary } from '../../build/build.js';
+import { dumpConfig, type Plain } from '../../config/load.js';
+import { createLogger } from '../../util/log.js';
+import { Progress } from '../../util/progress.js';
+import { OellmError } from '../../util/errors.js';
+import { emit, fmtNum, table } from '../output.js';
+
+interface Flags {
+  out?: string;
+  name?: string;
+  steps?: string;
+  vocabSize?: string;
+  languages?: string;
+  workers?: string;
+  printConfig?: boolean;
+  json?: boolean;
+}
+
+function overrides(f: Flags): Plain {
+  const o: Plain = {};
+  const num = (flag: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new OellmError(`--${flag} must be a positive integer, got "${v}"`, { code: 'E_USAGE' });
+    return n;
+  };
+  if (f.name) o.name = f.name;
+  if (f.vocabSize) o.tokenizer = { vocabSize: num('vocab-size', f.vocabSize) };
+  if (f.languages) o.languages = f.languages.split(',').map((s) => s.trim()).filter(Boolean);
+  if (f.workers) o.data = { workers: num('workers', f.workers) };
+  return o;
+}
+
+export function humanSummary(s: BuildSummary): string {
+  const out: string[] = [];
+  const c = s.counts;
+  out.push(`\nrun: ${s.runDir}  (${fmtNum(s.wall_s)} s)`);
+  out.push(`documents: in ${c.in}, kept ${c.kept} (public ${c.kept_public}, restricted ${c.kept_restricted}), dropped ${c.dropped}, quarantined ${c.quarantined}\n`);
+  const vnames = s.variants.map((v) => v.name);
+  const rows = s.languages.map((l) => {
+    const bpb = vnames.map((n) => {
+      const v = s.variants.find((x) => x.name === n)!;
+      const vals = Object.entries(v.valBpb).filter(([k]) => l.label.split('+').includes(k)).map(([, x]) => x);
+      return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : '-';
+    });
+    return [l.code, l.label, l.docs, l.tokens, ...bpb.map((b) => (typeof b === 'number' ? b.toFixed(3) : b))];
+  });
+  out.push(table(['lang', 'labels', 'docs', 'tokens', ...vnames.map((n) => `bpb ${n}`)], rows));
+  if (s.missing.length) out.push(`no documents for: ${s.missing.join(', ')} (the build went on without them)\n`);
+  for (const v of s.variants) {
+    out.push(`${v.name}: ${fmtNum(v.params)} params, ${v.steps} steps, ${fmtNum(v.tokens)} tokens, final loss ${v.finalLoss.toFixed(3)}, ${fmtNum(v.tokensPerS)} tokens/s`);
+    out.push(`  checkpoint  ${v.checkpoint}/`);
+    for (const g of v.gguf) out.push(`  ${g.type.padEnd(10)}  ${g.path}  ${(g.bytes / 1e6).toFixed(2)} MB  llama.cpp: "${(g.sample ?? '').replace(/\s+/g, ' ').slice(0, 50)}"`);
+  }
+  const first = s.variants[0]?.gguf.find((g) => g.type === 'q4_0') ?? s.variants[0]?.gguf[0];
+  if (first) out.push(`\ntry it:  npx oellm generate --model ${s.runDir}/${first.path} --prompt "Svi ljudi rađaju se"`);
+  out.push(`stages: ${s.stages.map((r) => `${r.stage} ${r.skipped ? 'cached' : `${r.wall_s}s`}`).join(', ')}\n`);
+  return out.join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('the main job: corpus → data pipeline → tokenizer → train each model variant → GGUF F16/Q8_0/Q4_0, checked in llama.cpp.\nWith no config file, builds the embedded default (UDHR in every registry language, two variants).\nCached per stage: re-running skips finished stages; a killed build resumes.')
+    .argument('[config]', 'build configuration (YAML or JSON); keys: name, corpus, languages, data, tokenizer, series')
+    .option('--out <dir>', 'run directory (default runs/<name>)')
+    .option('--name <name>', 'run name')
+    .option('--vocab-size <n>', 'tokenizer vocabulary size')
+    .option('--languages <codes>', 'comma-separated registry codes to build for')
+    .option('--workers <n>', 'data pipeline worker threads')
+    .option('--print-config', 'print the resolved configuration and exit')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string | undefined, f: Flags) => {
+      const o = overrides(f);
+      if (f.printConfig) {
+        const { config, data } = resolveBuildConfig(file, o);
+        process.stdout.write(dumpConfig({ ...config, data }));
+        return;
+      }
+      const logger = createLogger();
+      const progress = new Progress({ logger });
+      const s = await runBuild({ ...(file ? { file } : {}), overrides: o, ...(f.out ? { out: f.out } : {}), log: (line) => logger.info(line), progress });
+      emit(f.json, s, () => humanSummary(s));
+    });
+}
