@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkModelConfig, type ModelConfig } from '../src/model/config.js';
 import { paramTable, numel } from '../src/model/params.js';
 import { saveCheckpoint } from '../src/model/checkpoint.js';
+import { loadTokenizer, trainTokenizer, udhrTexts } from '../src/tokenizer/index.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,6 +71,36 @@ export function ggmlQuantize(fn: string, x: Float32Array, nbytes: number): Uint8
   const r = spawnSync('python3', ['-c', PY, GGML_BASE, fn, src, dst, String(x.length), String(nbytes)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ggml bridge failed: ${r.stderr}`);
   return new Uint8Array(readFileSync(dst));
+}
+
+const PY_LLAMA_QUANTIZE = `
+import ctypes, struct, sys
+d = sys.argv[1]
+for n in ['libggml-base.so', 'libggml.v0.5.0.so']:
+    ctypes.CDLL(d + '/' + n, mode=ctypes.RTLD_GLOBAL)
+lib = ctypes.CDLL(d + '/libllama.v0.5.0.so', mode=ctypes.RTLD_GLOBAL)
+lib.llama_backend_init()
+class P(ctypes.Structure):
+    _fields_ = [('raw', ctypes.c_uint8 * 512)]
+lib.llama_model_quantize_default_params.restype = P
+p = lib.llama_model_quantize_default_params()
+struct.pack_into('<ii', p.raw, 0, 1, int(sys.argv[4]))  # nthread, ftype: the first two fields
+lib.llama_model_quantize.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(P)]
+sys.exit(lib.llama_model_quantize(sys.argv[2].encode(), sys.argv[3].encode(), ctypes.byref(p)))
+`;
+
+/** Why llama.cpp's own quantizer (libllama's llama_model_quantize) cannot run here, or undefined. */
+export function llamaQuantizeUnavailable(): string | undefined {
+  const why = ggmlBridgeUnavailable();
+  if (why) return why;
+  if (!existsSync(join(LIB_DIR, 'libllama.v0.5.0.so'))) return 'libllama.v0.5.0.so not found (node-llama-cpp version changed?)';
+  return undefined;
+}
+
+/** Runs llama.cpp's llama_model_quantize(inp → out, ftype) exactly as `llama-quantize` does. */
+export function llamaQuantize(inp: string, out: string, ftype: number): void {
+  const r = spawnSync('python3', ['-c', PY_LLAMA_QUANTIZE, LIB_DIR, inp, out, String(ftype)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`llama_model_quantize failed (${r.status}): ${r.stderr.slice(-2000)}`);
 }
 
 /** Random parameters for `config`, std 0.02 (norm gains around 1). */
@@ -177,15 +208,25 @@ export function writeTokenizerDir(dir: string, nMerges = 200): string {
   return dir;
 }
 
-/** A random checkpoint with a real tokenizer; vocab = the tokenizer's size. Returns the dir. */
-export function makeCheckpoint(opts: { dir?: string; seed?: number; std?: number; config?: Partial<ModelConfig>; nMerges?: number } = {}): { dir: string; config: ModelConfig; params: Map<string, Float32Array> } {
-  const root = opts.dir ?? tmp('ckpt');
-  const tokDir = writeTokenizerDir(join(root, 'tok'), opts.nMerges ?? 200);
-  const tj = JSON.parse(readFileSync(join(tokDir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
-  const vocabSize = Object.keys(tj.model.vocab).length;
-  const config = checkModelConfig({ dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 160, maxSeqLen: 128, ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: false, ...opts.config, vocabSize });
+/** Trains a real oellm tokenizer (src/tokenizer, Llama-3 pre-tokenizer) on UDHR text of 8 languages. */
+export async function trainTestTokenizer(dir: string, vocabSize = 600): Promise<string> {
+  const corpus = join(dir, 'corpus');
+  mkdirSync(corpus, { recursive: true });
+  const keep = new Set(['en', 'de', 'fr', 'cs', 'el', 'ru', 'pl', 'fi']);
+  for (const u of udhrTexts()) if (keep.has(u.key.split(/[_-]/)[0]!)) writeFileSync(join(corpus, `${u.key}.txt`), u.text.slice(0, 4000));
+  const out = join(dir, 'tok');
+  await trainTokenizer({ inputs: [corpus], vocabSize, out });
+  return out;
+}
+
+/** A random checkpoint with a real tokenizer; vocab = the tokenizer's size. */
+export async function makeCheckpoint(opts: { root?: string; seed?: number; std?: number; config?: Partial<ModelConfig>; tokenizerDir?: string; vocabSize?: number } = {}): Promise<{ dir: string; config: ModelConfig; params: Map<string, Float32Array>; tokenizerDir: string }> {
+  const root = opts.root ?? tmp('ckpt');
+  const tokDir = opts.tokenizerDir ?? (await trainTestTokenizer(root, opts.vocabSize));
+  const tok = loadTokenizer(tokDir);
+  const config = checkModelConfig({ dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 160, maxSeqLen: 256, ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: false, ...opts.config, vocabSize: opts.config?.vocabSize ?? tok.vocabSize });
   const params = randomParams(config, opts.seed ?? 1, opts.std ?? 0.05);
   const dir = join(root, 'model');
-  saveCheckpoint(dir, { config, params, tokenizerDir: tokDir, tokens: { bos: 0, eos: 1 }, meta: { languages: ['en', 'de', 'fr', 'cs', 'el', 'ru', 'pl', 'fi'] } });
-  return { dir, config, params };
+  saveCheckpoint(dir, { config, params, tokenizerDir: tokDir, tokens: { ...(tok.bosId !== undefined ? { bos: tok.bosId } : {}), ...(tok.eosId !== undefined ? { eos: tok.eosId } : {}) }, meta: { name: 'oellm-test', languages: ['en', 'de', 'fr', 'cs', 'el', 'ru', 'pl', 'fi'] } });
+  return { dir, config, params, tokenizerDir: tokDir };
 }

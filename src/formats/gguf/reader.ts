@@ -64,16 +64,16 @@ class Cursor {
     this.pos += n;
     return o;
   }
-  u8(w = 'u8'): number { return this.buf.readUInt8(this.at(1, w)); }
-  i8(w = 'i8'): number { return this.buf.readInt8(this.at(1, w)); }
-  u16(w = 'u16'): number { return this.buf.readUInt16LE(this.at(2, w)); }
-  i16(w = 'i16'): number { return this.buf.readInt16LE(this.at(2, w)); }
-  u32(w = 'u32'): number { return this.buf.readUInt32LE(this.at(4, w)); }
-  i32(w = 'i32'): number { return this.buf.readInt32LE(this.at(4, w)); }
-  f32(w = 'f32'): number { return this.buf.readFloatLE(this.at(4, w)); }
-  f64(w = 'f64'): number { return this.buf.readDoubleLE(this.at(8, w)); }
-  u64big(w = 'u64'): bigint { return this.buf.readBigUInt64LE(this.at(8, w)); }
-  i64big(w = 'i64'): bigint { return this.buf.readBigInt64LE(this.at(8, w)); }
+  u8(w = 'u8'): number { const o = this.at(1, w); return this.buf.readUInt8(o); }
+  i8(w = 'i8'): number { const o = this.at(1, w); return this.buf.readInt8(o); }
+  u16(w = 'u16'): number { const o = this.at(2, w); return this.buf.readUInt16LE(o); }
+  i16(w = 'i16'): number { const o = this.at(2, w); return this.buf.readInt16LE(o); }
+  u32(w = 'u32'): number { const o = this.at(4, w); return this.buf.readUInt32LE(o); }
+  i32(w = 'i32'): number { const o = this.at(4, w); return this.buf.readInt32LE(o); }
+  f32(w = 'f32'): number { const o = this.at(4, w); return this.buf.readFloatLE(o); }
+  f64(w = 'f64'): number { const o = this.at(8, w); return this.buf.readDoubleLE(o); }
+  u64big(w = 'u64'): bigint { const o = this.at(8, w); return this.buf.readBigUInt64LE(o); }
+  i64big(w = 'i64'): bigint { const o = this.at(8, w); return this.buf.readBigInt64LE(o); }
   /** u64 that must fit a JS number and be ≤ max. */
   count(what: string, max: number): number {
     const start = this.pos;
