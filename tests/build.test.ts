@@ -1,0 +1,89 @@
+// End-to-end test of `oellm build` on a reduced embedded default: every artefact of the run dir
+// exists and is valid (resolved config, dataset manifest balance, tokenizer, checkpoints, GGUF
+// files that llama.cpp loads and generates from), stage caching, and bad configs.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBuild, resolveBuildConfig } from '../src/build/build.js';
+import { ConfigError } from '../src/util/errors.js';
+import { kvValue, readGguf } from '../src/formats/gguf/reader.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const small = (extra = '') => {
+  const f = join(tmp, `b-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    f,
+    `name: t
+languages: [en, hr, sr]
+tokenizer: { vocabSize: 600 }
+series:
+  - { name: core, preset: micro, dim: 64, nLayers: 2, maxSteps: 6, seqLen: 32, batchSize: 2, evalEvery: 3, export: [f16, q8_0, q4_0] }
+  - { name: edge, preset: micro, dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, ffnDim: 64, maxSteps: 4, seqLen: 32, batchSize: 2, evalEvery: 2, export: [f16, q4_0] }
+${extra}`,
+  );
+  return f;
+};
+
+test('a reduced embedded build produces every artefact, and a re-run is fully cached', async () => {
+  const out = join(tmp, 'run');
+  const file = small();
+  const s = await runBuild({ file, out });
+  assert.ok(existsSync(join(out, 'config.resolved.yaml')));
+  assert.match(readFileSync(join(out, 'config.resolved.yaml'), 'utf8'), /vocabSize: 600/);
+  const m = JSON.parse(readFileSync(join(out, 'data', 'manifest.json'), 'utf8'));
+  assert.equal(m.counts.in, m.counts.kept + m.counts.dropped + m.counts.quarantined);
+  assert.ok(existsSync(join(out, 'tokenizer', 'tokenizer.json')));
+  for (const l of s.languages) assert.ok(l.docs > 0 && l.tokens > 0, `${l.code} has documents and tokens`);
+  assert.deepEqual(s.missing, []);
+  assert.equal(s.variants.length, 2);
+  for (const v of s.variants) {
+    for (const f of ['model.safetensors', 'config.json', 'tokenizer.json', 'train_log.jsonl']) assert.ok(existsSync(join(out, v.checkpoint, f)), `${v.name}/${f}`);
+    assert.ok(Object.keys(v.valBpb).length > 0, `${v.name} has validation bits per byte`);
+    for (const g of v.gguf) {
+      const gg = readGguf(join(out, g.path));
+      assert.equal(kvValue(gg, 'general.architecture'), 'llama');
+      assert.ok(typeof g.sample === 'string' && g.sample.length > 0, `${g.path} generated text in llama.cpp`);
+    }
+  }
+  assert.deepEqual(s.variants[0]!.gguf.map((g) => g.type), ['f16', 'q8_0', 'q4_0']);
+  const again = await runBuild({ file, out });
+  assert.ok(again.stages.every((r) => r.skipped), 'second run skips every stage');
+});
+
+test('changing only the series re-runs only that training and export', async () => {
+  const out = join(tmp, 'run');
+  const file = small().replace(/$/, '');
+  const text = readFileSync(file, 'utf8').replace('maxSteps: 4,', 'maxSteps: 5,');
+  writeFileSync(file, text);
+  const s = await runBuild({ file, out });
+  const ran = s.stages.filter((r) => !r.skipped).map((r) => r.stage);
+  assert.deepEqual(ran.sort(), ['export-edge-f16', 'export-edge-q4_0', 'train-edge']);
+});
+
+test('a configured language with no documents: the build goes on and says so', async () => {
+  const inp = join(tmp, 'in.jsonl');
+  const en = 'All human beings are born free and equal in dignity and rights. They are endowed with reason and conscience and should act towards one another in a spirit of brotherhood.';
+  writeFileSync(inp, [0, 1, 2, 3].map((i) => JSON.stringify({ id: `d${i}`, text: `${en} Document ${i} of the test, with its own words number ${i * 7}.`, lang: 'en' })).join('\n') + '\n');
+  const file = small(`corpus: { embedded: false, inputs: ["${inp}"] }\ndata: { dedup: { minhash: false, exact: false }, quality: { enabled: false } }`).replace('languages: [en, hr, sr]', 'languages: [en, fi]');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('languages: [en, hr, sr]', 'languages: [en, fi]').replace(/export: \[[^\]]*\]/g, 'export: [f16]'));
+  const s = await runBuild({ file, out: join(tmp, 'run-missing') });
+  assert.deepEqual(s.missing, ['fi']);
+  assert.ok(s.languages.find((l) => l.code === 'en')!.docs > 0);
+});
+
+test('an invalid config lists every problem with its path before any work', () => {
+  const f = join(tmp, 'bad.yaml');
+  writeFileSync(f, 'name: x\nlanguages: [en, xx]\ncolour: blue\ntokenizer: { vocabSize: 10 }\nseries:\n  - { name: a, dim: 100, nHeads: 3 }\n  - { name: a }\ndata: { workers: 0 }\n');
+  try {
+    resolveBuildConfig(f);
+    assert.fail('expected a ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    const paths = e.issues.map((i) => i.path).join(' ');
+    for (const p of ['languages.1', 'tokenizer.vocabSize', 'series.1.name']) assert.ok(paths.includes(p), `${p} in ${paths}`);
+    assert.match(e.message, /colour/);
+  }
+});
