@@ -7,38 +7,27 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { runDataPipeline, readJsonl, type Manifest } from '../src/data/index.js';
 import { sha256File } from '../src/util/fs.js';
 import { buildCorpus, haveUd, type CorpusInfo } from './helpers/corpus.js';
+import { outputFiles, vaultRecords } from './helpers/outputs.js';
+import { generateKey } from '../src/data/vault/index.js';
 
 const skip = haveUd() ? false : 'needs ../shared/data/ud (real sentences); CI has ../shared beside the clone';
 let tmp: string;
 let corpus: CorpusInfo;
+let key: Buffer;
+let base: { ranks: number; exclusions: boolean; rights: { vaultKeyFile: string } };
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'oellm-data-'));
+  key = generateKey(join(tmp, 'vault.key'));
+  base = { ranks: 3, exclusions: true, rights: { vaultKeyFile: join(tmp, 'vault.key') } };
   if (!skip) corpus = await buildCorpus(join(tmp, 'in'));
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Every file under `dir` except work/ and timings.json, as relative path → bytes. */
-export function outputFiles(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      const rel = relative(dir, p);
-      if (rel === 'work' || rel === 'timings.json' || rel === 'logs') continue;
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(rel, readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-const base = { ranks: 3, exclusions: true };
 
 test('mixed corpus: counts balance, shards match the manifest, duplicates and the reserved page are gone', { skip }, async () => {
   const out = join(tmp, 'run-threads');
@@ -52,6 +41,13 @@ test('mixed corpus: counts balance, shards match the manifest, duplicates and th
   assert.ok((m.dropped['dedup.exact'] ?? 0) >= 3, JSON.stringify(m.dropped));
   assert.ok((m.dropped['dedup.near'] ?? 0) >= 2, JSON.stringify(m.dropped));
   assert.equal(m.rights['reserved.tdm-header'], 1);
+  // The reserved page is in the vault (encrypted), and only there.
+  assert.equal(c.kept_restricted, 1);
+  const vault = await vaultRecords(out, key);
+  assert.equal(vault.length, 1);
+  assert.match(vault[0]!, /reserved\.example/);
+  assert.ok(!readFileSync(join(out, 'vault', m.vault.files[0]!.path.replace(/^vault\//, ''))).includes(Buffer.from('reserved.example')), 'vault file is ciphertext');
+  assert.match(readFileSync(join(out, 'vault', 'SHA256SUMS'), 'utf8'), /^[0-9a-f]{64}  00000\.vault\n/);
   // Every shard listed with the right checksum and count, and nothing else under shards/.
   const listed = new Set(m.shards.map((s) => s.path));
   let docs = 0;
@@ -102,6 +98,7 @@ test('output bytes do not depend on the worker count; a re-run skips finished ra
   const fb = outputFiles(b);
   assert.deepEqual([...fb.keys()], [...fa.keys()]);
   for (const [k, v] of fa) assert.ok(v.equals(fb.get(k)!), `${k} differs`);
+  assert.deepEqual(await vaultRecords(b, key), await vaultRecords(a, key));
   // Re-run: every rank has its marker, nothing is recomputed, same bytes.
   const marker = join(b, 'work', 'stage1', '00000.done');
   const t0 = statSync(marker).mtimeMs;
@@ -114,5 +111,7 @@ test('output bytes do not depend on the worker count; a re-run skips finished ra
 test('a dataset dir refuses a different plan', { skip }, async () => {
   const out = join(tmp, 'run-plan');
   await runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false } }, { inputs: [join(corpus.dir, 'd.txt')], out });
+  // A missing vault key file is reported before any work starts.
+  await assert.rejects(runDataPipeline({ ranks: 1, rights: { vaultKeyFile: join(tmp, 'nope.key') } }, { inputs: [join(corpus.dir, 'd.txt')], out: join(tmp, 'run-nokey') }), /cannot read vault key/);
   await assert.rejects(runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false }, zstdLevel: 5 }, { inputs: [join(corpus.dir, 'd.txt')], out }), /another plan/);
 });

@@ -6,35 +6,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runDataPipeline } from '../src/data/index.js';
 import { buildCorpus, haveUd, type CorpusInfo } from './helpers/corpus.js';
+import { outputFiles, vaultRecords } from './helpers/outputs.js';
+import { BIN, cliEnv } from './helpers/cli.js';
+import { generateKey } from '../src/data/vault/index.js';
 
 const skip = haveUd() ? false : 'needs ../shared/data/ud (real sentences); CI has ../shared beside the clone';
-const BIN = fileURLToPath(new URL('../bin/oellm.js', import.meta.url));
 let tmp: string;
 let corpus: CorpusInfo;
 let reference: Map<string, Buffer>;
+let refVault: string[];
+let key: Buffer;
+let keyFile: string;
 
-function outputFiles(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      const rel = relative(dir, p);
-      if (rel === 'work' || rel === 'timings.json' || rel === 'logs') continue;
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(rel, readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function assertSame(dir: string, what: string): void {
+async function assertSame(dir: string, what: string): Promise<void> {
+  assert.deepEqual(await vaultRecords(dir, key), refVault, `${what}: same vault plaintext`);
   const got = outputFiles(dir);
   assert.deepEqual([...got.keys()], [...reference.keys()], `${what}: same files`);
   for (const [k, v] of reference) assert.ok(v.equals(got.get(k)!), `${what}: ${k} differs`);
@@ -49,8 +39,8 @@ interface Exit {
 /** Runs `oellm data run` on the corpus; `killWhen` polls and SIGKILLs the child when it returns true. */
 function cli(out: string, workers: number, env: Record<string, string> = {}, killWhen?: () => boolean): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'data', 'run', '-i', corpus.dir, '-o', out, '--ranks', '3', '--workers', String(workers), '--exclusions'], {
-      env: { ...process.env, OELLM_FROM_SOURCE: '1', OELLM_LOG: 'json', ...env },
+    const child = spawn(process.execPath, [BIN, 'data', 'run', '-i', corpus.dir, '-o', out, '--ranks', '3', '--workers', String(workers), '--exclusions', '--vault-key', keyFile], {
+      env: { ...process.env, ...cliEnv(), OELLM_LOG: 'json', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -75,9 +65,13 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'oellm-resume-'));
   if (skip) return;
   corpus = await buildCorpus(join(tmp, 'in'));
+  keyFile = join(tmp, 'vault.key');
+  key = generateKey(keyFile);
   const ref = join(tmp, 'reference');
-  await runDataPipeline({ ranks: 3, workers: 1, exclusions: true }, { inputs: [corpus.dir], out: ref });
+  await runDataPipeline({ ranks: 3, workers: 1, exclusions: true, rights: { vaultKeyFile: keyFile } }, { inputs: [corpus.dir], out: ref });
   reference = outputFiles(ref);
+  refVault = await vaultRecords(ref, key);
+  assert.equal(refVault.length, 1, 'the reserved page is in the vault');
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -92,7 +86,7 @@ test('SIGKILL at checkpoints in every stage, then resume: byte-identical to an u
   assert.ok(!existsSync(join(out, 'manifest.json')), 'killed in the merge before manifest.json');
   const r = await cli(out, 2);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
-  assertSame(out, 'resumed after 5 kills');
+  await assertSame(out, 'resumed after 5 kills');
 });
 
 test('SIGKILL at a timed moment with two worker threads busy, then resume: byte-identical', { skip }, async () => {
@@ -102,5 +96,5 @@ test('SIGKILL at a timed moment with two worker threads busy, then resume: byte-
   assert.equal(r1.signal, 'SIGKILL', r1.stderr.slice(-800));
   const r2 = await cli(out, 2);
   assert.equal(r2.code, 0, r2.stderr.slice(-2000));
-  assertSame(out, 'resumed after a timed kill');
+  await assertSame(out, 'resumed after a timed kill');
 });

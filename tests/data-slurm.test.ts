@@ -6,14 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runDataPipeline } from '../src/data/index.js';
 import { buildCorpus, haveUd, type CorpusInfo } from './helpers/corpus.js';
+import { outputFiles as files } from './helpers/outputs.js';
+import { ROOT, cliEnv } from './helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const missing = ['sbatch', 'squeue', 'sinfo', 'slurmctld', 'slurmd', 'munged'].filter((b) => !has(b));
@@ -50,24 +50,9 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      const rel = relative(dir, p);
-      if (rel === 'work' || rel === 'timings.json' || rel === 'logs') continue;
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(rel, readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 test('slurm executor: sbatch arrays chained by dependencies give the local executor’s bytes', { skip, timeout: 240_000 }, async () => {
-  // Array tasks inherit this environment (sbatch --export=ALL): run the sources, not a stale dist/.
-  process.env.OELLM_FROM_SOURCE = '1';
+  // Array tasks inherit this environment (sbatch --export=ALL): never a stale dist/.
+  Object.assign(process.env, cliEnv());
   const cfg = { ranks: 2 };
   const local = join(tmp, 'local');
   await runDataPipeline({ ...cfg, workers: 1 }, { inputs: [corpus.dir], out: local });

@@ -9,6 +9,7 @@ import { DataConfigSchema, type DataConfig, type DataConfigInput } from './confi
 import { expandInputs } from './readers/index.js';
 import { existingRanks, makePlan, planPath, readPlan, writeOrCheckPlan, type Plan, type StageName } from './pipeline/plan.js';
 import { runRank } from './pipeline/ranks.js';
+import { checkVaultKey } from './pipeline/steps.js';
 import { mergeRun } from './pipeline/merge.js';
 import { runLocal } from './executors/local.js';
 import { runSlurm } from './executors/slurm.js';
@@ -41,6 +42,7 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   const logger = opts.logger ?? silentLogger;
   const files = await expandInputs(opts.inputs);
   const plan = makePlan(cfg, files);
+  checkVaultKey(plan.config);
   mkdirSync(out, { recursive: true });
   writeOrCheckPlan(out, plan);
   const pf = planPath(out);

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OellmError } from '../../util/errors.js';
-import { writeJsonAtomic } from '../../util/fs.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
 import { tempPathOf } from '../writers/jsonl.js';
 import { buildManifest, type Manifest } from '../writers/manifest.js';
 import type { Plan } from './plan.js';
@@ -34,6 +34,8 @@ export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } =
   closeSync(fd);
   renameSync(tmp, qPath);
   const { manifest, stats } = buildManifest(plan, summaries);
+  const vault = summaries.flatMap((s) => (s.stage === 'final' ? (s.vault ?? []) : []));
+  if (vault.length) writeFileAtomic(join(out, 'vault', 'SHA256SUMS'), vault.map((v) => `${v.sha256}  ${v.path.replace(/^vault\//, '')}\n`).join(''));
   writeJsonAtomic(join(out, 'stats.json'), stats);
   checkpoint('merge');
   writeJsonAtomic(join(out, 'manifest.json'), manifest);

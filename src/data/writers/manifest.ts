@@ -31,7 +31,9 @@ export interface Manifest {
   pii: Record<string, number>;
   rights: Record<string, number>;
   dedup: Record<string, number>;
-  vault: { docs: number; bytes: number; languages: Record<string, { docs: number; bytes: number }>; files: { path: string; sha256: string; docs: number }[] };
+  /** Restricted documents (encrypted, never public). Ciphertext checksums are in vault/SHA256SUMS, not
+   * here: fresh random GCM nonces make the ciphertext differ between runs, the plaintext does not. */
+  vault: { docs: number; bytes: number; languages: Record<string, { docs: number; bytes: number }>; files: { path: string; docs: number }[] };
   shards: { path: string; lang: string; docs: number; bytes: number; compressed_bytes: number; sha256: string }[];
   inputs: { path: string; bytes: number }[];
   ranks: Record<string, number>;
@@ -86,7 +88,7 @@ export function buildManifest(plan: Plan, summaries: RankSummary[]): { manifest:
     .flatMap((f) => f.shards ?? [])
     .map((s) => ({ path: s.rel ?? s.path, lang: s.lang, docs: s.docs, bytes: s.bytes, compressed_bytes: s.compressedBytes, sha256: s.sha256 }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
-  const vaultFiles = finals.flatMap((f) => f.vault ?? []).map((v) => ({ path: v.path, sha256: v.sha256, docs: v.docs }));
+  const vaultFiles = finals.flatMap((f) => f.vault ?? []).map((v) => ({ path: v.path, docs: v.docs }));
   const vaultLangs = perKey(stats, 'vault.lang.');
   const manifest: Manifest = {
     format: 'oellm-dataset/1',
