@@ -90,9 +90,9 @@ export async function buildCorpus(dir: string, opts: { langs?: string[]; perLang
     }
   }
   // Planted duplicates: exact copies, and near copies (one sentence inserted) as text files.
-  for (let k = 0; k < 3; k++) jsonl2.push(JSON.stringify({ text: all[k * perLang]!, url: `https://mirror.example/${k}`, ts: '2023-12-31T00:00:00Z' }));
+  for (let k = 0; k < 3; k++) jsonl2.push(JSON.stringify({ text: all[(k * perLang) % all.length]!, url: `https://mirror.example/${k}`, ts: '2023-12-31T00:00:00Z' }));
   for (let k = 0; k < 2; k++) {
-    writeFileSync(join(dir, `near-${k}.txt`), all[k * 7 + 1]!.replace(/\.\s/, '. Ovo je jedna nova rečenica. '));
+    writeFileSync(join(dir, `near-${k}.txt`), all[(k * 7 + 1) % all.length]!.replace(/\.\s/, '. Ovo je jedna nova rečenica. '));
     txt++;
   }
   // PII and a TDM-reserved page.
