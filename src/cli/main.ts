@@ -1,19 +1,8 @@
-// The `oellm` command line: one commander program, one file per command under commands/.
-// Not business logic: commands parse flags, resolve configs and call the stage modules.
+// The `oellm` command line entry: parses argv with the program of program.ts (one file per
+// command under commands/). Not business logic: commands parse flags and call stage modules.
 // Errors: OellmError prints its message and hint and exits 1; anything else is a bug (exit 2).
-import { Command } from 'commander';
-import { registerAll } from './commands/index.js';
+import { buildProgram } from './program.js';
 import { OellmError } from '../util/errors.js';
-import { VERSION } from '../util/version.js';
-
-export function buildProgram(): Command {
-  const program = new Command('oellm')
-    .description('Open web text to transparent multilingual European language models:\ncurate → tokenize → train → quantize → evaluate → document → serve.')
-    .version(VERSION)
-    .showHelpAfterError('(add --help for usage)');
-  registerAll(program);
-  return program;
-}
 
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {
