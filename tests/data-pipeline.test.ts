@@ -115,3 +115,12 @@ test('a dataset dir refuses a different plan', { skip }, async () => {
   await assert.rejects(runDataPipeline({ ranks: 1, rights: { vaultKeyFile: join(tmp, 'nope.key') } }, { inputs: [join(corpus.dir, 'd.txt')], out: join(tmp, 'run-nokey') }), /cannot read vault key/);
   await assert.rejects(runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false }, zstdLevel: 5 }, { inputs: [join(corpus.dir, 'd.txt')], out }), /another plan/);
 });
+
+test('a failing rank in a worker thread surfaces as a clear error naming the file', { skip }, async () => {
+  const out = join(tmp, 'run-fail');
+  await assert.rejects(
+    runDataPipeline({ ranks: 2, workers: 2, lid: { model: join(tmp, 'no-such-model.bin') } }, { inputs: [corpus.dir], out }),
+    (e: Error & { file?: string }) => /language-identification model/.test(e.message) && e.file === join(tmp, 'no-such-model.bin'),
+  );
+  assert.ok(!existsSync(join(out, 'manifest.json')));
+});

@@ -2,14 +2,34 @@
 // (the ranks' logs in stage and rank order), stats.json (all counters merged) and manifest.json
 // last, each atomically; then checks in = kept + dropped + quarantined. Idempotent: running it
 // again over the same ranks writes the same bytes. Not a rank (ranks.ts).
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, fsyncSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OellmError } from '../../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
 import { tempPathOf } from '../writers/jsonl.js';
 import { buildManifest, type Manifest } from '../writers/manifest.js';
 import type { Plan } from './plan.js';
-import { checkpoint, isDone, quarantinePath, readSummary, workDir, type RankSummary } from './ranks.js';
+import { checkpoint, isDone, quarantinePath, readSummary, type RankSummary } from './ranks.js';
+
+/** Hidden temp files (`.<name>.tmp`, `.<name>.tmp-<pid>-<rand>`) a killed attempt left behind. */
+const TEMP_RE = /^\..+\.tmp(-\d+-[a-z0-9]+)?$/;
+
+/** Removes temp leftovers from the deliverable folders; safe once every rank has its marker. */
+export function removeStaleTemps(out: string): number {
+  let n = 0;
+  const sweep = (dir: string, depth: number) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (TEMP_RE.test(name)) {
+        rmSync(p, { force: true });
+        n++;
+      } else if (depth > 0 && name !== 'work' && statSync(p).isDirectory()) sweep(p, depth - 1);
+    }
+  };
+  sweep(out, 2);
+  return n;
+}
 
 export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } = {}): Manifest {
   const summaries: RankSummary[] = [];
@@ -19,6 +39,7 @@ export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } =
       summaries.push(readSummary(out, st.name, r));
     }
   }
+  removeStaleTemps(out);
   // quarantine.jsonl: concatenation, stage1 ranks then final ranks.
   const qPath = join(out, 'quarantine.jsonl');
   const tmp = tempPathOf(qPath);
@@ -48,6 +69,5 @@ export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } =
     });
   }
   if (opts.keepWork === false) rmSync(join(out, 'work'), { recursive: true, force: true });
-  void workDir;
   return manifest;
 }
