@@ -7,6 +7,10 @@ import { register as lid } from './lid.js';
 import { register as tokenizer } from './tokenizer.js';
 import { register as data } from './data.js';
 import { register as vault } from './vault.js';
+import { register as exportCmd } from './export.js';
+import { register as inspect } from './inspect.js';
+import { register as importCmd } from './import.js';
+import { register as generate } from './generate.js';
 
 export function registerAll(program: Command): void {
   langs(program);
@@ -16,4 +20,8 @@ export function registerAll(program: Command): void {
   tokenizer(program);
   data(program);
   vault(program);
+  exportCmd(program);
+  inspect(program);
+  importCmd(program);
+  generate(program);
 }

@@ -1,0 +1,126 @@
+// `oellm import hf`: a Hugging Face Llama-family model dir (config.json, model.safetensors or
+// sharded model-*.safetensors with model.safetensors.index.json, F32/F16/BF16, tokenizer.json)
+// → an oellm checkpoint (src/model/checkpoint.ts), so EuroLLM, Salamandra and other models of
+// this architecture can be quantized, evaluated and served. Unsupported architectures fail in
+// fromHfConfig naming the config field; missing, mis-shaped, non-float or non-finite tensors
+// fail naming the tensor and file. Not a PyTorch .bin reader and not a lazy (mmap) loader: the
+// weights are held in memory as F32. Reference: HF transformers save_pretrained (sharded index).
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fromHfConfig, type ModelConfig } from '../model/config.js';
+import { paramTable, numel } from '../model/params.js';
+import { saveCheckpoint, type TokenIds } from '../model/checkpoint.js';
+import { readSafetensorsHeader, readSafetensor, type StHeader } from '../formats/safetensors.js';
+import { FormatError, OellmError } from '../util/errors.js';
+import { readJson } from '../util/fs.js';
+
+export interface ImportReport {
+  out: string;
+  config: ModelConfig;
+  nParams: number;
+  /** Tensor count per source dtype. */
+  dtypes: Record<string, number>;
+  shards: string[];
+  /** Tensors in the source that the Llama parameter table does not use (e.g. rotary inv_freq). */
+  ignored: string[];
+  tokenizer: boolean;
+  seconds: number;
+}
+
+/** Benign extra tensors older exports carry (recomputed by every runtime). */
+const IGNORABLE = /(^|\.)rotary_emb\.inv_freq$/;
+
+/** Maps every tensor name to the safetensors file holding it (single file or sharded index). */
+function weightFiles(dir: string): Map<string, string> {
+  const single = join(dir, 'model.safetensors');
+  const index = join(dir, 'model.safetensors.index.json');
+  const map = new Map<string, string>();
+  if (existsSync(index)) {
+    const idx = readJson<{ weight_map?: Record<string, string> }>(index);
+    if (!idx.weight_map || typeof idx.weight_map !== 'object') throw new FormatError('model.safetensors.index.json has no weight_map', { file: index, hint: 'the index of a sharded save_pretrained dir maps tensor names to shard files' });
+    for (const [name, file] of Object.entries(idx.weight_map)) {
+      const p = join(dir, file);
+      if (!existsSync(p)) throw new FormatError(`shard ${file} (holding ${name}) is missing`, { file: p, hint: 'download every shard listed in model.safetensors.index.json' });
+      map.set(name, p);
+    }
+    return map;
+  }
+  if (existsSync(single)) {
+    for (const name of Object.keys(readSafetensorsHeader(single).tensors)) map.set(name, single);
+    return map;
+  }
+  const bin = existsSync(join(dir, 'pytorch_model.bin')) || existsSync(join(dir, 'pytorch_model.bin.index.json'));
+  throw new OellmError(`no safetensors weights in ${dir}`, { file: dir, code: 'E_INPUT', hint: bin ? 'PyTorch .bin checkpoints are not read; convert them to safetensors first' : 'expected model.safetensors or model.safetensors.index.json' });
+}
+
+/** Imports a HF model dir into an oellm checkpoint at `out`. */
+export function importHf(dir: string, o: { out: string; name?: string }): ImportReport {
+  const t0 = performance.now();
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new OellmError(`not a directory: ${dir}`, { file: dir, code: 'E_INPUT', hint: 'pass a Hugging Face model directory (config.json + *.safetensors + tokenizer.json)' });
+  const cfgPath = join(abs, 'config.json');
+  if (!existsSync(cfgPath)) throw new OellmError('no config.json', { file: cfgPath, code: 'E_INPUT', hint: 'a Hugging Face model directory has config.json' });
+  const hf = readJson<Record<string, unknown>>(cfgPath);
+  const config = fromHfConfig(hf, cfgPath);
+  const files = weightFiles(abs);
+  const headers = new Map<string, StHeader>();
+  const header = (p: string): StHeader => {
+    let h = headers.get(p);
+    if (!h) headers.set(p, (h = readSafetensorsHeader(p)));
+    return h;
+  };
+  const params = new Map<string, Float32Array>();
+  const dtypes: Record<string, number> = {};
+  const used = new Set<string>();
+  for (const s of paramTable(config)) {
+    const file = files.get(s.hf);
+    if (!file) {
+      const hint = s.hf === 'lm_head.weight' ? 'config.json says tie_word_embeddings is false but there is no lm_head.weight' : `config.json describes ${config.nLayers} layers; the weights do not match it`;
+      throw new FormatError(`tensor ${s.hf} is missing`, { file: abs, hint });
+    }
+    const h = header(file);
+    const info = h.tensors[s.hf];
+    if (!info) throw new FormatError(`tensor ${s.hf} is listed in the index but not in its shard`, { file });
+    if (info.shape.length !== s.shape.length || info.shape.some((d, i) => d !== s.shape[i])) throw new FormatError(`tensor ${s.hf} has the wrong shape`, { file, expected: `[${s.shape}]`, found: `[${info.shape}]` });
+    if (!['F32', 'F16', 'BF16'].includes(info.dtype)) throw new FormatError(`tensor ${s.hf} has dtype ${info.dtype}`, { file, expected: 'F32, F16 or BF16', found: info.dtype, hint: 'quantized or integer safetensors are not imported' });
+    const t = readSafetensor(file, h, s.hf);
+    for (let i = 0; i < t.length; i++) {
+      const v = t[i]!;
+      if (v !== v || v === Infinity || v === -Infinity) throw new FormatError(`tensor ${s.hf} holds a non-finite value (${v}) at index ${i}`, { file, hint: 'the checkpoint is corrupt' });
+    }
+    if (t.length !== numel(s.shape)) throw new FormatError(`tensor ${s.hf} has ${t.length} values`, { file, expected: String(numel(s.shape)) });
+    params.set(s.name, t);
+    dtypes[info.dtype] = (dtypes[info.dtype] ?? 0) + 1;
+    used.add(s.hf);
+  }
+  const ignored = [...files.keys()].filter((n) => !used.has(n));
+  const unknown = ignored.filter((n) => !IGNORABLE.test(n) && !(config.tiedEmbeddings && n === 'lm_head.weight'));
+  if (unknown.length) throw new FormatError(`the weights hold ${unknown.length} tensor(s) a Llama model does not have: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`, { file: abs, hint: 'the architecture is not plain Llama (biases, extra norms?); it is not supported' });
+
+  const tokens: TokenIds = {};
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : Array.isArray(v) && typeof v[0] === 'number' ? (v[0] as number) : undefined);
+  const bos = num(hf.bos_token_id);
+  const eos = num(hf.eos_token_id);
+  const pad = num(hf.pad_token_id);
+  if (bos !== undefined) tokens.bos = bos;
+  if (eos !== undefined) tokens.eos = eos;
+  if (pad !== undefined) tokens.pad = pad;
+  const hasTok = existsSync(join(abs, 'tokenizer.json'));
+  saveCheckpoint(o.out, {
+    config,
+    params,
+    tokens,
+    ...(hasTok ? { tokenizerDir: abs } : {}),
+    meta: { name: o.name ?? basename(abs), source: { format: 'huggingface', dir: abs, architecture: (hf.architectures as string[] | undefined)?.[0] ?? hf.model_type ?? 'llama', dtypes } },
+  });
+  return {
+    out: resolve(o.out),
+    config,
+    nParams: [...params.values()].reduce((a, t) => a + t.length, 0),
+    dtypes,
+    shards: [...new Set(files.values())].map((p) => basename(p)).sort(),
+    ignored,
+    tokenizer: hasTok,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
