@@ -182,8 +182,9 @@ export class GgufWriter {
   }
 
   private open(): void {
+    const header = this.header(); // serialise first: a bad value fails before any file exists
     this.fd = openSync(this.tmp, 'w');
-    this.put(this.header());
+    this.put(header);
     this.state = 'data';
   }
 
@@ -217,11 +218,16 @@ export class GgufWriter {
   finish(): { path: string; bytes: number; tensors: readonly TensorDecl[] } {
     this.expect(['kv', 'tensors', 'data'], 'finish');
     if (this.nextTensor !== this.tensors.length) throw new OellmError(`GGUF writer: finish() with ${this.tensors.length - this.nextTensor} declared tensors unwritten (next: ${this.tensors[this.nextTensor]!.name})`, { code: 'E_GGUF_STATE', file: this.path });
-    if (this.fd === undefined) this.open();
-    fsyncSync(this.fd!);
-    closeSync(this.fd!);
-    this.fd = undefined;
-    renameSync(this.tmp, this.path);
+    try {
+      if (this.fd === undefined) this.open();
+      fsyncSync(this.fd!);
+      closeSync(this.fd!);
+      this.fd = undefined;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
     this.state = 'done';
     return { path: this.path, bytes: this.written, tensors: this.tensors };
   }
