@@ -50,6 +50,7 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   logger.info('data run', { out, inputs: plan.inputs.length, executor: cfg.executor, stages: plan.stages.map((s) => `${s.name}×${s.ranks}`).join(' ') });
   if (cfg.executor === 'slurm') await runSlurm(plan, pf, out, cfg.slurm, { logger, progress: opts.progress });
   else await runLocal(plan, pf, out, cfg.workers, { logger, progress: opts.progress, jsonLogs: true });
+  opts.progress?.stop();
   const manifest = mergeRun(plan, out, { keepWork: cfg.keepWork });
   const seconds = (Date.now() - t0) / 1000;
   // Wall-clock figures live apart from the byte-compared outputs (manifest/shards).

@@ -15,6 +15,7 @@ export interface Bar {
 export interface ProgressOptions {
   /** Bars on a terminal; defaults to process.stderr.isTTY (and not OELLM_LOG=json). */
   tty?: boolean;
+  /** Where progress lines go when there is no terminal. */
   logger: Logger;
   intervalMs?: number;
 }
@@ -24,6 +25,7 @@ export class Progress {
   private readonly multi: cliProgress.MultiBar | undefined;
   private readonly logger: Logger;
   private readonly intervalMs: number;
+  private stopped = false;
 
   constructor(opts: ProgressOptions) {
     this.tty = opts.tty ?? (!!process.stderr.isTTY && process.env.OELLM_LOG !== 'json');
@@ -81,7 +83,15 @@ export class Progress {
     };
   }
 
+  /** Writes a log line without tearing the bars (above them on a terminal). */
+  write(line: string): void {
+    if (this.multi && !this.stopped) this.multi.log(line.endsWith('\n') ? line : line + '\n');
+    else process.stderr.write(line);
+  }
+
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     this.multi?.stop();
   }
 }

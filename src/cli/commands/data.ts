@@ -113,8 +113,10 @@ export function register(program: Command): void {
         process.stdout.write(dumpConfig(cfg, 'oellm data run: resolved configuration'));
         return;
       }
-      const logger = createLogger();
-      const progress = new Progress({ logger });
+      // On a terminal, log lines go above the bars (progress.write); elsewhere straight to stderr.
+      let progress: Progress | undefined;
+      const logger = createLogger({ write: (line) => (progress ? progress.write(line) : process.stderr.write(line)) });
+      progress = new Progress({ logger });
       let m: Manifest;
       try {
         // Loaded on use: the pipeline's modules (dedup, lid models…) stay out of other commands' start-up.

@@ -41,13 +41,13 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
       bar?.update(st.ranks - pending.length, { docs: 0 });
       if (pending.length < st.ranks) logger.info('resuming: ranks already done are skipped', { stage: st.name, done: st.ranks - pending.length, ranks: st.ranks });
       const docsByRank = new Map<number, number>();
+      let finished = 0;
       const onProgress = (rank: number, docs: number) => {
         docsByRank.set(rank, docs);
         let total = 0;
         for (const v of docsByRank.values()) total += v;
         bar?.update(st.ranks - pending.length + finished, { docs: total });
       };
-      let finished = 0;
       const nThreads = Math.min(workers, pending.length);
       if (nThreads <= 1) {
         for (const r of pending) {
@@ -57,9 +57,17 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
         }
       } else {
         while (pool.length < nThreads) pool.push(spawnWorker(planFile, out, opts.jsonLogs ?? true));
-        await runOnPool(pool.slice(0, nThreads), st.name, pending, logger, (r, d) => onProgress(r, d), () => {
-          finished++;
-        });
+        await runOnPool(
+          pool.slice(0, nThreads),
+          st.name,
+          pending,
+          logger,
+          (r, d) => onProgress(r, d),
+          () => {
+            finished++;
+          },
+          progress ? (l) => progress.write(l) : undefined,
+        );
         onProgress(-1, 0);
       }
       bar?.stop();
@@ -70,7 +78,7 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
   }
 }
 
-function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger: Logger, onProgress: (rank: number, docs: number) => void, onDone: () => void): Promise<void> {
+function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger: Logger, onProgress: (rank: number, docs: number) => void, onDone: () => void, write?: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const queue = [...ranks];
     let running = 0;
@@ -92,7 +100,7 @@ function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger:
     };
     for (const w of threads) {
       const onMessage = (m: WorkerMessage) => {
-        if (m.type === 'log') process.stderr.write(m.line);
+        if (m.type === 'log') (write ?? ((l: string) => process.stderr.write(l)))(m.line);
         else if (m.type === 'progress') onProgress(m.rank, m.docs);
         else if (m.type === 'done') {
           running--;
