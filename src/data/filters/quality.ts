@@ -12,65 +12,115 @@ import { thresholdsFor } from './thresholds.js';
 
 // A token is a run of letters/marks/digits (with inner apostrophes or hyphens: l'été, e-mail)
 // or a run of other non-space characters (punctuation and symbols), as NLTK/spaCy split them.
-const TOKEN_RE = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu;
-const WORD_START_RE = /[\p{L}\p{M}\p{N}]/u;
-const LETTER_RE = /\p{L}/u;
+// Character classes come from one 64K table over UTF-16 units (built once); surrogate halves
+// count as word characters. Tokens are identified by a 32-bit hash of their lower-cased text,
+// so no token string is ever allocated.
+const SPACE = 0;
+const WORD = 1;
+const OTHER = 2;
+const CLS = new Uint8Array(65536);
+const ALPHA = new Uint8Array(65536);
+{
+  const word = /[\p{L}\p{M}\p{N}]/u;
+  const letter = /\p{L}/u;
+  const space = /\s/u;
+  for (let c = 0; c < 65536; c++) {
+    const ch = String.fromCharCode(c);
+    const sur = c >= 0xd800 && c <= 0xdfff;
+    CLS[c] = sur || word.test(ch) ? WORD : space.test(ch) ? SPACE : OTHER;
+    ALPHA[c] = sur || letter.test(ch) ? 1 : 0;
+  }
+}
+const JOINERS = new Set([0x27, 0x2019, 0x2d]); // ' ’ -
 const PARA_RE = /\n{2,}/;
-const LINES_RE = /\n+/;
 const BULLETS = new Set(['•', '-', '‣', '▪', '●', '◦', '*', '–', '·']);
 // Terminal punctuation for the FineWeb line check, extended for European typography: the
 // ellipsis, closing quotes (” ’ » «) and ';' (the Greek question mark after NFC).
 const TERMINAL = new Set(['.', '!', '?', '…', '"', "'", '”', '’', '»', '«', ';']);
 
 export interface Tokens {
-  /** Interned id of every token (lower-cased), in order. */
+  /** 32-bit hash of every token (lower-cased), in order. */
   ids: Int32Array;
   /** Length in UTF-16 code units of every token. */
   lens: Int32Array;
-  /** 1 where the token is a word (has a letter, mark or digit), 0 for a symbol run. */
+  /** 1 where the token is a word (letters, marks, digits), 0 for a symbol run. */
   isWord: Uint8Array;
   /** 1 where the token contains a letter. */
   isAlpha: Uint8Array;
-  /** Distinct token strings; ids index into it. */
-  vocab: string[];
   count: number;
 }
 
-/** Splits lower-cased text into tokens with interned ids (the n-gram checks work on ids). */
-export function tokenize(text: string): Tokens {
-  const lower = text.toLowerCase();
-  const cap = Math.max(16, Math.ceil(lower.length / 3));
-  let ids = new Int32Array(cap);
-  let lens = new Int32Array(cap);
-  let isWord = new Uint8Array(cap);
-  let isAlpha = new Uint8Array(cap);
-  const intern = new Map<string, number>();
-  const vocab: string[] = [];
-  let n = 0;
-  TOKEN_RE.lastIndex = 0;
-  for (let m = TOKEN_RE.exec(lower); m !== null; m = TOKEN_RE.exec(lower)) {
-    const t = m[0];
-    if (n === ids.length) {
-      const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
-      ids = grow(ids, new Int32Array(n * 2));
-      lens = grow(lens, new Int32Array(n * 2));
-      isWord = grow(isWord, new Uint8Array(n * 2));
-      isAlpha = grow(isAlpha, new Uint8Array(n * 2));
-    }
-    let id = intern.get(t);
-    if (id === undefined) {
-      id = vocab.length;
-      intern.set(t, id);
-      vocab.push(t);
-    }
-    ids[n] = id;
-    lens[n] = t.length;
-    const w = WORD_START_RE.test(t[0]!) ? 1 : 0;
-    isWord[n] = w;
-    isAlpha[n] = w && LETTER_RE.test(t) ? 1 : 0;
-    n++;
+/** Hash of a token's code units (murmur3-style; same function for text and stop words). */
+function tokenHash(s: string, from: number, to: number): number {
+  let h = 0x9747b28c;
+  for (let i = from; i < to; i++) {
+    h = Math.imul(h ^ s.charCodeAt(i), 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
   }
-  return { ids, lens, isWord, isAlpha, vocab, count: n };
+  h ^= to - from;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h | 0;
+}
+
+/** Splits lower-cased text into word and symbol tokens (hashes, lengths, flags). */
+export function tokenize(text: string): Tokens {
+  const s = text.toLowerCase();
+  const n = s.length;
+  const cap = Math.max(16, (n >>> 1) + 1);
+  const ids = new Int32Array(cap);
+  const lens = new Int32Array(cap);
+  const isWord = new Uint8Array(cap);
+  const isAlpha = new Uint8Array(cap);
+  let k = 0;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const cls = CLS[c]!;
+    if (cls === SPACE) {
+      i++;
+      continue;
+    }
+    const st = i;
+    if (cls === WORD) {
+      let alpha = 0;
+      for (;;) {
+        while (i < n && CLS[s.charCodeAt(i)] === WORD) alpha |= ALPHA[s.charCodeAt(i++)]!;
+        // an inner apostrophe or hyphen followed by a word character continues the word
+        if (i + 1 < n && JOINERS.has(s.charCodeAt(i)) && CLS[s.charCodeAt(i + 1)] === WORD) {
+          i++;
+          continue;
+        }
+        break;
+      }
+      isWord[k] = 1;
+      isAlpha[k] = alpha;
+    } else {
+      while (i < n && CLS[s.charCodeAt(i)] === OTHER) i++;
+      isWord[k] = 0;
+      isAlpha[k] = 0;
+    }
+    ids[k] = tokenHash(s, st, i);
+    lens[k] = i - st;
+    k++;
+  }
+  return { ids, lens, isWord, isAlpha, count: k };
+}
+
+const stopHashCache = new Map<string, Set<number>>();
+/** Token hashes of a language's stop words. */
+function stopHashes(lang: string): Set<number> {
+  let h = stopHashCache.get(lang);
+  if (!h) {
+    h = new Set<number>();
+    for (const w of stopWordSet(lang)) {
+      const t = tokenize(w);
+      if (t.count === 1) h.add(t.ids[0]!);
+    }
+    stopHashCache.set(lang, h);
+  }
+  return h;
 }
 
 /** Number of repeated elements and their total length (datatrove find_duplicates). */
@@ -87,58 +137,142 @@ function findDuplicates(xs: string[]): [number, number] {
   return [dup, chars];
 }
 
-// 53-bit key of the n-gram of token ids starting at i: two independent 32-bit multiplicative
-// hashes, 32 + 21 bits. Distinct n-grams in one document collide with probability ~k²/2^54
-// (k = 10^5 n-grams: ~5·10^-7), which can only over-count a repetition slightly.
-function ngramKey(ids: Int32Array, i: number, n: number): number {
-  let a = 0x811c9dc5 | 0;
-  let b = 0x01000193 | 0;
-  for (let j = i; j < i + n; j++) {
-    const x = ids[j]!;
-    a = Math.imul(a ^ x, 0x85ebca6b);
-    a ^= a >>> 13;
-    b = Math.imul(b ^ (x + 0x9e3779b9), 0xc2b2ae35);
-    b ^= b >>> 16;
+/**
+ * Open-addressing table of n-gram keys (two 32-bit hashes per key; distinct n-grams of one
+ * document collide with probability ~k²/2^65) with a count and the first position per key.
+ * One table per filter call, reused for every n.
+ */
+class NgramTable {
+  private a = new Int32Array(0);
+  private b = new Int32Array(0);
+  private cnt = new Int32Array(0);
+  private first = new Int32Array(0);
+  private mask = 0;
+  reset(n: number): void {
+    let cap = 16;
+    while (cap < n * 2) cap <<= 1;
+    if (cap > this.a.length) {
+      this.a = new Int32Array(cap);
+      this.b = new Int32Array(cap);
+      this.cnt = new Int32Array(cap);
+      this.first = new Int32Array(cap);
+    } else this.cnt.fill(0, 0, cap);
+    this.mask = cap - 1;
   }
-  return (a >>> 0) * 0x200000 + (b & 0x1fffff);
-}
-
-/** Character length of the most frequent n-gram times its count (datatrove find_top_duplicate). */
-function topNgramChars(t: Tokens, n: number, prefix: Float64Array): number {
-  const counts = new Map<number, number>();
-  let best = 0;
-  let bestStart = -1;
-  for (let i = 0; i + n <= t.count; i++) {
-    const k = ngramKey(t.ids, i, n);
-    const c = (counts.get(k) ?? 0) + 1;
-    counts.set(k, c);
-    if (c > best) {
-      best = c;
-      bestStart = i;
+  /** Adds one occurrence; returns the slot (count in `count(slot)`). */
+  add(ka: number, kb: number, pos: number): number {
+    let i = ka & this.mask;
+    for (;;) {
+      if (this.cnt[i] === 0) {
+        this.a[i] = ka;
+        this.b[i] = kb;
+        this.cnt[i] = 1;
+        this.first[i] = pos;
+        return i;
+      }
+      if (this.a[i] === ka && this.b[i] === kb) {
+        this.cnt[i]!++;
+        return i;
+      }
+      i = (i + 1) & this.mask;
     }
   }
-  if (bestStart < 0) return 0;
+  /** True if present (without adding). */
+  has(ka: number, kb: number): boolean {
+    let i = ka & this.mask;
+    for (;;) {
+      if (this.cnt[i] === 0) return false;
+      if (this.a[i] === ka && this.b[i] === kb) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+  count(slot: number): number {
+    return this.cnt[slot]!;
+  }
+  firstPos(slot: number): number {
+    return this.first[slot]!;
+  }
+}
+
+/**
+ * Rolling n-gram keys: ka/kb[i] hold two independent 32-bit hashes of tokens i..i+n-1; one
+ * `extend` turns the keys of (n-1)-grams into those of n-grams (one mix per position per n).
+ */
+class NgramKeys {
+  ka: Int32Array;
+  kb: Int32Array;
+  n = 0;
+  constructor(private readonly ids: Int32Array, private readonly count: number) {
+    this.ka = new Int32Array(count);
+    this.kb = new Int32Array(count);
+    this.ka.fill(0x811c9dc5 | 0);
+    this.kb.fill(0x01000193);
+  }
+  extend(): void {
+    const m = this.count - this.n;
+    const { ka, kb, ids, n } = this;
+    for (let i = 0; i < m; i++) {
+      const x = ids[i + n]!;
+      let a = Math.imul(ka[i]! ^ x, 0x85ebca6b);
+      ka[i] = a ^ (a >>> 13);
+      a = Math.imul(kb[i]! ^ (x + 0x9e3779b9), 0xc2b2ae35);
+      kb[i] = a ^ (a >>> 16);
+    }
+    this.n++;
+  }
+  /** Advances to n-grams of length n. */
+  to(n: number): void {
+    while (this.n < n) this.extend();
+  }
+}
+
+/**
+ * Character length of the most frequent n-gram times its count (datatrove find_top_duplicate:
+ * Counter.most_common(1), ties go to the n-gram seen first).
+ */
+function topNgramChars(t: Tokens, n: number, prefix: Float64Array, tab: NgramTable, keys: NgramKeys): number {
+  const m = t.count - n + 1;
+  if (m <= 0) return 0;
+  keys.to(n);
+  const { ka, kb } = keys;
+  tab.reset(m);
+  let best = 0;
+  let bestFirst = 0;
+  for (let i = 0; i < m; i++) {
+    const slot = tab.add(ka[i]!, kb[i]!, i);
+    const c = tab.count(slot);
+    const f = tab.firstPos(slot);
+    if (c > best || (c === best && f < bestFirst)) {
+      best = c;
+      bestFirst = f;
+    }
+  }
   // " ".join(ngram): the words plus n-1 spaces.
-  return best * (prefix[bestStart + n]! - prefix[bestStart]! + n - 1);
+  return best * (prefix[bestFirst + n]! - prefix[bestFirst]! + n - 1);
 }
 
 /** Characters in repeated n-grams, skipping past each repeat (datatrove find_all_duplicate). */
-function dupNgramChars(t: Tokens, n: number, prefix: Float64Array): number {
-  const seen = new Set<number>();
+function dupNgramChars(t: Tokens, n: number, prefix: Float64Array, tab: NgramTable, keys: NgramKeys): number {
+  const m = t.count - n + 1;
+  if (m <= 0) return 0;
+  keys.to(n);
+  const { ka, kb } = keys;
+  tab.reset(m);
   let chars = 0;
   let i = 0;
-  while (i + n <= t.count) {
-    const k = ngramKey(t.ids, i, n);
-    if (seen.has(k)) {
+  while (i < m) {
+    if (tab.has(ka[i]!, kb[i]!)) {
       chars += prefix[i + n]! - prefix[i]!;
       i += n;
     } else {
-      seen.add(k);
+      tab.add(ka[i]!, kb[i]!, i);
       i++;
     }
   }
   return chars;
 }
+
+const TABLE = new NgramTable();
 
 export interface QualityResult {
   /** First failing check as a drop reason without the `quality.` prefix, or null. */
@@ -201,12 +335,9 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     scores.alpha_words_frac = r4(nAlpha / nTokens);
     if (th.minAlphaWordsFrac !== null && nAlpha / nTokens < th.minAlphaWordsFrac) fail('alpha_words');
     if (th.minStopWords !== null && lang !== 'und') {
-      const sw = stopWordSet(lang);
-      // Count each distinct token once via the vocabulary, weighted by occurrences.
-      const isStop = new Uint8Array(t.vocab.length);
-      for (let v = 0; v < t.vocab.length; v++) isStop[v] = sw.has(t.vocab[v]!) ? 1 : 0;
+      const sw = stopHashes(lang);
       let stops = 0;
-      for (let i = 0; i < t.count; i++) stops += isStop[t.ids[i]!]!;
+      for (let i = 0; i < t.count; i++) if (t.isWord[i] && sw.has(t.ids[i]!)) stops++;
       scores.stop_words = stops;
       // A language without a list (not in the registry) cannot be checked.
       if (sw.size > 0 && stops < th.minStopWords) fail('stopwords');
@@ -221,7 +352,8 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     scores.dup_para_char_frac = r4(pc / len);
     if (th.maxDupParaFrac !== null && pd / paras.length > th.maxDupParaFrac) fail('dup_para_frac');
     if (th.maxDupParaCharFrac !== null && pc / len > th.maxDupParaCharFrac) fail('dup_para_char_frac');
-    const rlines = text.split(LINES_RE);
+    // text.split(/\n+/) of datatrove: the non-empty lines (normalised text has no edge newlines)
+    const rlines = lines.length === 1 ? lines : lines.filter((l) => l !== '');
     const [ld, lc] = findDuplicates(rlines);
     scores.dup_line_frac = r4(ld / rlines.length);
     scores.dup_line_char_frac = r4(lc / len);
@@ -229,11 +361,12 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     if (th.maxDupLineCharFrac !== null && lc / len > th.maxDupLineCharFrac) fail('dup_line_char_frac');
     const prefix = new Float64Array(t.count + 1);
     for (let i = 0; i < t.count; i++) prefix[i + 1] = prefix[i]! + t.lens[i]!;
+    const keys = new NgramKeys(t.ids, t.count);
     if (th.maxTopNgramFrac !== null) {
       for (let k = 0; k < 3; k++) {
         const n = k + 2;
         if (t.count < n) continue;
-        const f = topNgramChars(t, n, prefix) / len;
+        const f = topNgramChars(t, n, prefix, TABLE, keys) / len;
         scores[`top_${n}_gram_frac`] = r4(f);
         if (f > th.maxTopNgramFrac[k]!) fail(`top_${n}_gram`);
       }
@@ -241,7 +374,7 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     if (th.maxDupNgramFrac !== null) {
       for (let k = 0; k < 6; k++) {
         const n = k + 5;
-        const f = dupNgramChars(t, n, prefix) / len;
+        const f = dupNgramChars(t, n, prefix, TABLE, keys) / len;
         scores[`dup_${n}_gram_frac`] = r4(f);
         if (f > th.maxDupNgramFrac[k]!) fail(`dup_${n}_gram`);
       }
