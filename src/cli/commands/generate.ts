@@ -3,8 +3,6 @@
 // (src/train/generate.ts, no KV cache). Streams text to stdout; --json prints one result object.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LlamaCppModel } from '../../runtime/llamacpp.js';
-import { generateText } from '../../train/generate.js';
 import { OellmError } from '../../util/errors.js';
 import { emit } from '../output.js';
 
@@ -41,6 +39,8 @@ export function register(program: Command): void {
       const topP = num('top-p', o.topP, 0);
       const seed = num('seed', o.seed, 0);
       if (isDir) {
+        // Loaded on use: node-llama-cpp and the trainer are heavy, and every CLI command imports this file.
+        const { generateText } = await import('../../train/generate.js');
         const t0 = performance.now();
         let text = '';
         for await (const piece of generateText(o.model, { prompt: o.prompt, maxTokens, temperature, ...(topP !== undefined ? { topP } : {}), ...(seed !== undefined ? { seed } : {}) })) {
@@ -52,6 +52,7 @@ export function register(program: Command): void {
         return;
       }
       const threads = num('threads', o.threads, 1);
+      const { LlamaCppModel } = await import('../../runtime/llamacpp.js');
       const m = await LlamaCppModel.load(o.model, { ...(o.gpu ? { gpu: true } : {}), ...(threads ? { threads } : {}) });
       try {
         const topK = num('top-k', o.topK, 1);
