@@ -388,3 +388,31 @@ test('HTTP payload encodings: chunked + gzip decoded by warcio, brotli by the re
   assert.deepEqual(r.docs.map((d) => d.text.length), [5, long.length, 5]);
   assert.equal(r.docs[1]!.text, long);
 });
+
+test('big gzip members (> 1 MiB compressed) stream natively: whole, followed by small members, and cut short', async () => {
+  let seed = 7;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const word = () => Array.from({ length: 3 + Math.floor(rnd() * 8) }, () => String.fromCharCode(97 + Math.floor(rnd() * 26))).join('');
+  const n = 30000;
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ text: `${i} ` + Array.from({ length: 12 }, word).join(' ') }) + '\n');
+  const big = gzipSync(Buffer.from(lines.join('')));
+  assert.ok(big.length > 1 << 20, `member of ${big.length} bytes`);
+  const tail = gzipSync(Buffer.from(JSON.stringify({ text: 'small member after the big one' }) + '\n'));
+  const f = join(dir, 'bigmember.jsonl.gz');
+  writeFileSync(f, Buffer.concat([big, tail, tail]));
+  const whole = await collect(f);
+  assert.equal(whole.quarantined.length, 0);
+  assert.equal(whole.docs.length, n + 2);
+  assert.equal(whole.docs[n + 1]!.text, 'small member after the big one');
+  const cut = join(dir, 'bigmember-cut.jsonl.gz');
+  writeFileSync(cut, big.subarray(0, Math.floor(big.length * 0.8)));
+  const r = await collect(cut);
+  assert.equal(r.quarantined.length, 1);
+  assert.match(r.quarantined[0]!.reason, /truncated gzip stream \(unexpected end of file/);
+  assert.ok(r.docs.length > n * 0.7, `${r.docs.length} of ${n}`);
+  r.docs.forEach((d, i) => assert.equal(d.text.split(' ')[0], String(i)));
+  assert.equal(r.quarantined[0]!.offset, r.docs.length + 1);
+});

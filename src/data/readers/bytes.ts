@@ -5,8 +5,8 @@
 // Not a parser: warc.ts / jsonl.ts / text.ts frame records on top of it.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { codecOf, codecOfBytes, decompressor, type Codec } from '../../util/compress.js';
+import { codecOf, codecOfBytes, type Codec } from '../../util/compress.js';
+import { gunzipPull, unzstdPull } from './decompress.js';
 
 export class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -192,22 +192,11 @@ export async function detectCodec(file: string): Promise<Codec> {
   }
 }
 
-/** Opens `file` as a decompressed byte stream (1 MiB reads). */
+/** Opens `file` as a decompressed byte stream (1 MiB reads; decompress.ts explains why pull-driven). */
 export async function openBytes(file: string): Promise<{ reader: ByteReader; codec: Codec; close: () => void }> {
   const codec = await detectCodec(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  let stream: Readable = raw;
-  if (codec !== 'none') {
-    const d = decompressor(codec);
-    raw.on('error', (e) => d.destroy(e));
-    stream = raw.pipe(d);
-  }
-  return {
-    reader: new ByteReader(stream as AsyncIterable<Buffer>),
-    codec,
-    close: () => {
-      raw.destroy();
-      stream.destroy();
-    },
-  };
+  const rawIt = raw as AsyncIterable<Buffer>;
+  const source = codec === 'gz' ? gunzipPull(rawIt) : codec === 'zst' ? unzstdPull(rawIt) : rawIt;
+  return { reader: new ByteReader(source), codec, close: () => raw.destroy() };
 }
