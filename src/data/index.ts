@@ -48,13 +48,14 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   const pf = planPath(out);
   const t0 = Date.now();
   logger.info('data run', { out, inputs: plan.inputs.length, executor: cfg.executor, stages: plan.stages.map((s) => `${s.name}×${s.ranks}`).join(' ') });
+  let stages: Record<string, number> = {};
   if (cfg.executor === 'slurm') await runSlurm(plan, pf, out, cfg.slurm, { logger, progress: opts.progress });
-  else await runLocal(plan, pf, out, cfg.workers, { logger, progress: opts.progress, jsonLogs: true });
+  else stages = await runLocal(plan, pf, out, cfg.workers, { logger, progress: opts.progress, jsonLogs: true });
   opts.progress?.stop();
   const manifest = mergeRun(plan, out, { keepWork: cfg.keepWork });
   const seconds = (Date.now() - t0) / 1000;
   // Wall-clock figures live apart from the byte-compared outputs (manifest/shards).
-  writeFileSync(join(out, 'timings.json'), JSON.stringify({ seconds, inputBytes: plan.inputs.reduce((a, f) => a + f.bytes, 0), executor: cfg.executor, workers: cfg.workers, ranks: plan.config.ranks }, null, 2) + '\n');
+  writeFileSync(join(out, 'timings.json'), JSON.stringify({ seconds, inputBytes: plan.inputs.reduce((a, f) => a + f.bytes, 0), executor: cfg.executor, workers: cfg.workers, ranks: plan.config.ranks, stages }, null, 2) + '\n');
   logger.info('data run done', { seconds, in: manifest.counts.in, kept: manifest.counts.kept, dropped: manifest.counts.dropped, quarantined: manifest.counts.quarantined });
   return manifest;
 }

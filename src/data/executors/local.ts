@@ -31,11 +31,14 @@ function spawnWorker(planFile: string, out: string, jsonLogs: boolean): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
-export async function runLocal(plan: Plan, planFile: string, out: string, workers: number, opts: ExecutorOptions): Promise<void> {
+/** Runs every stage; returns wall seconds per stage (for timings.json, never the manifest). */
+export async function runLocal(plan: Plan, planFile: string, out: string, workers: number, opts: ExecutorOptions): Promise<Record<string, number>> {
   const { logger, progress } = opts;
   let pool: Worker[] = [];
+  const seconds: Record<string, number> = {};
   try {
     for (const st of plan.stages) {
+      const t0 = performance.now();
       const pending = Array.from({ length: st.ranks }, (_, r) => r).filter((r) => !isDone(out, st.name, r));
       const bar = progress?.bar(st.name, st.ranks, 'ranks');
       bar?.update(st.ranks - pending.length, { docs: 0 });
@@ -71,11 +74,13 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
         onProgress(-1, 0);
       }
       bar?.stop();
+      seconds[st.name] = Math.round(performance.now() - t0) / 1000;
     }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
     pool = [];
   }
+  return seconds;
 }
 
 function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger: Logger, onProgress: (rank: number, docs: number) => void, onDone: () => void, write?: (line: string) => void): Promise<void> {
