@@ -27,3 +27,7 @@ test('language from file name, and U+FFFD already in the text is not counted as 
   assert.deepEqual(decodeUtf8(Buffer.from('a\uFFFDb')), { text: 'a\uFFFDb', invalid: 0 });
   assert.equal(decodeUtf8(Buffer.from([0x61, 0xc3])).invalid, 1);
 });
+
+test('a weight for a language the corpus lacks is an error naming it', async () => {
+  await assert.rejects(countWords({ inputs: [join(UD, 'mt.txt')], langWeights: { xx: 2 } }), /language weight given for "xx".*languages: mt/);
+});

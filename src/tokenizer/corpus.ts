@@ -230,6 +230,15 @@ export async function countWords(opts: CorpusOptions): Promise<WordTable> {
   // Temperature weighting: share_l ∝ (n_l)^(1/T) · w_l; factor_l = share_l / (n_l / N), scaled
   // so the smallest factor is 1 (weights stay integers ≥ the raw counts of that language).
   const langs = [...tables.keys()].sort();
+  for (const [l, w] of Object.entries(opts.langWeights ?? {})) {
+    if (!tables.has(l)) {
+      throw new OellmError(`language weight given for "${l}", but the corpus has no documents in it (languages: ${langs.join(' ')})`, {
+        code: 'E_CONFIG',
+        hint: 'use the registry codes the corpus uses (`oellm langs`), e.g. --lang-weight en=0.5',
+      });
+    }
+    if (!(w >= 0) || !Number.isFinite(w)) throw new OellmError(`language weight for "${l}" must be a finite number ≥ 0 (got ${w})`, { code: 'E_CONFIG' });
+  }
   const N = stats.bytes;
   let z = 0;
   const raw: Record<string, number> = {};
