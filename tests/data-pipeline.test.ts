@@ -5,7 +5,7 @@
 // by markers, and refusal to mix two plans in one dataset dir.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDataPipeline, readJsonl, type Manifest } from '../src/data/index.js';
@@ -108,9 +108,15 @@ test('output bytes do not depend on the worker count; a re-run skips finished ra
   for (const [k, v] of fa) assert.ok(v.equals(fb2.get(k)!), `${k} differs after re-run`);
 });
 
-test('a dataset dir refuses a different plan', { skip }, async () => {
+test('a dataset dir refuses a different plan and a second live driver; a stale lock is taken over', { skip }, async () => {
   const out = join(tmp, 'run-plan');
-  await runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false } }, { inputs: [join(corpus.dir, 'd.txt')], out });
+  const one = { ranks: 1, dedup: { exact: false, minhash: false } };
+  mkdirSync(join(out, 'work'), { recursive: true });
+  writeFileSync(join(out, 'work', '.lock'), `${process.ppid}\n`);
+  await assert.rejects(runDataPipeline(one, { inputs: [join(corpus.dir, 'd.txt')], out }), /another oellm data run/);
+  writeFileSync(join(out, 'work', '.lock'), '999999999\n');
+  await runDataPipeline(one, { inputs: [join(corpus.dir, 'd.txt')], out });
+  assert.ok(!existsSync(join(out, 'work', '.lock')), 'lock released');
   // A missing vault key file is reported before any work starts.
   await assert.rejects(runDataPipeline({ ranks: 1, rights: { vaultKeyFile: join(tmp, 'nope.key') } }, { inputs: [join(corpus.dir, 'd.txt')], out: join(tmp, 'run-nokey') }), /cannot read vault key/);
   await assert.rejects(runDataPipeline({ ranks: 1, dedup: { exact: false, minhash: false }, zstdLevel: 5 }, { inputs: [join(corpus.dir, 'd.txt')], out }), /another plan/);

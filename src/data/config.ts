@@ -18,7 +18,7 @@ export const SlurmConfigSchema = z
     mem: z.string().optional().describe('sbatch --mem per task (e.g. 4G); unset: the cluster default'),
     maxParallel: z.number().int().positive().optional().describe('at most this many array tasks at once (--array=…%N)'),
     extraArgs: z.array(z.string()).default([]).describe('more sbatch arguments, verbatim (e.g. ["--qos=debug"])'),
-    node: z.string().default('node').describe('the node binary on the compute nodes'),
+    node: z.string().optional().describe('the node binary on the compute nodes (default: the driver\'s own node, by absolute path)'),
     pollSeconds: z.number().positive().default(2).describe('how often the driver polls squeue'),
   })
   .describe('Slurm executor');

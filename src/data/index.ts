@@ -3,7 +3,8 @@
 // resumes from completion markers, merges, and returns the manifest. Not the CLI (cli/commands/
 // data.ts). Dataset dir: shards/<lang>/<rank>.jsonl.zst, manifest.json, stats.json,
 // quarantine.jsonl, vault/, excluded/ (optional), plan.json, work/ (intermediate), logs/ (Slurm).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { OellmError } from '../util/errors.js';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
 import { expandInputs } from './readers/index.js';
@@ -46,6 +47,46 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   mkdirSync(out, { recursive: true });
   writeOrCheckPlan(out, plan);
   const pf = planPath(out);
+  const unlock = lockRun(out);
+  try {
+    return await execute(cfg, plan, pf, out, logger, opts);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * One driver per dataset dir: `work/.lock` holds the driver's pid. A lock whose process is gone
+ * (a killed run) is taken over; a live one is an error, since two drivers would write the same
+ * temp files.
+ */
+function lockRun(out: string): () => void {
+  const lock = join(out, 'work', '.lock');
+  mkdirSync(join(out, 'work'), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (err) {
+          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      }
+      if (alive) throw new OellmError(`another oellm data run (pid ${pid}) is working in ${out}`, { code: 'E_LOCKED', file: lock, hint: 'wait for it to finish; if that process is not oellm, delete the lock file' });
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new OellmError(`cannot lock ${out}`, { code: 'E_LOCKED', file: lock });
+}
+
+async function execute(cfg: DataConfig, plan: Plan, pf: string, out: string, logger: Logger, opts: RunOptions): Promise<Manifest> {
   const t0 = Date.now();
   logger.info('data run', { out, inputs: plan.inputs.length, executor: cfg.executor, stages: plan.stages.map((s) => `${s.name}×${s.ranks}`).join(' ') });
   let stages: Record<string, number> = {};

@@ -5,6 +5,7 @@
 // marker (a failed task leaves none and its log is named). Not a scheduler; no mock: CI runs it
 // against a real single-node Slurm (scripts/slurm/start.sh). Reference: datatrove SlurmPipelineExecutor.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,11 +64,34 @@ async function inQueue(ids: string[]): Promise<Set<string>> {
   }
 }
 
+/** Job names carry a hash of the dataset dir, so a re-run can find its own jobs still queued. */
+export function jobName(out: string, stage: string): string {
+  return `oellm-${stage}-${createHash('sha256').update(out).digest('hex').slice(0, 8)}`;
+}
+
+/** Ids of queued jobs with one of these names. */
+async function queuedByName(names: string[]): Promise<string[]> {
+  try {
+    const { stdout } = await run('squeue', ['-h', '-o', '%A', '-n', names.join(',')]);
+    return [...new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean))];
+  } catch (e) {
+    throw new OellmError(`squeue failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`, { code: 'E_SLURM', hint: 'is slurmctld running? try `sinfo`' });
+  }
+}
+
 export async function runSlurm(plan: Plan, planFile: string, out: string, cfg: SlurmConfig, opts: ExecutorOptions): Promise<void> {
   const { logger, progress } = opts;
   const logs = join(out, 'logs');
   mkdirSync(logs, { recursive: true });
   const oellm = join(repoRoot(), 'bin', 'oellm.js');
+  // A driver killed while its jobs ran: resubmitting now would run a rank twice at once.
+  const still = await queuedByName(plan.stages.map((s) => jobName(out, s.name)));
+  if (still.length) {
+    throw new OellmError(`jobs of this run are still queued or running (${still.join(', ')})`, {
+      code: 'E_SLURM',
+      hint: `wait for them (squeue -j ${still.join(',')}) or cancel them (scancel ${still.join(' ')}), then run the same command again`,
+    });
+  }
   let prev: string | undefined;
   const jobs: { stage: string; id: string; ranks: number[] }[] = [];
   for (const st of plan.stages) {
@@ -76,10 +100,10 @@ export async function runSlurm(plan: Plan, planFile: string, out: string, cfg: S
       logger.info('stage already done', { stage: st.name });
       continue;
     }
-    const cmd = [cfg.node, oellm, 'data', 'rank', '--plan', planFile, '--stage', st.name].map(shellQuote).join(' ');
+    const cmd = [cfg.node ?? process.execPath, oellm, 'data', 'rank', '--plan', planFile, '--stage', st.name].map(shellQuote).join(' ');
     const args = [
       '--parsable',
-      `--job-name=oellm-${st.name}`,
+      `--job-name=${jobName(out, st.name)}`,
       `--array=${arraySpec(pending)}${cfg.maxParallel ? `%${cfg.maxParallel}` : ''}`,
       `--output=${join(logs, `${st.name}-%A_%a.log`)}`,
       `--time=${cfg.time}`,

@@ -78,8 +78,10 @@ export interface NormalizeResult {
   controls: boolean;
 }
 
+const DEFAULT_NORMALIZE: NormalizeConfig = NormalizeConfigSchema.parse({});
+
 /** The whole normalisation on one string (pure; the step wraps it). */
-export function normalizeText(text: string, cfg: NormalizeConfig = NormalizeConfigSchema.parse({})): NormalizeResult {
+export function normalizeText(text: string, cfg: NormalizeConfig = DEFAULT_NORMALIZE): NormalizeResult {
   let mojibake = 0;
   let controls = false;
   // Line separators first: NEL (U+0085) is also a C1 control and must become a newline.

@@ -1,12 +1,14 @@
 // A pull-based byte reader over a stream of Buffers (a file piped through a decompressor):
 // lines with a length cap, exact reads, skips, pattern scans and push-back, with the byte offset
 // in the (decompressed) stream. A stream error (truncated .gz/.zst) ends the data and is kept in
-// `error` so readers can yield every complete record and then one quarantine item.
+// `error` so readers can yield every complete record and then one quarantine item; a damaged
+// gzip member that the decompressor skipped is a `gap` at an offset (takeGaps), which readers
+// turn into a quarantine item for the record(s) lost there.
 // Not a parser: warc.ts / jsonl.ts / text.ts frame records on top of it.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { codecOf, codecOfBytes, type Codec } from '../../util/compress.js';
-import { gunzipPull, unzstdPull } from './decompress.js';
+import { gunzipPull, unzstdPull, type Gap } from './decompress.js';
 
 export class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -16,10 +18,19 @@ export class ByteReader {
   private done = false;
   /** The stream's error, if it ended by one (truncated compressed input, I/O error). */
   error: Error | undefined;
-  private readonly it: AsyncIterator<Buffer>;
+  /** Places where the decompressor skipped damaged data: offset = decompressed bytes before the hole. */
+  private gaps: { offset: number; reason: string }[] = [];
+  private readonly it: AsyncIterator<Buffer | Gap>;
 
-  constructor(source: AsyncIterable<Buffer>) {
+  constructor(source: AsyncIterable<Buffer | Gap>) {
     this.it = source[Symbol.asyncIterator]();
+  }
+
+  /** Removes and returns the gaps at or before decompressed offset `upTo`. */
+  takeGaps(upTo: number): { offset: number; reason: string }[] {
+    if (this.gaps.length === 0 || this.gaps[0]!.offset > upTo) return [];
+    const i = this.gaps.findIndex((g) => g.offset > upTo);
+    return this.gaps.splice(0, i < 0 ? this.gaps.length : i);
   }
 
   /** Offset (in the decompressed stream) of the next unread byte. */
@@ -34,7 +45,7 @@ export class ByteReader {
   /** Pulls one more chunk into the buffer; false at end of data (or stream error). */
   private async fill(): Promise<boolean> {
     if (this.done) return false;
-    let r: IteratorResult<Buffer>;
+    let r: IteratorResult<Buffer | Gap>;
     try {
       r = await this.it.next();
     } catch (e) {
@@ -45,6 +56,10 @@ export class ByteReader {
     if (r.done) {
       this.done = true;
       return false;
+    }
+    if (!Buffer.isBuffer(r.value)) {
+      this.gaps.push({ offset: this.base + this.buf.length, reason: r.value.gap });
+      return this.fill();
     }
     const chunk = r.value;
     if (this.pos >= this.buf.length) {

@@ -12,6 +12,12 @@ import { createGunzip, crc32, inflateRawSync, constants as Z } from 'node:zlib';
 import { createRequire } from 'node:module';
 
 const MEMBER_SYNC_MAX = 1 << 20;
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
+
+/** Yielded instead of data where a damaged gzip member was skipped (the reader resynced after it). */
+export interface Gap {
+  gap: string;
+}
 
 interface ZstdBinding {
   DCtx: new () => { decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number] };
@@ -68,56 +74,101 @@ function gzipHeaderLength(b: Buffer): number {
   return b.length >= p ? p : 0;
 }
 
-export async function* gunzipPull(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * Gunzip, member by member. A damaged member (bad header, bad deflate data, CRC/size mismatch)
+ * is skipped: one Gap is yielded and decoding resumes at the next member that inflates and
+ * checks out (the scan is silent until then). A cut at the end throws after all output.
+ */
+export async function* gunzipPull(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer | Gap> {
   const raw = new Raw(source[Symbol.asyncIterator]());
   let rawOffset = 0;
+  let resyncing = false; // after a damaged member: skip silently until a member checks out
+  const skipToNextMember = async (): Promise<boolean> => {
+    // Drop the first byte, then everything up to the next gzip magic.
+    raw.consume(1);
+    rawOffset += 1;
+    for (;;) {
+      const j = raw.buf.indexOf(GZIP_MAGIC);
+      if (j >= 0) {
+        raw.consume(j);
+        rawOffset += j;
+        return true;
+      }
+      const keep = Math.min(raw.buf.length, GZIP_MAGIC.length - 1);
+      rawOffset += raw.buf.length - keep;
+      raw.consume(raw.buf.length - keep);
+      const more = await raw.next();
+      if (more === null) return false;
+      raw.buf = raw.buf.length ? Buffer.concat([raw.buf, more]) : more;
+    }
+  };
   for (;;) {
     await raw.want(64 << 10);
     if (raw.buf.length === 0) return;
+    let damage: string | null = null;
     const h = gzipHeaderLength(raw.buf);
+    let out: Buffer = Buffer.alloc(0);
+    let used = 0;
     if (h < 0) {
       // zlib ignores trailing zero padding after the last member; so do we.
       if (raw.done && raw.buf.every((c) => c === 0)) return;
-      throw new Error(`corrupt gzip member header at compressed offset ${rawOffset}`);
-    }
-    if (h === 0) throw new Error(`unexpected end of file in the gzip header at compressed offset ${rawOffset}`);
-    let out: Buffer;
-    let used: number;
-    for (;;) {
-      const body = raw.buf.subarray(h);
-      try {
-        const r = inflateRawSync(body, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-        out = r.buffer;
-        used = r.engine.bytesWritten;
-        if (body.length >= used + 8 || raw.done) break;
-        await raw.want(raw.buf.length + 8); // the trailer is in the next chunk
-        continue;
-      } catch (e) {
-        const msg = (e as Error).message;
-        if (!/unexpected end of file/.test(msg)) {
-          throw new Error(`corrupt gzip member at compressed offset ${rawOffset}: ${msg}`);
+      damage = `corrupt gzip member header at compressed offset ${rawOffset}`;
+    } else if (h === 0) {
+      if (resyncing) return;
+      throw new Error(`unexpected end of file in the gzip header at compressed offset ${rawOffset}`);
+    } else {
+      for (;;) {
+        const body = raw.buf.subarray(h);
+        try {
+          const r = inflateRawSync(body, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+          out = r.buffer;
+          used = r.engine.bytesWritten;
+          if (body.length >= used + 8 || raw.done) break;
+          await raw.want(raw.buf.length + 8); // the trailer is in the next chunk
+          continue;
+        } catch (e) {
+          const msg = (e as Error).message;
+          if (!/unexpected end of file/.test(msg)) {
+            damage = `corrupt gzip member at compressed offset ${rawOffset}: ${msg}`;
+            break;
+          }
+          if (raw.done) {
+            if (resyncing) return; // a false magic near the end of a damaged file
+            // Cut inside this member: what inflates before the cut still counts.
+            const part = inflateRawSync(body, { finishFlush: Z.Z_SYNC_FLUSH });
+            if (part.length) yield part;
+            throw new Error(`unexpected end of file in the gzip member at compressed offset ${rawOffset}`);
+          }
+          if (raw.buf.length >= MEMBER_SYNC_MAX) {
+            if (resyncing) {
+              damage = 'resync candidate too large';
+              break;
+            }
+            yield* streamRest(raw, rawOffset);
+            return;
+          }
+          await raw.want(raw.buf.length * 2);
         }
-        if (raw.done) {
-          // Cut inside this member: what inflates before the cut still counts.
-          const part = inflateRawSync(body, { finishFlush: Z.Z_SYNC_FLUSH });
-          if (part.length) yield part;
-          throw new Error(`unexpected end of file in the gzip member at compressed offset ${rawOffset}`);
+      }
+      if (!damage) {
+        const body = raw.buf.subarray(h);
+        if (body.length < used + 8) {
+          if (resyncing) return;
+          if (out.length) yield out;
+          throw new Error(`unexpected end of file in the gzip trailer at compressed offset ${rawOffset}`);
         }
-        if (raw.buf.length >= MEMBER_SYNC_MAX) {
-          yield* streamRest(raw, rawOffset);
-          return;
+        if (crc32(out) !== body.readUInt32LE(used) || out.length >>> 0 !== body.readUInt32LE(used + 4)) {
+          damage = `corrupt gzip member at compressed offset ${rawOffset}: incorrect data check`;
         }
-        await raw.want(raw.buf.length * 2);
       }
     }
-    const body = raw.buf.subarray(h);
-    if (body.length < used + 8) {
-      if (out.length) yield out;
-      throw new Error(`unexpected end of file in the gzip trailer at compressed offset ${rawOffset}`);
+    if (damage) {
+      if (!resyncing) yield { gap: `${damage} (member skipped)` };
+      resyncing = true;
+      if (!(await skipToNextMember())) return;
+      continue;
     }
-    if (crc32(out) !== body.readUInt32LE(used) || out.length >>> 0 !== body.readUInt32LE(used + 4)) {
-      throw new Error(`corrupt gzip member at compressed offset ${rawOffset}: incorrect data check`);
-    }
+    resyncing = false;
     if (out.length) yield out;
     raw.consume(h + used + 8);
     rawOffset += h + used + 8;

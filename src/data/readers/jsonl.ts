@@ -6,7 +6,7 @@
 import type { Doc } from '../doc.js';
 import type { ByteReader } from './bytes.js';
 import { decodeUtf8 } from './decode.js';
-import { docId, type ReadItem, type ResolvedReadOptions } from './types.js';
+import { docId, streamFailure, type ReadItem, type ResolvedReadOptions } from './types.js';
 
 /** Why a decoded text looks binary (NUL or >10% C0 controls in the first 8K chars), or null. */
 export function binaryTextReason(text: string): string | null {
@@ -26,9 +26,21 @@ export async function* readJsonl(file: string, r: ByteReader, opts: ResolvedRead
   let lineNo = 0;
   const q = (offset: number, reason: string): ReadItem => ({ quarantine: { file, offset, reason } });
   for (;;) {
+    const lineStart = r.offset;
     const line = await r.readLine(opts.maxDocBytes);
+    // A damaged gzip member skipped before this line: its lines are lost (one quarantine item);
+    // skipped inside this line: the line is spliced from two places and is quarantined.
+    let inside: string | undefined;
+    for (const g of r.takeGaps(line === null ? Infinity : r.offset - 1)) {
+      if (line !== null && g.offset > lineStart) inside ??= g.reason;
+      else yield q(lineNo + 1, g.reason);
+    }
     if (line === null) break;
     lineNo++;
+    if (inside) {
+      yield q(lineNo, inside);
+      continue;
+    }
     if (!Buffer.isBuffer(line)) {
       yield q(lineNo, `document too large: line of ${line.tooLong} bytes > maxDocBytes ${opts.maxDocBytes} (skipped)`);
       continue;
@@ -36,7 +48,7 @@ export async function* readJsonl(file: string, r: ByteReader, opts: ResolvedRead
     const complete = line[line.length - 1] === 0x0a;
     if (!complete && r.error) {
       // The stream broke inside this line: it is the truncation point, not a bad record.
-      yield q(lineNo, `truncated ${codecName} stream (${r.error.message})`);
+      yield q(lineNo, streamFailure(codecName, r.error));
       return;
     }
     const d = decodeUtf8(line, opts.maxInvalidRatio);
@@ -82,5 +94,6 @@ export async function* readJsonl(file: string, r: ByteReader, opts: ResolvedRead
     if (d.invalid > 0) doc.quality = { invalid_utf8: d.invalid };
     yield { doc };
   }
-  if (r.error) yield q(lineNo + 1, `truncated ${codecName} stream (${r.error.message})`);
+  for (const g of r.takeGaps(Infinity)) yield q(lineNo + 1, g.reason);
+  if (r.error) yield q(lineNo + 1, streamFailure(codecName, r.error));
 }

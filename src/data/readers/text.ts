@@ -5,13 +5,18 @@
 // Not a line reader (jsonl.ts is).
 import type { ByteReader } from './bytes.js';
 import { binaryReason, decodeText } from './decode.js';
-import { docId, type ReadItem, type ResolvedReadOptions } from './types.js';
+import { docId, streamFailure, type ReadItem, type ResolvedReadOptions } from './types.js';
 
 export async function* readText(file: string, r: ByteReader, opts: ResolvedReadOptions, codecName: string): AsyncGenerator<ReadItem> {
   const q = (reason: string): ReadItem => ({ quarantine: { file, offset: 0, reason } });
   const bytes = await r.read(opts.maxDocBytes + 1);
   if (r.error) {
-    yield q(`truncated ${codecName} stream (${r.error.message})`);
+    yield q(streamFailure(codecName, r.error));
+    return;
+  }
+  const gap = r.takeGaps(Infinity)[0];
+  if (gap) {
+    yield q(gap.reason);
     return;
   }
   if (bytes.length === 0) return; // empty file: no document

@@ -39,3 +39,8 @@ export function docId(file: string, offset: number, idBase: string): string {
   const rel = relative(idBase, file).split(sep).join('/');
   return createHash('sha256').update(`${rel}:${offset}`).digest('hex').slice(0, 32);
 }
+
+/** Quarantine reason for a stream that ended by an error: a cut file or damaged compressed data. */
+export function streamFailure(codecName: string, err: Error): string {
+  return /unexpected end of file|ended in middle/i.test(err.message) ? `truncated ${codecName} stream (${err.message})` : `corrupt ${codecName} stream (${err.message})`;
+}

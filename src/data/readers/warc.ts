@@ -9,7 +9,7 @@ import { WARCParser } from 'warcio';
 import type { Doc } from '../doc.js';
 import type { ByteReader } from './bytes.js';
 import { binaryReason, charsetOfContentType, decodeText, decodeUtf8 } from './decode.js';
-import { docId, type ReadItem, type ResolvedReadOptions } from './types.js';
+import { docId, streamFailure, type ReadItem, type ResolvedReadOptions } from './types.js';
 
 const VERSION_RE = /^WARC\/\d+\.\d+\r?\n$/;
 const MAX_HEADER_LINE = 16 << 10;
@@ -122,16 +122,28 @@ export async function* readWarc(file: string, r: ByteReader, opts: ResolvedReadO
   const q = (offset: number, reason: string): ReadItem => ({ quarantine: { file, offset, reason } });
   for (;;) {
     const f = await frame(r, maxBlock);
+    // Damaged gzip members the decompressor skipped: a hole before this record loses the
+    // records that were in it (one quarantine item); a hole inside it spoils this record.
+    const gaps = r.takeGaps(f.kind === 'end' ? Infinity : r.offset);
+    let inside: string | undefined;
+    for (const g of gaps) {
+      if (f.kind !== 'end' && g.offset > f.start) inside ??= g.reason;
+      else yield q(g.offset, g.reason);
+    }
     if (f.kind === 'end') break;
     if (f.kind === 'truncated') {
-      yield q(f.start, r.error ? `truncated ${codecName} stream: ${f.reason} (${r.error.message})` : f.reason);
+      yield q(f.start, inside ?? (r.error ? `${streamFailure(codecName, r.error)}: ${f.reason}` : f.reason));
       return;
     }
     if (f.kind === 'bad') {
-      yield q(f.start, f.reason);
+      yield q(f.start, inside ?? f.reason);
       if (f.resync) {
         if (await r.skipTo(RESYNC)) await r.skip(1);
       }
+      continue;
+    }
+    if (inside) {
+      yield q(f.start, inside);
       continue;
     }
     const type = f.headers.get('warc-type')!.toLowerCase();
@@ -148,7 +160,8 @@ export async function* readWarc(file: string, r: ByteReader, opts: ResolvedReadO
     const item = type === 'response' ? await responseDoc(file, f.start, f.headers, f.headerBytes, f.block, opts, collection) : conversionDoc(file, f.start, f.headers, f.block, opts, collection);
     yield item;
   }
-  if (r.error) yield q(r.offset, `truncated ${codecName} stream (${r.error.message})`);
+  for (const g of r.takeGaps(Infinity)) yield q(g.offset, g.reason);
+  if (r.error) yield q(r.offset, streamFailure(codecName, r.error));
 }
 
 function baseDoc(file: string, offset: number, kind: string, headers: Map<string, string>, opts: ResolvedReadOptions, collection: string | undefined): Doc {

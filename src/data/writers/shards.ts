@@ -58,7 +58,8 @@ export class ShardWriter {
 
   private newWriter(lang: string, part: number): JsonlZstWriter {
     const name = part === 0 ? `${rankName(this.rank)}.jsonl.zst` : `${rankName(this.rank)}-${String(part).padStart(3, '0')}.jsonl.zst`;
-    return new JsonlZstWriter(join(this.outDir, 'shards', lang, name), { level: this.opts.level });
+    // 1 MiB frames: up to one open shard per language, so the buffers stay small.
+    return new JsonlZstWriter(join(this.outDir, 'shards', lang, name), { level: this.opts.level, batchBytes: 1 << 20 });
   }
 
   private finish(lang: string, cur: { w: JsonlZstWriter; part: number }): void {
