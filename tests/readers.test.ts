@@ -416,3 +416,31 @@ test('big gzip members (> 1 MiB compressed) stream natively: whole, followed by 
   r.docs.forEach((d, i) => assert.equal(d.text.split(' ')[0], String(i)));
   assert.equal(r.quarantined[0]!.offset, r.docs.length + 1);
 });
+
+test('a damaged gzip member inside a .warc.gz / .jsonl.gz: quarantined once, reading resumes at the next member', async () => {
+  const parts = await warcParts(6, true);
+  // Records: 0 warcinfo, 1 req0, 2 resp0, 3 req1, 4 resp1, … Damage the deflate data of resp1.
+  const bad = Buffer.from(parts[4]!);
+  for (let i = 20; i < 40; i++) bad[i] = 0xff;
+  const f = join(dir, 'damaged-member.warc.gz');
+  writeFileSync(f, concat([...parts.slice(0, 4), bad, ...parts.slice(5)]));
+  const { docs, quarantined } = await collect(f);
+  assert.equal(quarantined.length, 1);
+  assert.match(quarantined[0]!.reason, /^corrupt gzip member at compressed offset \d+: .*\(member skipped\)$/);
+  assert.equal(quarantined[0]!.reason.match(/offset (\d+)/)![1], String(parts.slice(0, 4).reduce((a, p) => a + p.length, 0)));
+  assert.deepEqual(
+    docs.map((d) => d.url),
+    [0, 2, 3, 4, 5].map((i) => `https://www.example.com/page/${i}`).concat('https://www.example.com/wet'),
+  );
+  // CRC mismatch (the data inflates, the check fails): same outcome. JSONL, one member per 10 lines.
+  const members = Array.from({ length: 5 }, (_, m) => gzipSync(Buffer.from(Array.from({ length: 10 }, (_, i) => JSON.stringify({ text: `m${m} l${i}` }) + '\n').join(''))));
+  const crcBad = Buffer.from(members[2]!);
+  crcBad[crcBad.length - 8]! ^= 0x55;
+  const j = join(dir, 'damaged-member.jsonl.gz');
+  writeFileSync(j, Buffer.concat([members[0]!, members[1]!, crcBad, members[3]!, members[4]!]));
+  const r = await collect(j);
+  assert.equal(r.quarantined.length, 1);
+  assert.match(r.quarantined[0]!.reason, /incorrect data check \(member skipped\)/);
+  assert.equal(r.quarantined[0]!.offset, 21, 'reported at the line where the lost lines were');
+  assert.deepEqual(r.docs.map((d) => d.text), [0, 1, 3, 4].flatMap((m) => Array.from({ length: 10 }, (_, i) => `m${m} l${i}`)));
+});

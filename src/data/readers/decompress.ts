@@ -3,11 +3,11 @@
 // inflated in the same native call) when they hit an error. Here output is yielded as soon as it
 // exists and an error is thrown only after it:
 //  - gzip: member by member — members up to 1 MiB compressed (one per record in a .warc.gz) are
-//    inflated whole with inflateRawSync and their CRC32/ISIZE checked, so a bad member never
-//    takes earlier ones with it; a bigger member (a single-member .jsonl.gz) is streamed through
-//    one native InflateRaw, fed chunk by chunk, output drained after each chunk.
+//    inflated whole with inflateRawSync and their CRC32/ISIZE checked; a damaged member yields
+//    one Gap and decoding resumes at the next member that checks out; a bigger member (a
+//    single-member .jsonl.gz) streams through one native Gunzip fed chunk by chunk.
 //  - zstd: ZSTD_decompressStream (zstd-napi's binding) called directly on each input chunk.
-// Errors are Error objects whose message names the kind of damage. Not a compressor (util/compress.ts).
+// Errors name the kind of damage. Not a compressor (util/compress.ts).
 import { createGunzip, crc32, inflateRawSync, constants as Z } from 'node:zlib';
 import { createRequire } from 'node:module';
 
