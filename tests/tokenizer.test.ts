@@ -227,3 +227,23 @@ test('report: parity object per language relative to English on the UDHR', () =>
   assert.equal(Object.keys(r.parity).length, udhrTexts().length);
   assert.ok(r.summary.spread >= 1 && r.summary.worstParity >= r.summary.bestParity);
 });
+
+test('other HF layouts: merges as pairs, GPT-2 ByteLevel regex, NFC normalizer — ids equal HF', () => {
+  const good = JSON.parse(readFileSync(join(tokDir, 'tokenizer.json'), 'utf8')) as TokenizerJson;
+  const cfg = JSON.parse(readFileSync(join(tokDir, 'tokenizer_config.json'), 'utf8'));
+  const lines = [...readFileSync(join(UD, 'de.txt'), 'utf8').split('\n').slice(0, 100), ...readFileSync(join(UD, 'el.txt'), 'utf8').split('\n').slice(0, 100), 'Cafe\u0301 1234567 x  \n y'];
+  const layouts: [string, (j: TokenizerJson) => void][] = [
+    ['pairs', (j) => (j.model.merges = (j.model.merges as string[]).map((m) => m.split(' ') as [string, string]))],
+    ['gpt2', (j) => (j.pre_tokenizer = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true })],
+    ['gpt2+prefix', (j) => (j.pre_tokenizer = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true })],
+    ['nfc', (j) => (j.normalizer = { type: 'NFC' })],
+    ['merges-on', (j) => (j.model.ignore_merges = false)],
+  ];
+  for (const [name, f] of layouts) {
+    const j = structuredClone(good);
+    f(j);
+    const ours = loadTokenizer(j, cfg);
+    const hf = new HfTokenizer(j, cfg);
+    for (const l of lines) assert.deepEqual(ours.encode(l), hf.encode(l, { add_special_tokens: false }).ids, `${name}: ${JSON.stringify(l.slice(0, 60))}`);
+  }
+});
