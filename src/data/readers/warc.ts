@@ -5,7 +5,7 @@
 // WET conversion records → Doc with text. Offsets are byte offsets in the decompressed stream.
 // Not an extractor (extract/) and not a WARC writer. Reference: warcio, CommonCrawl WARC/WET.
 import { brotliDecompressSync } from 'node:zlib';
-import { WARCParser } from 'warcio';
+import { AsyncIterReader, WARCParser } from 'warcio';
 import type { Doc } from '../doc.js';
 import type { ByteReader } from './bytes.js';
 import { binaryReason, charsetOfContentType, decodeText, decodeUtf8 } from './decode.js';
@@ -200,7 +200,9 @@ async function responseDoc(
   const http: Record<string, string> = {};
   let payload: Uint8Array;
   try {
-    const rec = await WARCParser.parse([headerBytes, block], { keepHeadersCase: true });
+    // compressed = null: the block is not gzip (the file-level decompressor already ran), so
+    // warcio must not try pako on it first.
+    const rec = await new WARCParser(new AsyncIterReader([headerBytes, block], null), { keepHeadersCase: true }).parse();
     if (!rec) return q('corrupt WARC record: warcio could not parse it');
     if (rec.httpHeaders) {
       status = rec.httpHeaders.statusCode as number | undefined;
