@@ -8,15 +8,17 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importHf } from '../src/import/hf.js';
-import { loadCheckpoint } from '../src/model/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../src/model/checkpoint.js';
+import { loadTokenizer, llamaCppPre } from '../src/tokenizer/index.js';
+import { LlamaCppModel } from '../src/runtime/llamacpp.js';
 import { paramTable, numel } from '../src/model/params.js';
-import { toHfConfig, type ModelConfig } from '../src/model/config.js';
+import { checkModelConfig, toHfConfig, type ModelConfig } from '../src/model/config.js';
 import { encodeSafetensors } from '../src/formats/safetensors.js';
 import { f16ToF32, f32ToF16 } from '../src/formats/half.js';
 import { exportGguf } from '../src/export/gguf.js';
 import { readGguf } from '../src/formats/gguf/reader.js';
 import { OellmError } from '../src/util/errors.js';
-import { makeCheckpoint, tmp } from './gguf-helpers.js';
+import { buildBpeTokenizer, makeCheckpoint, MULTILINGUAL, randomParams, tmp } from './gguf-helpers.js';
 
 let root: string;
 let ck: Awaited<ReturnType<typeof makeCheckpoint>>;
@@ -139,4 +141,26 @@ test('unsupported architectures and broken dirs: errors name the field, tensor o
   writeFileSync(join(d4, 'config.json'), JSON.stringify(toHfConfig(ck.config)));
   writeFileSync(join(d4, 'pytorch_model.bin'), 'x');
   assert.throws(() => importHf(d4, { out: join(root, 'o4') }), (e: unknown) => e instanceof OellmError && /no safetensors weights/.test(e.message) && /PyTorch \.bin/.test(e.hint ?? ''));
+});
+
+test('a GPT-2-style byte-level tokenizer (as imported models carry) tokenizes identically in llama.cpp', async () => {
+  const d = join(root, 'gpt2tok');
+  mkdirSync(join(d, 'tok'), { recursive: true });
+  writeFileSync(join(d, 'tok', 'tokenizer.json'), JSON.stringify(buildBpeTokenizer(MULTILINGUAL.join('\n').repeat(3), 300)));
+  writeFileSync(join(d, 'tok', 'tokenizer_config.json'), JSON.stringify({ bos_token: '<|bos|>', eos_token: '<|eos|>', add_bos_token: false }));
+  const tok = loadTokenizer(join(d, 'tok'));
+  assert.equal(llamaCppPre(tok.json), 'gpt-2');
+  const config = checkModelConfig({ dim: 64, nLayers: 1, nHeads: 4, nKvHeads: 2, ffnDim: 160, vocabSize: tok.vocabSize + 7 }); // padded vocab
+  saveCheckpoint(join(d, 'm'), { config, params: randomParams(config, 3), tokenizerDir: join(d, 'tok') });
+  exportGguf(join(d, 'm'), { type: 'f32', out: join(d, 'm.gguf') });
+  const g = readGguf(join(d, 'm.gguf'));
+  const toks = g.kv.get('tokenizer.ggml.tokens')!.value as string[];
+  assert.equal(toks.length, config.vocabSize);
+  assert.equal(toks[config.vocabSize - 1], `[PAD${config.vocabSize - 1}]`);
+  const m = await LlamaCppModel.load(join(d, 'm.gguf'), { threads: 1 });
+  try {
+    for (const t of [...MULTILINGUAL, "I'll be there at 12:34, don't   worry\n\tok", 'Ελληνικά 中文 ✓ 👨‍👩‍👧']) assert.deepEqual(m.tokenize(t), tok.encode(t), t);
+  } finally {
+    await m.dispose();
+  }
 });
