@@ -273,3 +273,15 @@ test('bad stage files are rejected with the file named', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('exact key is sha256 of the normalised text, also across the chunked hashing boundary', async () => {
+  const { createHash } = await import('node:crypto');
+  for (const n of [0, 1, 4095, 4096, 4097, 9000]) {
+    const ws = Array.from({ length: n }, (_, i) => `Wörd${i}`);
+    const d = createHash('sha256').update(ws.join(' ').toLowerCase()).digest();
+    assert.deepEqual(words(ws.join(' ,; \n')).exact, [d.readUInt32BE(0), d.readUInt32BE(4)], `n=${n}`);
+  }
+  // case, punctuation and spacing do not matter; words do
+  assert.deepEqual(words('Hello,   World!').exact, words('hello world').exact);
+  assert.notDeepEqual(words('hello world').exact, words('hello word').exact);
+});

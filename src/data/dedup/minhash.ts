@@ -41,17 +41,23 @@ export interface Words {
   /** 32-bit hash of every word of the normalised text, in order. */
   hashes: Uint32Array;
   count: number;
-  /** The normalised text: words joined by single spaces (input of the exact hash). */
-  normalized: string;
+  /**
+   * Exact-dedup key: the first 64 bits of sha256 of the normalised text (words joined by single
+   * spaces) as [hi, lo] uint32. The text is fed to the hash in chunks, never built whole.
+   */
+  exact: [number, number];
 }
 
-/** Lower-cases, splits on every non-word character and hashes each word. */
+const EXACT_CHUNK = 4096;
+
+/** Lower-cases, splits on every non-word character, hashes each word and the normalised text. */
 export function words(text: string): Words {
   const lower = text.toLowerCase();
   const n = lower.length;
-  let hashes = new Uint32Array(Math.max(16, n >>> 2));
+  let hashes = new Uint32Array(Math.max(16, n >>> 3));
   let count = 0;
-  const parts: string[] = [];
+  const sha = createHash('sha256');
+  let parts: string[] = [];
   let i = 0;
   while (i < n) {
     while (i < n && !WORD_CHAR[lower.charCodeAt(i)]) i++;
@@ -72,11 +78,18 @@ export function words(text: string): Words {
     }
     hashes[count++] = fmix32(h ^ (i - s));
     parts.push(lower.slice(s, i));
+    if (parts.length === EXACT_CHUNK) {
+      // chunks joined with the same single space that separates words inside a chunk
+      sha.update(count > EXACT_CHUNK ? ' ' + parts.join(' ') : parts.join(' '));
+      parts = [];
+    }
   }
-  return { hashes, count, normalized: parts.join(' ') };
+  if (parts.length) sha.update(count > parts.length ? ' ' + parts.join(' ') : parts.join(' '));
+  const d = sha.digest();
+  return { hashes, count, exact: [d.readUInt32BE(0), d.readUInt32BE(4)] };
 }
 
-/** First 64 bits of sha256(normalised text) as [hi, lo] uint32: the exact-dedup key. */
+/** sha256-based exact key of an already normalised text (words joined by single spaces). */
 export function exactKey(normalized: string): [number, number] {
   const d = createHash('sha256').update(normalized).digest();
   return [d.readUInt32BE(0), d.readUInt32BE(4)];

@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../../util/errors.js';
 import { DedupConfigSchema, type DedupConfig } from './config.js';
 import { AtomicWriter, fileSize } from './io.js';
-import { bandKey, exactKey, hashFamily, minhash, shingles, words } from './minhash.js';
+import { bandKey, hashFamily, minhash, shingles, words } from './minhash.js';
 
 export const SIG_MAGIC = 'OEMH';
 export const SIG_END = 'OEND';
@@ -86,7 +86,7 @@ export async function writeSignatures(
       }
     }
     if (cfg.exact) {
-      const [hi, lo] = exactKey(w.normalized);
+      const [hi, lo] = w.exact;
       keys[base + bands * 2] = hi;
       keys[base + bands * 2 + 1] = lo;
     }

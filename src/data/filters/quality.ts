@@ -64,15 +64,27 @@ function tokenHash(s: string, from: number, to: number): number {
   return h | 0;
 }
 
+function grow32(a: Int32Array, cap: number): Int32Array {
+  const g = new Int32Array(cap);
+  g.set(a);
+  return g;
+}
+function grow8(a: Uint8Array, cap: number): Uint8Array {
+  const g = new Uint8Array(cap);
+  g.set(a);
+  return g;
+}
+
 /** Splits lower-cased text into word and symbol tokens (hashes, lengths, flags). */
 export function tokenize(text: string): Tokens {
   const s = text.toLowerCase();
   const n = s.length;
-  const cap = Math.max(16, (n >>> 1) + 1);
-  const ids = new Int32Array(cap);
-  const lens = new Int32Array(cap);
-  const isWord = new Uint8Array(cap);
-  const isAlpha = new Uint8Array(cap);
+  // ~1 token per 5 characters in prose; grown by doubling when a text is denser.
+  let cap = Math.max(16, Math.ceil(n / 5));
+  let ids: Int32Array = new Int32Array(cap);
+  let lens: Int32Array = new Int32Array(cap);
+  let isWord: Uint8Array = new Uint8Array(cap);
+  let isAlpha: Uint8Array = new Uint8Array(cap);
   let k = 0;
   let i = 0;
   while (i < n) {
@@ -83,6 +95,13 @@ export function tokenize(text: string): Tokens {
       continue;
     }
     const st = i;
+    if (k === cap) {
+      cap *= 2;
+      ids = grow32(ids, cap);
+      lens = grow32(lens, cap);
+      isWord = grow8(isWord, cap);
+      isAlpha = grow8(isAlpha, cap);
+    }
     if (cls === WORD) {
       let alpha = 0;
       for (;;) {
@@ -323,10 +342,16 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     let bullets = 0;
     let ellLines = 0;
     for (const l of lines) {
-      const s = l.trimStart();
-      if (s && BULLETS.has(s[0]!)) bullets++;
-      const e = l.trimEnd();
-      if (e.endsWith('...') || e.endsWith('…')) ellLines++;
+      // first / last non-space character without allocating trimmed copies
+      let a = 0;
+      let b = l.length - 1;
+      while (a <= b && CLS[l.charCodeAt(a)] === SPACE) a++;
+      while (b >= a && CLS[l.charCodeAt(b)] === SPACE) b--;
+      if (a <= b) {
+        if (BULLETS.has(l[a]!)) bullets++;
+        const last = l.charCodeAt(b);
+        if (last === 0x2026 || (last === 0x2e && b - a >= 2 && l.charCodeAt(b - 1) === 0x2e && l.charCodeAt(b - 2) === 0x2e)) ellLines++;
+      }
     }
     scores.bullet_lines_frac = r4(bullets / lines.length);
     scores.ellipsis_lines_frac = r4(ellLines / lines.length);
@@ -388,7 +413,7 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
     for (const l of lines) {
       if (l.length && TERMINAL.has(l[l.length - 1]!)) punct++;
       if (l.length <= th.shortLineChars) short++;
-      if (l.trim() !== '') nonEmpty.push(l);
+      if (l.length > 0 && (CLS[l.charCodeAt(0)] !== SPACE || l.trim() !== '')) nonEmpty.push(l);
     }
     scores.line_punct_frac = r4(punct / lines.length);
     scores.short_lines_frac = r4(short / lines.length);
