@@ -126,7 +126,7 @@ export function register(program: Command): void {
         progress.stop();
       }
       const { config: _c, inputs: _i, shards, domains, ...rest } = m;
-      emit(f.json, { ...rest, shards: shards.length, domains: Object.keys(domains).length, out: f.out }, () => summary(m));
+      emit(f.json, { ...rest, shards: shards.length, top_domains: Object.fromEntries(Object.entries(domains).slice(0, 10)), out: f.out }, () => summary(m));
     });
   data
     .command('rank', { hidden: true })

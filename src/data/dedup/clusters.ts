@@ -115,14 +115,20 @@ export function buildClusters(pairFiles: string[], outFile: string, opts: { sigF
       }
     }
     // Members of every non-singleton cluster, in global (rank, index) order.
-    const ids: string[] = [];
-    for (const h of hs) for (const id of readSignatureIds(h.file)) ids.push(id);
+    // Doc ids only of documents in clusters of 2 or more (memory ∝ duplicates, not corpus).
+    const ids = new Map<number, string>();
+    for (const h of hs) {
+      const b = base.get(h.rank)!;
+      readSignatureIds(h.file, (idx, id) => {
+        if (all.size[all.find(b + idx)]! >= 2) ids.set(b + idx, id);
+      });
+    }
     const keeper = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const r = all.find(i);
       if (all.size[r]! < 2) continue;
       const k = keeper.get(r);
-      if (k === undefined || (keep === 'min-id' && ids[i]! < ids[k]!)) keeper.set(r, i);
+      if (k === undefined || (keep === 'min-id' && ids.get(i)! < ids.get(k)!)) keeper.set(r, i);
     }
     const entries: ClusterEntry[] = [];
     let exactN = 0;
@@ -132,7 +138,7 @@ export function buildClusters(pairFiles: string[], outFile: string, opts: { sigF
       const size = all.size[r]!;
       if (size < 2) continue;
       const k = keeper.get(r)!;
-      const e: ClusterEntry = { id: ids[i]!, cluster: ids[k]!, size, keep: i === k };
+      const e: ClusterEntry = { id: ids.get(i)!, cluster: ids.get(k)!, size, keep: i === k };
       if (i !== k) {
         e.reason = exact.find(i) === exact.find(k) ? 'exact' : 'near';
         if (e.reason === 'exact') exactN++;

@@ -180,24 +180,48 @@ export function readSignatureHeader(file: string, fd?: number): SignatureHeader 
   }
 }
 
-/** The Doc ids of a signature file, in input order. */
-export function readSignatureIds(file: string): string[] {
+/**
+ * The Doc ids of a signature file, in input order; with `each`, streams (index, id) instead of
+ * returning them (the ids block is read in chunks, never whole).
+ */
+export function readSignatureIds(file: string): string[];
+export function readSignatureIds(file: string, each: (index: number, id: string) => void): void;
+export function readSignatureIds(file: string, each?: (index: number, id: string) => void): string[] | void {
   const fd = openSync(file, 'r');
   try {
     const h = readSignatureHeader(file, fd);
     const size = fileSize(fd);
-    const buf = Buffer.alloc(size - h.idsOffset);
-    readSync(fd, buf, 0, buf.length, h.idsOffset);
-    const ids: string[] = new Array(h.docs);
+    const ids: string[] = [];
+    const CHUNK = 1 << 20;
+    let buf = Buffer.alloc(0);
+    let pos = h.idsOffset; // file offset of buf[0]
     let at = 0;
+    /** Makes at least `need` bytes available at `at` (fewer only at the end of the file). */
+    const fill = (need: number): void => {
+      if (at + need <= buf.length) return;
+      const keep = buf.subarray(at);
+      const want = Math.max(need, CHUNK);
+      const next = Buffer.alloc(keep.length + Math.min(want, size - (pos + buf.length)));
+      keep.copy(next);
+      readSync(fd, next, keep.length, next.length - keep.length, pos + buf.length);
+      pos += at;
+      buf = next;
+      at = 0;
+    };
     for (let i = 0; i < h.docs; i++) {
-      if (at + 4 > buf.length) throw new FormatError('signature file is truncated in the ids block', { file, offset: h.idsOffset + at });
+      fill(4);
+      if (at + 4 > buf.length) throw new FormatError('signature file is truncated in the ids block', { file, offset: pos + at });
       const len = buf.readUInt32LE(at);
-      ids[i] = buf.toString('utf8', at + 4, at + 4 + len);
+      fill(4 + len);
+      if (at + 4 + len > buf.length) throw new FormatError('signature file is truncated in the ids block', { file, offset: pos + at });
+      const id = buf.toString('utf8', at + 4, at + 4 + len);
       at += 4 + len;
+      if (each) each(i, id);
+      else ids.push(id);
     }
-    if (buf.toString('latin1', at, at + 4) !== SIG_END) throw new FormatError('signature file has no end marker', { file, offset: h.idsOffset + at, hint: 'regenerate it with stage 1' });
-    return ids;
+    fill(4);
+    if (buf.toString('latin1', at, at + 4) !== SIG_END) throw new FormatError('signature file has no end marker', { file, offset: pos + at, hint: 'regenerate it with stage 1' });
+    return each ? undefined : ids;
   } finally {
     closeSync(fd);
   }

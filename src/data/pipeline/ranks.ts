@@ -189,7 +189,15 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
   let shardFiles: ShardFile[];
   let vaultFiles: WrittenFile[] = [];
   try {
-    let stream: AsyncIterable<Doc> = readJsonl<Doc>(docsPath(out, rank));
+    // Every document stage 1 wrote must come back: a short intermediate file is an error, not a loss.
+    let read = 0;
+    async function* counted(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
+      for await (const d of src) {
+        read++;
+        yield d;
+      }
+    }
+    let stream: AsyncIterable<Doc> = counted(readJsonl<Doc>(docsPath(out, rank)));
     if (dedupEnabled(cfg)) stream = dedupStages.filter(clustersPath(out)).run(stream, ctx);
     for await (const doc of stream) {
       ticker.tick();
@@ -201,8 +209,9 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
           vaultOpened = true;
         }
         if (!vault) {
-          // No key: the text may neither be published nor stored; count it as a drop.
-          ctx.exclude(doc, 'rights', { drop: 'rights.restricted-no-vault-key' });
+          // No key: the text may neither be published nor stored; count it as a drop (step
+          // `vault`, so its exclusion file never collides with stage 1's `rights` one).
+          ctx.exclude(doc, 'vault', { drop: 'restricted-no-vault-key' });
           continue;
         }
         vault.write(doc);
@@ -227,6 +236,10 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
       }
     }
     ticker.end();
+    const expected = readSummary(out, 'stage1', rank).stats['docs.stage1_out'] ?? 0;
+    if (read !== expected) {
+      throw new OellmError(`stage 1 rank ${rank} wrote ${expected} documents but ${read} were read back`, { code: 'E_BALANCE', file: docsPath(out, rank), hint: 'the intermediate file was changed or truncated; delete work/ and run again' });
+    }
     shardFiles = shards.close();
     if (vault) vaultFiles = vault.close();
     quarantine.close();

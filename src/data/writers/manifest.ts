@@ -26,7 +26,9 @@ export interface Manifest {
   quarantined: Record<string, number>;
   /** Public shards: `iso3_Script` → documents and UTF-8 bytes of text. */
   languages: Record<string, { docs: number; bytes: number }>;
+  /** Top MANIFEST_DOMAINS hosts by bytes, the rest summed as `(other)`; all of them in stats.json. */
   domains: Record<string, { docs: number; bytes: number }>;
+  domains_total: number;
   fetch_dates: { min: string; max: string } | null;
   pii: Record<string, number>;
   rights: Record<string, number>;
@@ -64,6 +66,21 @@ function withPrefix(c: Record<string, number>, prefix: string, strip = true): Re
   return out;
 }
 
+export const MANIFEST_DOMAINS = 1000;
+
+function topDomains(all: Record<string, { docs: number; bytes: number }>): Record<string, { docs: number; bytes: number }> {
+  const entries = Object.entries(all);
+  if (entries.length <= MANIFEST_DOMAINS) return all;
+  const out = Object.fromEntries(entries.slice(0, MANIFEST_DOMAINS));
+  const rest = { docs: 0, bytes: 0 };
+  for (const [, v] of entries.slice(MANIFEST_DOMAINS)) {
+    rest.docs += v.docs;
+    rest.bytes += v.bytes;
+  }
+  out['(other)'] = rest;
+  return out;
+}
+
 export function mergeStats(summaries: RankSummary[]): Record<string, number> {
   const s = new Stats();
   for (const r of summaries) s.merge(r.stats);
@@ -90,6 +107,7 @@ export function buildManifest(plan: Plan, summaries: RankSummary[]): { manifest:
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const vaultFiles = finals.flatMap((f) => f.vault ?? []).map((v) => ({ path: v.path, docs: v.docs }));
   const vaultLangs = perKey(stats, 'vault.lang.');
+  const domains = perKey(stats, 'domain.');
   const manifest: Manifest = {
     format: 'oellm-dataset/1',
     counts: {
@@ -104,7 +122,8 @@ export function buildManifest(plan: Plan, summaries: RankSummary[]): { manifest:
     dropped: withPrefix(stats, 'dropped.'),
     quarantined: withPrefix(stats, 'quarantined.'),
     languages: perKey(stats, 'lang.'),
-    domains: perKey(stats, 'domain.'),
+    domains: topDomains(domains),
+    domains_total: Object.keys(domains).length,
     fetch_dates: tsMin !== undefined && tsMax !== undefined ? { min: tsMin, max: tsMax } : null,
     pii: withPrefix(stats, 'pii.'),
     rights: withPrefix(stats, 'rights.'),
