@@ -6,14 +6,21 @@
 // the ratio to a named peer in the same run: the read floor — warcio's WARCParser + zlib/zstd +
 // JSON.parse over the same files, no processing. datatrove (Python) cannot be installed here;
 // its MinHash signature stage alone is quoted in the issue at ~0.8 MB/s per core.
-// Run: `npx tsx bench/data/run.ts [--mb 16] [--keep] [--corpus-only]`.
+// Run: `npx tsx bench/data/run.ts [--mb 16] [--profile] [--keep] [--corpus-only]`
+// (--profile adds CPU seconds per stage-1 step, each run alone over the corpus in memory).
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { WARCParser } from 'warcio';
-import { runDataPipeline } from '../../src/data/index.js';
+import { runDataPipeline, DataConfigSchema } from '../../src/data/index.js';
+import { readInput } from '../../src/data/readers/index.js';
+import { stage1Steps } from '../../src/data/pipeline/steps.js';
+import { makePlan } from '../../src/data/pipeline/plan.js';
+import { Stats, type StepContext } from '../../src/data/step.js';
+import { writeSignatures } from '../../src/data/dedup/index.js';
+import type { Doc } from '../../src/data/doc.js';
 import { decompressor, zstd } from '../../src/util/compress.js';
 import { concat, responseRecord } from '../../tests/helpers/warc.js';
 import { htmlPage, SHARED_UD } from '../../tests/helpers/corpus.js';
@@ -70,6 +77,37 @@ async function buildBenchCorpus(dir: string): Promise<number> {
   return n;
 }
 
+/** CPU seconds of each stage-1 step run alone over the corpus held in memory (where the time goes). */
+async function stepProfile(dir: string, mb: number): Promise<void> {
+  const files = readdirSync(dir).sort().map((f) => join(dir, f));
+  const plan = makePlan(DataConfigSchema.parse({}), files);
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  let docs: Doc[] = [];
+  let t = cpu();
+  for (const f of files) for await (const it of readInput(f, {})) if ('doc' in it) docs.push(it.doc);
+  const rows: [string, number][] = [['read', cpu() - t]];
+  const ctx: StepContext = { rank: 0, worldSize: 1, stats: new Stats(), exclude() {}, log() {} };
+  for (const step of await stage1Steps(plan.config)) {
+    t = cpu();
+    const next: Doc[] = [];
+    const cur = docs;
+    async function* src(): AsyncIterable<Doc> {
+      yield* cur;
+    }
+    for await (const d of step.run(src(), ctx)) next.push(d);
+    rows.push([step.name, cpu() - t]);
+    docs = next;
+  }
+  t = cpu();
+  await writeSignatures(docs, join(tmp, 'profile.sig'), { config: plan.config.dedup });
+  rows.push(['dedup signatures', cpu() - t]);
+  const total = rows.reduce((a, [, v]) => a + v, 0);
+  console.log(`stage-1 steps alone, CPU seconds for ${mb.toFixed(1)} MB: ` + rows.map(([k, v]) => `${k} ${v.toFixed(2)} (${((100 * v) / total).toFixed(0)}%)`).join(', '));
+}
+
 /** The peer: decompress + frame/parse every record (warcio for WARC), touch the text, nothing else. */
 async function readFloor(dir: string): Promise<{ seconds: number; bytes: number; records: number }> {
   const t0 = performance.now();
@@ -115,6 +153,7 @@ try {
   const mb = floor.bytes / 1e6;
   console.log(`corpus: ${docs} docs, ${mb.toFixed(1)} MB uncompressed (${(compressed / 1e6).toFixed(1)} MB on disk), 8 files, ${readdirSync(SHARED_UD).filter((f) => f.endsWith('.txt')).length} languages`);
   console.log(`peer  read floor (warcio + zlib/zstd + JSON.parse): ${floor.seconds.toFixed(2)} s wall, ${(mb / floor.seconds).toFixed(2)} MB/s on 1 core, ${(mb / floorCpu).toFixed(2)} MB per CPU-second`);
+  if (args.includes('--profile')) await stepProfile(inDir, mb);
   const results: { workers: number; seconds: number; cpu: number; stages: Record<string, number>; manifest: string }[] = [];
   for (const workers of [1, 2]) {
     const out = join(tmp, `out-${workers}`);
