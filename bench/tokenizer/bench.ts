@@ -40,21 +40,29 @@ writeFileSync(allFile, all);
 const MB = Buffer.byteLength(all) / 1e6;
 console.log(`corpus: ${MB.toFixed(2)} MB, ${byLang.size} languages, vocab ${VOCAB}, temperature ${T}`);
 
-function spmTrain(input: string, prefix: string): number {
-  const t0 = now();
-  execFileSync('spm_train', [`--input=${input}`, `--model_prefix=${prefix}`, '--model_type=bpe', `--vocab_size=${VOCAB}`, '--num_threads=2', '--byte_fallback=true', '--character_coverage=0.9995', '--minloglevel=2'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return now() - t0;
+/** Runs spm_train under bash `time`: wall seconds and CPU seconds (user + sys, both threads). */
+function spmTrain(input: string, prefix: string): { wall: number; cpu: number } {
+  const cmd = `time spm_train --input=${input} --model_prefix=${prefix} --model_type=bpe --vocab_size=${VOCAB} --num_threads=2 --byte_fallback=true --character_coverage=0.9995 --minloglevel=2 >/dev/null 2>&1`;
+  const err = execFileSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'] }).toString();
+  const [r, u, s] = err.trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
+  return { wall: r, cpu: u + s };
 }
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
 
 let ours32 = '';
 if (ONLY.includes('a') || ONLY.includes('b')) {
   const t0 = now();
+  const c0 = cpuNow();
   const r = await trainTokenizer({ inputs: [raw], vocabSize: VOCAB, out: join(tmp, 'ours'), temperature: T });
   const ours = now() - t0;
+  const oursCpu = cpuNow() - c0;
   ours32 = join(tmp, 'ours');
   if (ONLY.includes('a')) {
     const spm = spmTrain(allFile, join(tmp, 'spm'));
-    console.log(`(a) training ${VOCAB}: oellm ${ours.toFixed(1)} s (read ${r.seconds.read.toFixed(1)} s + merges ${r.seconds.merge.toFixed(1)} s, 1 thread) | spm_train bpe ${spm.toFixed(1)} s (2 threads) | ratio spm/oellm = ${(spm / ours).toFixed(2)}×`);
+    console.log(`(a) training ${VOCAB}: oellm ${ours.toFixed(1)} s wall / ${oursCpu.toFixed(1)} s CPU (read ${r.seconds.read.toFixed(1)} s + merges ${r.seconds.merge.toFixed(1)} s, 1 thread) | spm_train bpe ${spm.wall.toFixed(1)} s wall / ${spm.cpu.toFixed(1)} s CPU (2 threads) | ratio spm/oellm: wall ${(spm.wall / ours).toFixed(2)}×, CPU ${(spm.cpu / oursCpu).toFixed(2)}×`);
   }
 }
 
@@ -123,7 +131,7 @@ if (ONLY.includes('c')) {
   const t0 = now();
   await trainTokenizer({ inputs: [bal], vocabSize: VOCAB, out: join(tmp, 'ours-bal'), temperature: 1 }); // already balanced
   const oursT = now() - t0;
-  const spmT = spmTrain(balFile, join(tmp, 'spm-bal'));
+  const spmT = spmTrain(balFile, join(tmp, 'spm-bal')).wall;
   const ours = reportTokenizer('oellm', loadTokenizer(join(tmp, 'ours-bal')));
   // SentencePiece: same UDHR lines through spm_encode, ids counted per line.
   const spmTok = {
