@@ -467,6 +467,19 @@ function validIsKt(s: string): boolean {
   return c !== 10 && c === d(n, 8);
 }
 
+function validHuTaxId(s: string): boolean {
+  // adóazonosító jel: 8, then days since 1867-01-01 (5 digits), serial (3), check digit
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += d(s, i) * (i + 1);
+  return sum % 11 === d(s, 9);
+}
+
+function validHuTaj(s: string): boolean {
+  const n = digitsOf(s);
+  if (n.length !== 9 || /^0+$/.test(n)) return false;
+  return weighted(n, [3, 7, 3, 7, 3, 7, 3, 7]) % 10 === d(n, 8);
+}
+
 function validTrTckn(s: string): boolean {
   const odd = d(s, 0) + d(s, 2) + d(s, 4) + d(s, 6) + d(s, 8);
   const even = d(s, 1) + d(s, 3) + d(s, 5) + d(s, 7);
@@ -510,6 +523,8 @@ export const DETECTORS: readonly Detector[] = [
   { name: 'at_svnr', type: 'national_id', country: 'AT', minDigits: 10, langs: ['de'], context: ctx('sozialversicherungsnummer|versicherungsnummer|\\bSVNR|\\bSV-Nr'), re: rx(`${NBN}\\d{4} ?\\d{6}${NAN}`), validate: validAtSvnr },
   { name: 'nl_bsn', type: 'national_id', country: 'NL', minDigits: 9, langs: [], context: ctx('\\bBSN|burgerservicenummer|sofi-?nummer'), re: rx(`${NBN}\\d{4}\\.?\\d{2}\\.?\\d{3}${NAN}`), validate: validBsn },
   { name: 'pt_nif', type: 'national_id', country: 'PT', minDigits: 9, langs: [], context: ctx('\\bNIF|contribuinte|\\bNIPC'), re: rx(`${NBN}[1-35689]\\d{8}${NAN}`), validate: validPtNif },
+  { name: 'hu_adoazonosito', type: 'national_id', country: 'HU', minDigits: 10, langs: ['hu'], context: ctx('adóazonosító|adoazonosito'), re: rx(`${NBN}8\\d{9}${NAN}`), validate: validHuTaxId },
+  { name: 'hu_taj', type: 'national_id', country: 'HU', minDigits: 9, langs: [], context: ctx('\\bTAJ'), re: rx(`${NBN}\\d{3}[ -]?\\d{3}[ -]?\\d{3}${NAN}`), validate: validHuTaj },
   { name: 'tr_tckn', type: 'national_id', country: 'TR', minDigits: 11, langs: ['tr'], context: ctx('kimlik'), re: rx(`${NBN}[1-9]\\d{10}${NAN}`), validate: validTrTckn },
   // phones after IDs (an ID is never re-read as a phone), then IPs
   { name: 'phone_intl', type: 'phone', minDigits: 6, re: INTL_RE, validate: validIntlPhone },

@@ -48,6 +48,8 @@ const CASES: Record<string, [string, string, string, string][]> = {
   at_svnr: [['de', 'SVNR {} ok', '1237 010180', '1238 010180']],
   nl_bsn: [['nl', 'BSN: {} ok', '111222333', '111222334']],
   pt_nif: [['pt', 'NIF {} ok', '123456789', '123456788']],
+  hu_adoazonosito: [['hu', 'adóazonosító jel: {} ok', '8123456786', '8123456787']],
+  hu_taj: [['hu', 'TAJ szám: {} ok', '123 456 788', '123 456 789']],
   tr_tckn: [['tr', 'TC kimlik no {} ok', '10000000146', '10000000147']],
   phone_intl: [['de', 'Ruf an: {} bitte', '+49 30 1234567', '+49 30 12'], ['fr', 'appel {} svp', '+33 (0)1 23 45 67 89', '+33 1 23'], ['en', 'call {}', '00385 1 234 5678', '00385 1']],
   phone_context: [['es', 'Teléfono: {} gracias', '612 345 678', '612 34']],
