@@ -35,7 +35,7 @@ async function warcParts(n: number, gzip: boolean): Promise<Uint8Array[]> {
     parts.push(await requestRecord(`https://www.example.com/page/${i}`, gzip));
     parts.push(await responseRecord({ url: `https://www.example.com/page/${i}`, body: `<html><head><title>Page ${i}</title></head><body><p>Dobar dan, ovo je stranica broj ${i}. Čćžšđ.</p></body></html>` }, gzip));
   }
-  parts.push(await conversionRecord('https://www.example.com/wet', 'Plain WET text.\nSecond line.', gzip));
+  parts.push(await conversionRecord('https://www.example.com/wet', 'Plain WET text.\nSecond line.', gzip, 'hrv,eng'));
   return parts;
 }
 
@@ -65,6 +65,7 @@ test('WARC and WARC.gz: response and conversion records become documents with ur
     }
     const wet = docs.find((d) => d.source.kind === 'wet-conversion')!;
     assert.equal(wet.text, 'Plain WET text.\nSecond line.');
+    assert.equal(wet.meta?.inputLang, 'hrv');
     assert.equal(new Set(docs.map((d) => d.id)).size, docs.length);
     // Deterministic ids: a second read gives the same ones.
     const again = await collect(f);

@@ -41,9 +41,9 @@ export async function warcinfoRecord(collection: string, gzip = false): Promise<
 }
 
 /** A WET `conversion` record (plain UTF-8 text). */
-export async function conversionRecord(url: string, text: string | Uint8Array, gzip = false): Promise<Uint8Array> {
+export async function conversionRecord(url: string, text: string | Uint8Array, gzip = false, lang?: string): Promise<Uint8Array> {
   const rec = await WARCRecord.create(
-    { url, date: '2024-03-01T12:00:00Z', type: 'conversion', warcVersion: 'WARC/1.1', warcHeaders: { 'Content-Type': 'text/plain' } },
+    { url, date: '2024-03-01T12:00:00Z', type: 'conversion', warcVersion: 'WARC/1.1', warcHeaders: { 'Content-Type': 'text/plain', ...(lang ? { 'WARC-Identified-Content-Language': lang } : {}) } },
     once(bytes(text)),
   );
   return WARCSerializer.serialize(rec, { gzip });

@@ -182,6 +182,9 @@ function conversionDoc(file: string, offset: number, headers: Map<string, string
   const doc = baseDoc(file, offset, 'wet-conversion', headers, opts, collection);
   doc.text = d.text;
   doc.meta = { contentType: 'text/plain', charset: 'utf-8' };
+  // CommonCrawl WET: `WARC-Identified-Content-Language: hrv,eng` (CLD2, ISO 639-3), a hint for LID.
+  const langs = headers.get('warc-identified-content-language');
+  if (langs) doc.meta.inputLang = langs.split(',')[0]!.trim();
   if (d.invalid > 0) doc.quality = { invalid_utf8: d.invalid };
   return { doc };
 }
