@@ -59,9 +59,9 @@ export class Robots {
         if (value === '') continue; // "Disallow:" with no path matches nothing
         const pattern = normaliseEncoding(value.startsWith('/') || value.startsWith('*') ? value : '/' + value);
         cur.rules.push({ allow: key === 'allow', pattern, re: compile(pattern) });
-      } else {
-        lastWasAgent = false; // sitemap, crawl-delay…: not part of a group, but end the agent list
       }
+      // sitemap, crawl-delay and unknown lines are ignored: they neither hold rules nor end the
+      // list of user-agent lines of a group (as Google's reference parser does).
     }
   }
 
