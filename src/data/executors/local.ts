@@ -132,11 +132,19 @@ function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger:
         failed = true;
         finish(new OellmError(`worker thread crashed in stage ${stage}: ${e.message}`, { code: 'E_WORKER', cause: e }));
       };
+      // A thread that exits on its own (process.exit in a library, out of memory) ends the stage.
+      const onExit = (code: number) => {
+        if (failed) return;
+        failed = true;
+        finish(new OellmError(`worker thread exited (code ${code}) in stage ${stage}`, { code: 'E_WORKER', hint: 'run the same command again to resume; with --workers 1 the error shows in this thread' }));
+      };
       w.on('message', onMessage);
       w.on('error', onError);
+      w.on('exit', onExit);
       cleanups.push(() => {
         w.off('message', onMessage);
         w.off('error', onError);
+        w.off('exit', onExit);
       });
     }
     for (const w of threads) next(w);
