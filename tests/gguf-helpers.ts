@@ -199,15 +199,6 @@ export const MULTILINGUAL = [
   'Kaikki ihmiset syntyvät vapaina ja tasavertaisina arvoltaan ja oikeuksiltaan.',
 ];
 
-/** Writes a tokenizer dir (tokenizer.json + tokenizer_config.json) and returns it. */
-export function writeTokenizerDir(dir: string, nMerges = 200): string {
-  mkdirSync(dir, { recursive: true });
-  const corpus = MULTILINGUAL.join('\n').repeat(3);
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(buildBpeTokenizer(corpus, nMerges)));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ bos_token: '<|bos|>', eos_token: '<|eos|>', add_bos_token: false }));
-  return dir;
-}
-
 /** Trains a real oellm tokenizer (src/tokenizer, Llama-3 pre-tokenizer) on UDHR text of 8 languages. */
 export async function trainTestTokenizer(dir: string, vocabSize = 600): Promise<string> {
   const corpus = join(dir, 'corpus');
