@@ -109,7 +109,13 @@ void parallel_for(long total, long align, const std::function<void(long, long)>&
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace {
-constexpr int MR = 6, NR = 16, KC = 256, MC = 120, NC = 3072;
+#ifndef OELLM_KC
+#define OELLM_KC 384
+#endif
+#ifndef OELLM_MC
+#define OELLM_MC 96
+#endif
+constexpr int MR = 6, NR = 16, KC = OELLM_KC, MC = OELLM_MC, NC = 3072;
 
 struct Mat {  // element (i, j) = p[i * si + j * sj]
   const float* p;
@@ -170,7 +176,13 @@ inline void micro(long kc, const float* __restrict Ap, const float* __restrict B
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#ifdef OELLM_UNROLL
+#pragma GCC unroll OELLM_UNROLL
+#endif
   for (long k = 0; k < kc; k++) {
+#ifdef OELLM_PREFETCH
+    _mm_prefetch((const char*)(Ap + OELLM_PREFETCH * MR), _MM_HINT_T0);
+#endif
     __m256 b0 = _mm256_loadu_ps(Bp), b1 = _mm256_loadu_ps(Bp + 8);
     __m256 a;
     a = _mm256_broadcast_ss(Ap + 0); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
@@ -367,33 +379,54 @@ void rope(float* x, const float* cs, const float* sn, long N, long T, long strid
   });
 }
 
+// Attention per (batch, head) as small GEMMs on strided views of qkv (S = QKᵀ, O = PV; backward
+// dP = dO·Vᵀ, dV += Pᵀ·dO, dQ = dS·K, dK += dSᵀ·Q). The upper (masked) triangle is computed and
+// discarded: 2x waste on a few percent of the FLOPs buys GEMM speed for all of them.
 void attn_fwd(float* out, float* att, const float* qkv, long B, long T, long NH, long NKV, long hd) {
   long QKV = (NH + 2 * NKV) * hd, rep = NH / NKV;
   float scale = 1.f / sqrtf((float)hd);
   parallel_for(B * NH, 1, [&](long b0, long e0) {
     for (long bh = b0; bh < e0; bh++) {
       long b = bh / NH, h = bh % NH, kh = h / rep;
+      const float* q = qkv + b * T * QKV + h * hd;
+      const float* k = qkv + b * T * QKV + (NH + kh) * hd;
+      const float* v = qkv + b * T * QKV + (NH + NKV + kh) * hd;
+      float* P = att + bh * T * T;
+      gemm_block(P, T, Mat{q, QKV, 1}, Mat{k, 1, QKV}, T, T, hd, false);
+      const __m256 sc = _mm256_set1_ps(scale);
       for (long t = 0; t < T; t++) {
-        const float* q = qkv + (b * T + t) * QKV + h * hd;
-        float* a = att + (bh * T + t) * T;
-        float mx = -INFINITY;
-        for (long u = 0; u <= t; u++) {
-          float s = dot(q, qkv + (b * T + u) * QKV + (NH + kh) * hd, hd) * scale;
-          a[u] = s;
-          mx = s > mx ? s : mx;
+        float* a = P + t * T;
+        long n8 = (t + 1) & ~7L;
+        __m256 mv = _mm256_set1_ps(-INFINITY);
+        for (long u = 0; u < n8; u += 8) {
+          __m256 x = _mm256_mul_ps(_mm256_loadu_ps(a + u), sc);
+          _mm256_storeu_ps(a + u, x);
+          mv = _mm256_max_ps(mv, x);
         }
-        float sum = 0.f;
-        for (long u = 0; u <= t; u++) {
+        alignas(32) float tmp8[8];
+        _mm256_store_ps(tmp8, mv);
+        float mx = -INFINITY;
+        for (int i = 0; i < 8; i++) mx = tmp8[i] > mx ? tmp8[i] : mx;
+        for (long u = n8; u <= t; u++) {
+          a[u] *= scale;
+          mx = a[u] > mx ? a[u] : mx;
+        }
+        __m256 mxv = _mm256_set1_ps(mx), sv = _mm256_setzero_ps();
+        for (long u = 0; u < n8; u += 8) {
+          __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(a + u), mxv));
+          _mm256_storeu_ps(a + u, e);
+          sv = _mm256_add_ps(sv, e);
+        }
+        float sum = hsum(sv);
+        for (long u = n8; u <= t; u++) {
           a[u] = expf(a[u] - mx);
           sum += a[u];
         }
         float inv = 1.f / sum;
         for (long u = 0; u <= t; u++) a[u] *= inv;
         for (long u = t + 1; u < T; u++) a[u] = 0.f;
-        float* o = out + (b * T + t) * NH * hd + h * hd;
-        memset(o, 0, hd * sizeof(float));
-        for (long u = 0; u <= t; u++) axpy(o, a[u], qkv + (b * T + u) * QKV + (NH + NKV + kh) * hd, hd);
       }
+      gemm_block(out + b * T * NH * hd + h * hd, NH * hd, Mat{P, T, 1}, Mat{v, QKV, 1}, T, hd, T, false);
     }
   });
 }
@@ -403,34 +436,33 @@ void attn_bwd(float* dqkv, const float* dout, const float* qkv, const float* att
   float scale = 1.f / sqrtf((float)hd);
   // One task per (b, kv head): it owns dk, dv of that kv head and dq of its query heads.
   parallel_for(B * NKV, 1, [&](long b0, long e0) {
-    std::vector<float> dp(T);
+    std::vector<float> dPv((size_t)T * T);
+    float* dP = dPv.data();
     for (long bk = b0; bk < e0; bk++) {
       long b = bk / NKV, kh = bk % NKV;
-      for (long t = 0; t < T; t++) {
-        float* row = dqkv + (b * T + t) * QKV;
-        for (long h = kh * rep; h < (kh + 1) * rep; h++) memset(row + h * hd, 0, hd * sizeof(float));
-        memset(row + (NH + kh) * hd, 0, hd * sizeof(float));
-        memset(row + (NH + NKV + kh) * hd, 0, hd * sizeof(float));
-      }
+      const float* base = qkv + b * T * QKV;
+      float* dbase = dqkv + b * T * QKV;
+      const float* k = base + (NH + kh) * hd;
+      const float* v = base + (NH + NKV + kh) * hd;
+      float* dk = dbase + (NH + kh) * hd;
+      float* dv = dbase + (NH + NKV + kh) * hd;
       for (long h = kh * rep; h < (kh + 1) * rep; h++) {
+        const float* P = att + (b * NH + h) * T * T;
+        const float* dO = dout + b * T * NH * hd + h * hd;
+        const float* q = base + h * hd;
+        bool first = h == kh * rep;
+        gemm_block(dP, T, Mat{dO, NH * hd, 1}, Mat{v, 1, QKV}, T, T, hd, false);
         for (long t = 0; t < T; t++) {
-          const float* a = att + ((b * NH + h) * T + t) * T;
-          const float* d = dout + (b * T + t) * NH * hd + h * hd;
-          const float* q = qkv + (b * T + t) * QKV + h * hd;
-          float* dq = dqkv + (b * T + t) * QKV + h * hd;
+          const float* a = P + t * T;
+          float* d = dP + t * T;
           float s = 0.f;
-          for (long u = 0; u <= t; u++) {
-            const float* v = qkv + (b * T + u) * QKV + (NH + NKV + kh) * hd;
-            dp[u] = dot(d, v, hd);
-            s += a[u] * dp[u];
-            axpy(dqkv + (b * T + u) * QKV + (NH + NKV + kh) * hd, a[u], d, hd);
-          }
-          for (long u = 0; u <= t; u++) {
-            float ds = a[u] * (dp[u] - s) * scale;
-            axpy(dq, ds, qkv + (b * T + u) * QKV + (NH + kh) * hd, hd);
-            axpy(dqkv + (b * T + u) * QKV + (NH + kh) * hd, ds, q, hd);
-          }
+          for (long u = 0; u <= t; u++) s += a[u] * d[u];
+          for (long u = 0; u <= t; u++) d[u] = a[u] * (d[u] - s) * scale;
+          for (long u = t + 1; u < T; u++) d[u] = 0.f;
         }
+        gemm_block(dv, QKV, Mat{P, 1, T}, Mat{dO, NH * hd, 1}, T, hd, T, !first);
+        gemm_block(dbase + h * hd, QKV, Mat{dP, T, 1}, Mat{k, QKV, 1}, T, hd, T, false);
+        gemm_block(dk, QKV, Mat{dP, 1, T}, Mat{q, QKV, 1}, T, hd, T, !first);
       }
     }
   });
@@ -560,7 +592,20 @@ void scale(float* x, long n, float s) {
 void adamw(float* p, const float* g, float* m, float* v, long n, float lr, float b1, float b2, float eps, float wd, float bc1, float bc2) {
   const float stepSize = lr / bc1, bc2s = sqrtf(bc2), decay = 1.f - lr * wd, omb1 = 1.f - b1, omb2 = 1.f - b2;
   parallel_for(n, 1024, [&](long b, long e) {
-    for (long i = b; i < e; i++) {
+    const __m256 vdecay = _mm256_set1_ps(decay), vomb1 = _mm256_set1_ps(omb1), vomb2 = _mm256_set1_ps(omb2), vb2 = _mm256_set1_ps(b2);
+    const __m256 vbc2s = _mm256_set1_ps(bc2s), veps = _mm256_set1_ps(eps), vstep = _mm256_set1_ps(stepSize);
+    long i = b;
+    for (; i + 8 <= e; i += 8) {
+      __m256 gi = _mm256_loadu_ps(g + i), mi = _mm256_loadu_ps(m + i), vi = _mm256_loadu_ps(v + i);
+      __m256 pi = _mm256_mul_ps(_mm256_loadu_ps(p + i), vdecay);
+      mi = _mm256_fmadd_ps(_mm256_sub_ps(gi, mi), vomb1, mi);
+      vi = _mm256_fmadd_ps(_mm256_mul_ps(gi, gi), vomb2, _mm256_mul_ps(vi, vb2));
+      _mm256_storeu_ps(m + i, mi);
+      _mm256_storeu_ps(v + i, vi);
+      __m256 denom = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(vi), vbc2s), veps);
+      _mm256_storeu_ps(p + i, _mm256_fnmadd_ps(vstep, _mm256_div_ps(mi, denom), pi));
+    }
+    for (; i < e; i++) {
       float gi = g[i];
       float pi = p[i] * decay;
       float mi = m[i] + (gi - m[i]) * omb1;
