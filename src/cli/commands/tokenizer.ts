@@ -28,6 +28,23 @@ function num(name: string, v: string, min = -Infinity): number {
   return n;
 }
 
+/** A tiktoken encoding as a report peer (tiktoken is a dev dependency: loaded only on request). */
+async function tiktokenEncoder(name: string): Promise<{ vocabSize: number; encode: (s: string) => number[] }> {
+  let mod: { get_encoding: (n: string) => { encode: (s: string) => Uint32Array; token_byte_values: () => unknown[] } };
+  try {
+    mod = (await import('tiktoken' as string)) as typeof mod;
+  } catch {
+    throw new OellmError('tiktoken is not installed', { code: 'E_INPUT', hint: 'npm install tiktoken (a dev dependency of oellm)' });
+  }
+  let enc;
+  try {
+    enc = mod.get_encoding(name);
+  } catch (e) {
+    throw new OellmError(`unknown tiktoken encoding "${name}": ${(e as Error).message}`, { code: 'E_INPUT', hint: 'e.g. tiktoken:cl100k_base, tiktoken:o200k_base' });
+  }
+  return { vocabSize: enc.token_byte_values().length, encode: (s) => Array.from(enc.encode(s)) };
+}
+
 export function register(program: Command): void {
   const tk = program.command('tokenizer').description('train, apply and measure byte-level BPE tokenizers (HF tokenizer.json)');
 
@@ -132,10 +149,11 @@ export function register(program: Command): void {
 
   tk.command('report')
     .description('fertility (tokens/word, tokens/byte) and parity vs English on the UDHR, several tokenizers side by side')
-    .requiredOption('--tokenizer <paths...>', 'tokenizer directories or tokenizer.json files')
+    .requiredOption('--tokenizer <paths...>', 'tokenizer directories or tokenizer.json files; `tiktoken:cl100k_base` (or another tiktoken encoding) for OpenAI\'s, when the tiktoken package is installed')
     .option('--json', 'machine-readable output (per tokenizer: langs, parity {lang: ratio}, summary)')
-    .action((o: { tokenizer: string[]; json?: boolean }) => {
-      const reports: TokenizerReport[] = o.tokenizer.map((p) => reportTokenizer(p, loadTokenizer(p)));
+    .action(async (o: { tokenizer: string[]; json?: boolean }) => {
+      const reports: TokenizerReport[] = [];
+      for (const p of o.tokenizer) reports.push(reportTokenizer(p, p.startsWith('tiktoken:') ? await tiktokenEncoder(p.slice(9)) : loadTokenizer(p)));
       emit(o.json, reports, () => {
         const langs = Object.keys(reports[0]!.langs);
         const header = ['lang', ...reports.flatMap((_, i) => [`#${i + 1} tok/word`, `#${i + 1} tok/byte`, `#${i + 1} parity`])];
