@@ -3,6 +3,7 @@
 // (thresholds.ts) nor the filter (quality.ts). Reference: datatrove GopherQualityFilter,
 // GopherRepetitionFilter, FineWebQualityFilter constructor arguments.
 import { z } from 'zod';
+import { LANGUAGE_CODES, UND } from '../../lang/index.js';
 
 /** Every numeric dial of the quality filter; `null` disables that single check. */
 export const ThresholdsSchema = z
@@ -46,7 +47,10 @@ export const QualityConfigSchema = z
     recordScores: z.boolean().default(true).describe('write the measured scores to doc.quality (rounded to 4 decimals)'),
     defaults: ThresholdsSchema.partial().default({}).describe('overrides applied to every language, before per-language ones'),
     languages: z
-      .record(z.string(), ThresholdsSchema.partial())
+      .record(
+        z.string().refine((k) => k === UND || LANGUAGE_CODES.includes(k), { message: `unknown language code; use a registry code (oellm langs) or ${UND}` }),
+        ThresholdsSchema.partial(),
+      )
       .default({})
       .describe('per-language overrides: { hr: { minWords: 30 } }; keys are registry codes or und'),
   })

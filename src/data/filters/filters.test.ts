@@ -192,3 +192,8 @@ test('hashed n-gram repetition equals the literal datatrove port on real and rep
     for (const [k, v] of Object.entries(datatroveRepetition(t))) assert.equal(ours[k], v, `${k} on ${JSON.stringify(t.slice(0, 40))}`);
   }
 });
+
+test('per-language overrides must name registry languages', () => {
+  assert.doesNotThrow(() => QualityConfigSchema.parse({ languages: { und: { minWords: 1 }, cnr: { minWords: 2 } } }));
+  assert.throws(() => QualityConfigSchema.parse({ languages: { xx: { minWords: 1 } } }), /unknown language code/);
+});
