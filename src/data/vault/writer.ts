@@ -3,10 +3,15 @@
 // open → close() (end record written, fsync; returns the WrittenFile) → commit() (rename from
 // the hidden temp name) | abort(). Re-runs never duplicate: a rank's vault file is rewritten
 // whole and replaces the old one by rename, and a writer skips a doc id it has already written.
-// The plaintext never touches the disk. Not a reader (reader.ts).
-import { createCipheriv, createHash, randomBytes, type Hash } from 'node:crypto';
+// The plaintext never touches the disk. Deterministic by default (so a re-run, or a killed and
+// resumed run, writes byte-identical vault files and manifest checksums): the file salt and each
+// record's IV are HMAC-SHA256 values under a subkey of the vault key, the IV over (salt, index,
+// kind, sha256 of the plaintext) — the synthetic-IV idea of AES-SIV (RFC 5297): an IV repeats only
+// for the same plaintext at the same place, which reveals nothing new. `deterministic: false`
+// draws random salts and IVs instead. Not a reader (reader.ts).
+import { createCipheriv, createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { toRecord, type Doc } from '../doc.js';
 import { OellmError } from '../../util/errors.js';
 import { zstd } from '../../util/compress.js';
@@ -23,6 +28,7 @@ export class VaultWriter {
   private readonly hash: Hash = createHash('sha256');
   private readonly ids = new Set<string>();
   private readonly level: number;
+  private readonly ivKey: Buffer | null;
   private index = 0;
   private state: 'open' | 'closed' | 'committed' = 'open';
   docs = 0;
@@ -33,7 +39,7 @@ export class VaultWriter {
   constructor(
     readonly path: string,
     private readonly key: Uint8Array,
-    opts: { compress?: boolean; level?: number } = {},
+    opts: { compress?: boolean; level?: number; deterministic?: boolean } = {},
   ) {
     if (key.length !== KEY_BYTES) throw new OellmError(`vault key must be ${KEY_BYTES} bytes, got ${key.length}`, { code: 'E_VAULT_KEY' });
     this.flags = opts.compress === false ? 0 : FLAG_ZSTD;
@@ -41,7 +47,9 @@ export class VaultWriter {
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathOf(path);
     this.fd = openSync(this.tmp, 'w', 0o600);
-    this.hdr = header(this.flags, key, randomBytes(12));
+    this.ivKey = opts.deterministic === false ? null : createHmac('sha256', key).update('oellm-vault-iv-key').digest();
+    const salt = this.ivKey ? createHmac('sha256', this.ivKey).update('salt\0').update(basename(path)).digest().subarray(0, 12) : randomBytes(12);
+    this.hdr = header(this.flags, key, salt);
     this.out(this.hdr);
   }
   private out(b: Buffer): void {
@@ -51,7 +59,7 @@ export class VaultWriter {
   }
 
   private seal(plain: Buffer, kind: number): void {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.ivKey ? this.syntheticIv(plain, kind) : randomBytes(IV_BYTES);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     c.setAAD(aad(this.hdr, this.index, kind));
     const body = Buffer.concat([c.update(plain), c.final()]);
@@ -59,6 +67,13 @@ export class VaultWriter {
     len.writeUInt32BE(body.length, 0);
     this.out(Buffer.concat([len, iv, body, c.getAuthTag()]));
     this.index++;
+  }
+
+  private syntheticIv(plain: Buffer, kind: number): Buffer {
+    const pos = Buffer.alloc(9);
+    pos.writeBigUInt64BE(BigInt(this.index), 0);
+    pos[8] = kind;
+    return createHmac('sha256', this.ivKey!).update('iv\0').update(this.hdr).update(pos).update(createHash('sha256').update(plain).digest()).digest().subarray(0, IV_BYTES);
   }
 
   /** Encrypts and appends one document; false (nothing written) when its id is already in the file. */
