@@ -86,7 +86,12 @@ lib.llama_model_quantize_default_params.restype = P
 p = lib.llama_model_quantize_default_params()
 struct.pack_into('<ii', p.raw, 0, 1, int(sys.argv[4]))  # nthread, ftype: the first two fields
 lib.llama_model_quantize.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(P)]
-sys.exit(lib.llama_model_quantize(sys.argv[2].encode(), sys.argv[3].encode(), ctypes.byref(p)))
+import resource, time
+r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+rc = lib.llama_model_quantize(sys.argv[2].encode(), sys.argv[3].encode(), ctypes.byref(p))
+r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+print('OELLM_TIMES %f %f' % (t1 - t0, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)))
+sys.exit(rc)
 `;
 
 /** Why llama.cpp's own quantizer (libllama's llama_model_quantize) cannot run here, or undefined. */
@@ -97,10 +102,15 @@ export function llamaQuantizeUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Runs llama.cpp's llama_model_quantize(inp → out, ftype) exactly as `llama-quantize` does. */
-export function llamaQuantize(inp: string, out: string, ftype: number): void {
+/**
+ * Runs llama.cpp's llama_model_quantize(inp → out, ftype) exactly as `llama-quantize` does;
+ * returns the wall and CPU seconds of that call alone (model load included, Python start-up not).
+ */
+export function llamaQuantize(inp: string, out: string, ftype: number): { wall: number; cpu: number } {
   const r = spawnSync('python3', ['-c', PY_LLAMA_QUANTIZE, LIB_DIR, inp, out, String(ftype)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`llama_model_quantize failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const m = /OELLM_TIMES ([\d.]+) ([\d.]+)/.exec(r.stdout);
+  return { wall: Number(m?.[1] ?? NaN), cpu: Number(m?.[2] ?? NaN) };
 }
 
 /** Random parameters for `config`, std 0.02 (norm gains around 1). */
