@@ -78,34 +78,37 @@ export function detectPii(text: string, opts: { lang?: string; detectors?: reado
   const lang = opts.lang ?? 'und';
   const found: (Found & { prio: number })[] = [];
   const windows = numericWindows(text);
-  dets.forEach((det, prio) => {
+  const pushers = dets.map((det, prio) => {
     const needContext = det.langs !== undefined && !det.langs.includes(lang);
-    const push = (start: number, end: number): void => {
+    return (start: number, end: number): void => {
       if (needContext && !(det.context && det.context.test(text.slice(Math.max(0, start - CONTEXT_WINDOW), start)))) return;
       if (det.notAfter && det.notAfter.test(text.slice(Math.max(0, start - 16), start))) return;
       found.push({ type: det.type, start, end, detector: det.name, prio });
     };
-    if (det.scan) {
-      if (det.needs && !text.includes(det.needs)) return;
-      for (const m of det.scan(text)) push(m.start, m.end);
-      return;
-    }
-    const re = det.re!;
-    for (const [ws, we, digits] of windows) {
-      if (digits < det.minDigits) continue;
-      const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+  });
+  dets.forEach((det, prio) => {
+    if (!det.scan || (det.needs && !text.includes(det.needs))) return;
+    for (const m of det.scan(text)) pushers[prio]!(m.start, m.end);
+  });
+  // Windows outer, detectors inner: each window is sliced (and flattened) once.
+  for (const [ws, we, digits] of windows) {
+    const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+    for (let prio = 0; prio < dets.length; prio++) {
+      const det = dets[prio]!;
+      if (det.scan || digits < det.minDigits) continue;
       if (det.needs && !sub.includes(det.needs)) continue;
+      const re = det.re!;
+      const g = det.group ?? 0;
       re.lastIndex = 0;
       for (let m = re.exec(sub); m !== null; m = re.exec(sub)) {
-        const g = det.group ?? 0;
         const s = m[g]!;
         const start = ws + (g === 0 ? m.index : m.index + m[0].lastIndexOf(s));
         const v = det.validate(s);
         if (v === false) continue;
-        push(start, start + (v === true ? s.length : v));
+        pushers[prio]!(start, start + (v === true ? s.length : v));
       }
     }
-  });
+  }
   // Resolve overlaps: by start, then precedence (table order), then longer.
   found.sort((a, b) => a.start - b.start || a.prio - b.prio || b.end - a.end);
   const out: (Found & { prio: number })[] = [];
