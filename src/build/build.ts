@@ -3,7 +3,7 @@
 // check — into a run directory laid out as DESIGN.md says. Stages are cached by content key
 // (stages.ts): change only the series and only training/export re-run; a killed build resumes.
 // Not the stages themselves: each is the library of its module (data, tokenizer, train, export).
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BuildConfigSchema, DEFAULT_BUILD, type BuildConfig, type Variant } from './config.js';
 import { StageRunner, stageKey, type StageRecord } from './stages.js';
@@ -195,7 +195,21 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
   await wrapIo('tokenizer', () =>
     stages.run('tokenizer', tokKey, ['tokenizer/tokenizer.json'], async () => {
       log(`tokenizer: training a ${config.tokenizer.vocabSize}-token byte-level BPE`);
-      await trainTokenizer({ inputs: [join(runDir, 'data')], vocabSize: config.tokenizer.vocabSize, temperature: config.tokenizer.temperature, seed: config.tokenizer.seed, out: join(runDir, 'tokenizer') });
+      const bar = opts.progress?.bar('tokenizer', config.tokenizer.vocabSize, 'merges');
+      await trainTokenizer({
+        inputs: [join(runDir, 'data')],
+        vocabSize: config.tokenizer.vocabSize,
+        temperature: config.tokenizer.temperature,
+        seed: config.tokenizer.seed,
+        out: join(runDir, 'tokenizer'),
+        onProgress: (phase, done, total) => {
+          if (phase === 'merge') {
+            bar?.setTotal(total);
+            bar?.update(done);
+          }
+        },
+      });
+      bar?.stop();
     }, ['tokenizer']),
   );
 
@@ -222,8 +236,20 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     await wrapIo(`train ${v.name}`, () =>
       stages.run(`train-${v.name}`, trainKey, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
         log(`train ${v.name}: ${v.maxSteps} steps`);
-        const prevTrain = existsSync(join(ckpt, 'trainer_state.json'));
-        result = await train({ config: { ...tc, resume: prevTrain }, meta: { build: config.name, variant: v.name, languages: config.languages } });
+        // Resume only a killed run of this very configuration; anything else starts afresh.
+        const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
+        const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === trainKey && existsSync(join(ckpt, 'trainer_state.json'));
+        if (!prevTrain) {
+          rmSync(ckpt, { recursive: true, force: true });
+          writeFileAtomic(keyFile, trainKey);
+        }
+        const bar = opts.progress?.bar(`train ${v.name}`, v.maxSteps, 'steps');
+        result = await train({
+          config: { ...tc, resume: prevTrain },
+          meta: { build: config.name, variant: v.name, languages: config.languages },
+          onProgress: (p) => bar?.update(p.step, { loss: Number(p.loss.toFixed(3)), 'tok/s': Math.round(p.tokensPerS) }),
+        });
+        bar?.stop();
         writeJsonAtomic(join(ckpt, 'train_result.json'), result);
       }, []),
     );
