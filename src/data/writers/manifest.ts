@@ -6,7 +6,34 @@
 import type { Plan } from '../pipeline/plan.js';
 import type { RankSummary } from '../pipeline/ranks.js';
 import { Stats } from '../step.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { toolVersions } from '../../util/version.js';
+
+/** Versions of the libraries whose behaviour shapes the output (parsing, decoding, compression). */
+function libraryVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const name of ['warcio', 'htmlparser2', 'iconv-lite', 'chardet', 'zstd-napi']) {
+    try {
+      // Walk up from the entry point: some packages' exports maps hide package.json.
+      let dir = dirname(require.resolve(name));
+      for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+        const pj = join(dir, 'package.json');
+        if (!existsSync(pj)) continue;
+        const p = JSON.parse(readFileSync(pj, 'utf8')) as { name?: string; version?: string };
+        if (p.name === name && p.version) {
+          out[name] = p.version;
+          break;
+        }
+      }
+    } catch {
+      /* not resolvable: leave it out rather than guess */
+    }
+  }
+  return out;
+}
 
 export interface Manifest {
   format: 'oellm-dataset/1';
@@ -138,7 +165,7 @@ export function buildManifest(plan: Plan, summaries: RankSummary[]): { manifest:
     inputs: plan.inputs,
     ranks: Object.fromEntries(plan.stages.map((s) => [s.name, s.ranks])),
     config: plan.config,
-    tools: toolVersions(),
+    tools: { ...toolVersions(), ...libraryVersions() },
   };
   return { manifest, stats };
 }
