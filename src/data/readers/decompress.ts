@@ -1,13 +1,8 @@
-// Pull-driven decompression for the readers, built so that damage never costs data before it:
-// node's zlib / zstd streams drop everything still buffered (and, for gzip, every earlier member
-// inflated in the same native call) when they hit an error. Here output is yielded as soon as it
-// exists and an error is thrown only after it:
-//  - gzip: member by member — members up to 1 MiB compressed (one per record in a .warc.gz) are
-//    inflated whole with inflateRawSync and their CRC32/ISIZE checked; a damaged member yields
-//    one Gap and decoding resumes at the next member that checks out; a bigger member (a
-//    single-member .jsonl.gz) streams through one native Gunzip fed chunk by chunk.
-//  - zstd: ZSTD_decompressStream (zstd-napi's binding) called directly on each input chunk.
-// Errors name the kind of damage. Not a compressor (util/compress.ts).
+// Pull-driven gzip and zstd decompression for the readers, built so that damage never costs the
+// data before it (node's zlib/zstd streams drop buffered output — for gzip, every earlier member
+// inflated in the same native call — when they hit an error): output is yielded as soon as it
+// exists, errors are thrown after it, and a damaged gzip member is skipped with one Gap.
+// Not a compressor (util/compress.ts). Reference: RFC 1952 (gzip members), zstd streaming API.
 import { createGunzip, crc32, inflateRawSync, constants as Z } from 'node:zlib';
 import { createRequire } from 'node:module';
 
@@ -79,6 +74,10 @@ function gzipHeaderLength(b: Buffer): number {
  * is skipped: one Gap is yielded and decoding resumes at the next member that inflates and
  * checks out (the scan is silent until then). A cut at the end throws after all output.
  */
+// gzip: members up to 1 MiB compressed (one per record in a .warc.gz) are inflated whole with
+// inflateRawSync and their CRC32/ISIZE checked, so a bad member never takes earlier ones with it;
+// a bigger member (a single-member .jsonl.gz) streams through one native Gunzip fed chunk by
+// chunk. zstd: ZSTD_decompressStream (zstd-napi's binding) called directly per input chunk.
 export async function* gunzipPull(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer | Gap> {
   const raw = new Raw(source[Symbol.asyncIterator]());
   let rawOffset = 0;

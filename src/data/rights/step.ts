@@ -1,12 +1,8 @@
-// The `rights` pipeline step: every document gets doc.rights = {decision, reason, class}.
-//   blocked  / blocklist            host on the domain blocklist (suffix match) → dropped `rights.blocklist`
-//   reserved / tdm-header|tdm-meta|tdmrep|robots → class `restricted` (vault only), or dropped
-//            `rights.reserved` when onReserved = drop
-//   allow    / no-reservation | no-url → class `open`
-// A reservation from any honoured source counts (an explicit `0` elsewhere does not lift it).
-// robots.txt applies when robots data is supplied: disallowed for ANY pinned AI user agent = reserved;
-// a host without a supplied robots.txt is allowed (RFC 9309 §2.3.1.3). Counters: rights.<decision>.<reason>.
-// Not the vault (data/vault/). References: RFC 9309, W3C TDMRep, CDSM directive art. 4(3).
+// The `rights` pipeline step: every document gets doc.rights = {decision, reason, class} from
+// the domain blocklist, TDMRep (header, HTML meta, tdmrep.json) and robots.txt for the pinned AI
+// user agents; blocked documents drop, reserved ones become class `restricted` (vault only).
+// Counters: rights.<decision>.<reason>. Not the vault (data/vault/).
+// References: RFC 9309, W3C TDMRep, CDSM directive art. 4(3).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc, Rights } from '../doc.js';
@@ -46,6 +42,16 @@ export function onBlocklist(host: string, list: Set<string>): boolean {
 
 const CACHE_MAX = 100_000;
 
+/**
+ * Decisions, in this order of precedence:
+ *   blocked  / blocklist          host on the blocklist (suffix match) → dropped `rights.blocklist`
+ *   reserved / tdm-header | tdm-meta | tdmrep | robots → class `restricted`, or dropped
+ *            `rights.reserved` when onReserved = drop
+ *   allow    / no-reservation | no-url → class `open`
+ * A reservation from any honoured source counts (an explicit `0` elsewhere does not lift it).
+ * robots.txt applies when robots data is supplied: disallowed for ANY pinned AI agent = reserved;
+ * a host without a supplied robots.txt is allowed (RFC 9309 §2.3.1.3: unavailable → allow).
+ */
 export class RightsStep implements Step {
   readonly name = 'rights';
   readonly config: RightsConfig;

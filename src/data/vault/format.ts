@@ -1,14 +1,18 @@
-// The vault file format (version 1): restricted documents, each encrypted on its own with
-// AES-256-GCM. All integers big-endian.
-//   header  32 B  magic "OELLMVLT" | version u8 = 1 | flags u8 (bit 0: zstd plaintexts) | 0 u16
-//                 | key id 8 B (sha256("oellm-vault-key\0" ‖ key)[0..8]: "wrong key" vs "tampered")
-//                 | file salt 12 B (derived from key + file name, or random; writer.ts)
-//   record        length u32 (ciphertext bytes) | IV 12 B (synthetic or random) | ciphertext | GCM tag 16 B
-//                 AAD = header ‖ record index u64 ‖ kind u8 (0 document, 1 end)
-//   end record    kind 1, plaintext {"docs": N}: a file cut short is detected, not silently short.
-// Records cannot be reordered, dropped, moved between files or edited without failing authentication.
-// Not the writer (writer.ts) or reader (reader.ts). Reference: NIST SP 800-38D (GCM).
+// The vault file format (version 1): magic, header and record layout shared by the writer and
+// the reader; each restricted document is its own AES-256-GCM record. Not the writer (writer.ts)
+// or reader (reader.ts). Reference: NIST SP 800-38D (GCM).
 import { createHash } from 'node:crypto';
+
+/*
+ * All integers big-endian.
+ *   header  32 B  magic "OELLMVLT" | version u8 = 1 | flags u8 (bit 0: zstd plaintexts) | 0 u16
+ *                 | key id 8 B (sha256("oellm-vault-key\0" ‖ key)[0..8]: "wrong key" vs "tampered")
+ *                 | file salt 12 B (derived from key + file name, or random; writer.ts)
+ *   record        length u32 (ciphertext bytes) | IV 12 B (synthetic or random) | ciphertext | GCM tag 16 B
+ *                 AAD = header ‖ record index u64 ‖ kind u8 (0 document, 1 end)
+ *   end record    kind 1, plaintext {"docs": N}: a file cut short is detected, not silently short.
+ * Records cannot be reordered, dropped, moved between files or edited without failing authentication.
+ */
 
 export const MAGIC = Buffer.from('OELLMVLT', 'latin1');
 export const VERSION = 1;

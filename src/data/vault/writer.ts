@@ -1,14 +1,7 @@
-// VaultWriter: restricted documents (toRecord JSON, zstd-compressed) encrypted record by record
-// with AES-256-GCM into one vault file (format.ts). A state machine like JsonlZstWriter:
-// open → close() (end record written, fsync; returns the WrittenFile) → commit() (rename from
-// the hidden temp name) | abort(). Re-runs never duplicate: a rank's vault file is rewritten
-// whole and replaces the old one by rename, and a writer skips a doc id it has already written.
-// The plaintext never touches the disk. Deterministic by default (so a re-run, or a killed and
-// resumed run, writes byte-identical vault files and manifest checksums): the file salt and each
-// record's IV are HMAC-SHA256 values under a subkey of the vault key, the IV over (salt, index,
-// kind, sha256 of the plaintext) — the synthetic-IV idea of AES-SIV (RFC 5297): an IV repeats only
-// for the same plaintext at the same place, which reveals nothing new. `deterministic: false`
-// draws random salts and IVs instead. Not a reader (reader.ts).
+// VaultWriter: restricted documents (toRecord JSON, zstd) sealed record by record with
+// AES-256-GCM into one vault file (format.ts), a state machine like JsonlZstWriter: open →
+// close() (end record, fsync, WrittenFile) → commit() (rename from the hidden temp) | abort().
+// The plaintext never touches the disk. Not a reader (reader.ts).
 import { createCipheriv, createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -20,6 +13,15 @@ import { tempPathOf } from '../writers/jsonl.js';
 import { aad, FLAG_ZSTD, header, IV_BYTES, KIND_DOC, KIND_END } from './format.js';
 import { KEY_BYTES } from './key.js';
 
+/**
+ * Re-runs never duplicate: a rank's vault file is rewritten whole and replaces the old one by
+ * rename, and a writer skips a doc id it has already written. Deterministic by default (a re-run,
+ * or a killed and resumed run, writes byte-identical files and manifest checksums): the file salt
+ * and each IV are HMAC-SHA256 values under a subkey of the vault key, the IV over (salt, index,
+ * kind, sha256 of the plaintext) — the synthetic-IV idea of AES-SIV (RFC 5297): an IV repeats
+ * only for the same plaintext at the same place, which reveals nothing new. `deterministic:
+ * false` draws random salts and IVs instead.
+ */
 export class VaultWriter {
   readonly tmp: string;
   private fd: number;
