@@ -73,6 +73,8 @@ User-Agent: quxbot
   const enc = new Robots('User-agent: *\nDisallow: /ä\nDisallow: /%7euser\n');
   assert.equal(enc.isAllowed('x', '/%C3%A4x'), false, 'non-ASCII pattern matches its percent-encoding');
   assert.equal(enc.isAllowed('x', '/%7Euser/x'), false, 'percent escapes compare case-insensitively');
+  assert.equal(enc.isAllowed('x', '/~user/x'), false, 'an escaped unreserved character equals the character');
+  assert.equal(new Robots('User-agent: *\nDisallow: /a%2fb\n').isAllowed('x', '/a/b'), true, 'an escaped reserved character stays escaped');
   const delay = new Robots('User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n');
   assert.equal(delay.isAllowed('a', '/x'), false, 'a non-rule line does not end the user-agent list');
   const none = new Robots('# only comments\nSitemap: https://x/s.xml\n');

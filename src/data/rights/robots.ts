@@ -16,9 +16,15 @@ export interface RobotsGroup {
   rules: RobotsRule[];
 }
 
-/** Upper-case %xx escapes and percent-encode what is not ASCII, so patterns and paths compare. */
+/**
+ * One percent-encoding for patterns and paths (RFC 9309 §2.2.2, TDMRep): %xx of an unreserved
+ * character is decoded, other escapes upper-cased, non-ASCII percent-encoded as UTF-8.
+ */
 export function normaliseEncoding(s: string): string {
-  let out = s.replace(/%[0-9a-fA-F]{2}/g, (m) => m.toUpperCase());
+  let out = s.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => {
+    const ch = String.fromCharCode(parseInt(h, 16));
+    return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${h.toUpperCase()}`;
+  });
   // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(out)) out = out.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
   return out;

@@ -2,7 +2,7 @@
 // reservation can be stated — the `tdm-reservation` HTTP response header, an HTML
 // `<meta name="tdm-reservation" content="1">`, and `/.well-known/tdmrep.json` (an array of
 // {location, tdm-reservation, tdm-policy} rules; `location` is a path pattern with `*` and a
-// final `$`; the first rule whose pattern matches the path applies). Not a fetcher: the
+// final `$`; "the most specific match is the first in sequence": first match wins). Not a fetcher: the
 // well-known files are supplied. Reference: https://www.w3.org/community/reports/tdmrep/CG-FINAL-tdmrep-20240510/
 import { normaliseEncoding } from './robots.js';
 
