@@ -25,7 +25,7 @@ export interface BuildOptions {
 
 export const DEFAULT_BUILD: BuildOptions = {
   main: { bits: 16, minN: 1, maxN: 4, words: true, bigrams: false },
-  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true }, transliterate: 'latn' }],
+  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn' }],
   train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000 },
   groupTrain: { epochs: 10, lr: 0.8, seed: 2, minPerClass: 1500, maxPerClass: 3000 },
 };
@@ -36,10 +36,26 @@ export const TRANSLIT_LANGS: ReadonlySet<string> = new Set(['sr', 'bs', 'cnr']);
 export function augment(samples: Sample[]): Example[] {
   const out: Example[] = [];
   for (const s of samples) {
-    out.push({ text: s.text, lang: s.lang });
-    if (TRANSLIT_LANGS.has(s.lang)) out.push({ text: s.script === 'Cyrl' ? cyrlToLatn(s.text) : latnToCyrl(s.text), lang: s.lang });
+    out.push({ text: s.text, lang: s.lang, source: s.source });
+    if (TRANSLIT_LANGS.has(s.lang)) out.push({ text: s.script === 'Cyrl' ? cyrlToLatn(s.text) : latnToCyrl(s.text), lang: s.lang, source: s.source });
   }
   return out;
+}
+
+/**
+ * The group's examples; with `transliterate: 'latn'` the Cyrillic copies made by `augment` turn
+ * back into their Latin originals, so duplicates are removed (else sr/bs/cnr would count twice).
+ */
+export function groupExamples(ex: Example[], set: ReadonlySet<string>, translit?: 'latn'): Example[] {
+  const seen = new Set<string>();
+  return ex.filter((e) => {
+    if (!set.has(e.lang)) return false;
+    if (!translit) return true;
+    const k = `${e.lang}\t${cyrlToLatn(e.text)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 export function buildModels(train: Sample[], opt: BuildOptions = DEFAULT_BUILD, log?: (m: string) => void, languages: string[] = LANGUAGES.map((l) => l.code)): LinearModel[] {
@@ -52,7 +68,7 @@ export function buildModels(train: Sample[], opt: BuildOptions = DEFAULT_BUILD, 
     models.push(
       trainLinear(
         { name: g.name, classes: g.classes, spec: g.spec, ...(g.transliterate ? { transliterate: g.transliterate } : {}) },
-        ex.filter((e) => set.has(e.lang)),
+        groupExamples(ex, set, g.transliterate),
         { ...opt.groupTrain, log: (e, l) => log?.(`${g.name} epoch ${e + 1}: loss ${l.toFixed(4)}`) },
       ),
     );

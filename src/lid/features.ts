@@ -14,7 +14,12 @@ export interface FeatureSpec {
   words: boolean;
   /** Word-bigram features. */
   bigrams: boolean;
+  /** Marker-category features (./markers.ts): `bcms`; each hit is emitted `markerWeight` times. */
+  markers?: 'bcms';
+  markerWeight?: number;
 }
+
+import { BCMS_MARKERS, jatClass, markerIndex, suffixClass } from './markers.js';
 
 const SEP = /[^\p{L}\p{M}]+/gu;
 
@@ -82,10 +87,32 @@ export function extract(norm: string, spec: FeatureSpec, out: Int32Array, cps: I
       }
     }
   }
+  if (spec.markers === 'bcms') n = markerFeatures(norm, spec, out, n, mask);
+  return n;
+}
+
+const BCMS = markerIndex(BCMS_MARKERS);
+const SEED_MARK = 0x6b43a9b5 | 0;
+
+function markerFeatures(norm: string, spec: FeatureSpec, out: Int32Array, n: number, mask: number): number {
+  const rep = spec.markerWeight ?? 1;
+  const emit = (cat: number) => {
+    const id = mix(Math.imul(SEED_MARK ^ cat, FNV_PRIME)) & mask;
+    for (let r = 0; r < rep && n < out.length; r++) out[n++] = id;
+  };
+  for (const w of norm.split(' ')) {
+    if (!w) continue;
+    const cats = BCMS.byWord.get(w);
+    if (cats) for (const c of cats) emit(c);
+    const s = suffixClass(w);
+    if (s >= 0) emit(100 + s);
+    const j = jatClass(w);
+    if (j >= 0) emit(200 + j);
+  }
   return n;
 }
 
 /** Upper bound of the feature count for a normalised text of `len` UTF-16 units. */
 export function featureCapacity(len: number, spec: FeatureSpec): number {
-  return len * (spec.maxN - spec.minN + 1) + (spec.words || spec.bigrams ? 2 * len : 0) + 16;
+  return len * (spec.maxN - spec.minN + 1) + (spec.words || spec.bigrams ? 2 * len : 0) + (spec.markers ? len * 2 * (spec.markerWeight ?? 1) : 0) + 16;
 }

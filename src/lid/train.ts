@@ -24,6 +24,8 @@ export interface Example {
   text: string;
   /** Registry code; must be one of the header's classes. */
   lang: string;
+  /** `ud:…` / `udhr:…` (data.ts); lets a group model up-weight a domain. */
+  source?: string;
 }
 
 /** mulberry32: a small deterministic PRNG. */
@@ -101,3 +103,4 @@ export function trainLinear(header: LinearHeader, examples: Example[], opt: Trai
   }
   return model;
 }
+
