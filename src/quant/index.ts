@@ -102,9 +102,10 @@ export function quantizeTensor(typeName: string, data: Float32Array, rowLen: num
       if ((out[2 * i + 1]! & 0x7c) === 0x7c) throw new OellmError(`tensor ${tensorName}: value ${data[i]} at index ${i} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
     }
   }
-  for (let b = 0; b < out.length; b += q.type.typeSize) {
-    for (const so of q.scaleOffsets) {
-      if ((readU16(out, b + so) & 0x7c00) === 0x7c00) throw new OellmError(`tensor ${tensorName}: block ${b / q.type.typeSize} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
+  const so = q.scaleOffsets;
+  for (let k = 0; k < so.length; k++) {
+    for (let b = so[k]!; b < out.length; b += q.type.typeSize) {
+      if ((readU16(out, b) & 0x7c00) === 0x7c00) throw new OellmError(`tensor ${tensorName}: block ${Math.floor(b / q.type.typeSize)} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
     }
   }
   return out;

@@ -21,7 +21,16 @@ export function quantizeRowQ8_0(x: Float32Array, out: Uint8Array): void {
     const d = f(amax / 127);
     const id = d ? f(1 / d) : 0;
     writeU16(out, o, fp16(d));
-    for (let j = 0; j < QK8_0; j++) out[o + 2 + j] = toInt8(roundf(f(x[xo + j]! * id))) & 0xff;
+    if (id !== Infinity) {
+      // |x·id| ≤ 127 (plus rounding): roundf and the int8 store need no range handling.
+      for (let j = 0; j < QK8_0; j++) {
+        const v = f(x[xo + j]! * id);
+        out[o + 2 + j] = Math.trunc(v + Math.sign(v) * 0.5) & 0xff; // exact in double for |v| ≤ 128
+      }
+    } else {
+      // d subnormal → 1/d = inf: C's (int8_t) of ±inf/NaN is 0 on x86 (cvttss2si), reproduced.
+      for (let j = 0; j < QK8_0; j++) out[o + 2 + j] = toInt8(roundf(f(x[xo + j]! * id))) & 0xff;
+    }
   }
 }
 
