@@ -34,7 +34,7 @@ export function learnMerges(words: readonly string[], weights: ArrayLike<number>
 
   // --- words → symbol sequences (UTF-8 bytes → byte ids) ---
   let total = 0;
-  for (const w of words) total += w.length * 3;
+  for (const w of words) total += Buffer.byteLength(w, 'utf8');
   const syms = new Int32Array(total);
   const start = new Int32Array(nW);
   const len = new Int32Array(nW);
