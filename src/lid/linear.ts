@@ -25,12 +25,23 @@ export class LinearModel {
   private feats: Int32Array = new Int32Array(0);
   private cps: Int32Array = new Int32Array(0);
 
-  constructor(readonly header: LinearHeader, W?: Float32Array, b?: Float32Array) {
+  /**
+   * Loaded models keep the int8 weights as stored (q [2^bits][C], scale [C]) and score with
+   * integer sums: a quarter of the memory of f32, so a feature's row is one cache line (the
+   * scoring loop is memory-bound); then `W` is empty.
+   */
+  readonly quant?: { q: Int8Array; scale: Float32Array };
+  private acc: Int32Array;
+
+  constructor(readonly header: LinearHeader, W?: Float32Array, b?: Float32Array, quant?: { q: Int8Array; scale: Float32Array }) {
     this.C = header.classes.length;
     const n = (1 << header.spec.bits) * this.C;
-    this.W = W ?? new Float32Array(n);
+    this.W = W ?? new Float32Array(quant ? 0 : n);
     this.b = b ?? new Float32Array(this.C);
-    if (this.W.length !== n || this.b.length !== this.C) throw new FormatError(`model ${header.name}: weight shape mismatch`, { expected: `${n}+${this.C}`, found: `${this.W.length}+${this.b.length}` });
+    if (quant) this.quant = quant;
+    this.acc = new Int32Array(this.C);
+    const have = quant ? quant.q.length : this.W.length;
+    if (have !== n || this.b.length !== this.C) throw new FormatError(`model ${header.name}: weight shape mismatch`, { expected: `${n}+${this.C}`, found: `${have}+${this.b.length}` });
   }
 
   /** Features of already-normalised text; the returned view is reused by the next call. */
@@ -45,6 +56,24 @@ export class LinearModel {
   /** Raw scores (logits) into `out` [C]. */
   scoresOf(feats: Int32Array, out: Float64Array): void {
     const C = this.C;
+    const v0 = feats.length ? 1 / Math.sqrt(feats.length) : 0;
+    if (this.quant) {
+      const { q, scale } = this.quant;
+      const acc = this.acc.fill(0);
+      const n = feats.length;
+      let i = 0;
+      // four rows per pass: a quarter of the accumulator loads and stores
+      for (; i + 4 <= n; i += 4) {
+        const r0 = feats[i]! * C, r1 = feats[i + 1]! * C, r2 = feats[i + 2]! * C, r3 = feats[i + 3]! * C;
+        for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[r0 + c]! + q[r1 + c]! + q[r2 + c]! + q[r3 + c]!;
+      }
+      for (; i < n; i++) {
+        const row = feats[i]! * C;
+        for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[row + c]!;
+      }
+      for (let c = 0; c < C; c++) out[c] = acc[c]! * scale[c]! * v0 + this.b[c]!;
+      return;
+    }
     const W = this.W;
     for (let c = 0; c < C; c++) out[c] = 0;
     for (let i = 0; i < feats.length; i++) {
@@ -99,7 +128,7 @@ export function serializeModels(info: Record<string, unknown>, models: LinearMod
   const header: ModelFileHeader = { version: VERSION, info, models: models.map((m) => m.header) };
   const hj = new TextEncoder().encode(JSON.stringify(header));
   let size = 12 + pad4(hj.length);
-  for (const m of models) size += 8 * m.C + pad4(m.W.length);
+  for (const m of models) size += 8 * m.C + pad4(m.quant ? m.quant.q.length : m.W.length);
   const buf = new Uint8Array(size);
   const dv = new DataView(buf.buffer);
   dv.setUint32(0, MAGIC, true);
@@ -109,6 +138,15 @@ export function serializeModels(info: Record<string, unknown>, models: LinearMod
   let o = 12 + pad4(hj.length);
   for (const m of models) {
     const C = m.C;
+    if (m.quant) {
+      // a loaded model: write its int8 weights back as they are
+      for (let c = 0; c < C; c++) dv.setFloat32(o + 4 * c, m.b[c]!, true);
+      for (let c = 0; c < C; c++) dv.setFloat32(o + 4 * (C + c), m.quant.scale[c]!, true);
+      o += 8 * C;
+      buf.set(new Uint8Array(m.quant.q.buffer, m.quant.q.byteOffset, m.quant.q.length), o);
+      o += pad4(m.quant.q.length);
+      continue;
+    }
     const scale = new Float32Array(C);
     for (let i = 0; i < m.W.length; i++) {
       const c = i % C;
@@ -151,11 +189,10 @@ export function deserializeModels(buf: Uint8Array, file = '<buffer>'): { header:
     for (let c = 0; c < C; c++) b[c] = dv.getFloat32(o + 4 * c, true);
     for (let c = 0; c < C; c++) scale[c] = dv.getFloat32(o + 4 * (C + c), true);
     o += 8 * C;
-    const W = new Float32Array(n);
-    const q = new Int8Array(buf.buffer, buf.byteOffset + o, n);
-    for (let i = 0; i < n; i++) W[i] = q[i]! * scale[i % C]!;
+    const q = new Int8Array(n);
+    q.set(new Int8Array(buf.buffer, buf.byteOffset + o, n));
     o += pad4(n);
-    models.push(new LinearModel(h, W, b));
+    models.push(new LinearModel(h, undefined, b, { q, scale }));
   }
   return { header, models };
 }

@@ -24,6 +24,8 @@ test('same data and seed give the same model bytes; another seed does not', () =
   const c = serializeModels({}, buildModels(train, { ...small, train: { ...small.train, seed: 8 } }, undefined, langs));
   assert.notEqual(sha256(a), sha256(c));
   // the round-tripped model still tells German from Finnish on held-out text
+  // a loaded (int8) model writes back byte-identical
+  assert.equal(sha256(serializeModels({}, deserializeModels(a).models)), sha256(a));
   const lid = new OellmLid(deserializeModels(a).models, 0);
   const defi = heldout.filter((s) => s.lang === 'de' || s.lang === 'fi');
   const ok = defi.filter((s) => lid.identify(s.text).lang === s.lang).length;
