@@ -138,3 +138,31 @@ test('quantized exports equal llama.cpp`s own llama_model_quantize of our F32 ex
     for (const m of models) await m.dispose();
   }
 });
+
+test('tied embeddings: no output.weight; llama.cpp uses token_embd for logits (parity) and the same output-tensor rule', async (t) => {
+  const tied = await makeCheckpoint({ root: join(root, 'tied'), tokenizerDir: ck.tokenizerDir, config: { nLayers: 1, tiedEmbeddings: true } });
+  const f32 = join(root, 'tied-f32.gguf');
+  exportGguf(tied.dir, { type: 'f32', out: f32 });
+  assert.equal(readGguf(f32).tensors.some((t) => t.name === 'output.weight'), false);
+  const m = await LlamaCppModel.load(f32, { threads: 1 });
+  try {
+    const ids = m.tokenize(MULTILINGUAL[2]!);
+    const L = await m.logits(ids);
+    const R = referenceLogits(tied.config, tied.params, ids);
+    for (let t = 0; t < ids.length; t++) assert.ok(maxAbs(L[t]!, R[t]!) <= 1e-4, `position ${t}`);
+  } finally {
+    await m.dispose();
+  }
+  const ours = join(root, 'tied-q4_0.gguf');
+  exportGguf(tied.dir, { type: 'q4_0', out: ours });
+  const why = llamaQuantizeUnavailable();
+  if (why) return t.skip(why);
+  const theirs = join(root, 'tied-llama-q4_0.gguf');
+  llamaQuantize(f32, theirs, FILE_TYPES.MOSTLY_Q4_0);
+  const [a, b] = [readGguf(ours), readGguf(theirs)];
+  for (const ti of b.tensors) {
+    assert.equal(a.tensors.find((x) => x.name === ti.name)?.type?.name, ti.type?.name, ti.name);
+    assert.equal(Buffer.compare(Buffer.from(readTensorBytes(a, ti.name)), Buffer.from(readTensorBytes(b, ti.name))), 0, ti.name);
+  }
+  assert.equal(a.tensors.find((x) => x.name === 'token_embd.weight')?.type?.name, 'Q8_0'); // output rule: Q6_K, rows of 64 → Q8_0
+});
