@@ -25,6 +25,7 @@ export const EXPORT_TYPES = {
   q8_0: { base: 'Q8_0', output: 'Q8_0', fileType: FILE_TYPES.MOSTLY_Q8_0, desc: '8-bit blocks of 32, ~1.06 bytes/weight, near-lossless' },
   q6_k: { base: 'Q6_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q6_K, desc: '6-bit k-quant super-blocks of 256' },
   q4_k: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_S, desc: '4-bit k-quant (scales+mins per 32), output Q6_K' },
+  q4_k_m: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_M, desc: "llama.cpp's Q4_K_M mix: Q4_K, attn_v and ffn_down of some layers and the output Q6_K" },
   q4_0: { base: 'Q4_0', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_0, desc: '4-bit blocks of 32, ~0.56 bytes/weight, output Q6_K' },
 } as const;
 export type ExportType = keyof typeof EXPORT_TYPES;
@@ -93,11 +94,27 @@ export function permuteQK(w: Float32Array, nHead: number, rowLen: number): Float
   return out;
 }
 
-/** Planned ggml type of one tensor before fallbacks (the mixing table). */
-export function plannedType(type: ExportType, name: string, shape: number[], tied: boolean): string {
+/** llama.cpp's `use_more_bits`: the first and last eighth of the layers and every third between. */
+export const useMoreBits = (i: number, n: number): boolean => i < Math.floor(n / 8) || i >= Math.floor((7 * n) / 8) || (i - Math.floor(n / 8)) % 3 === 2;
+
+/**
+ * Planned ggml type of one tensor before fallbacks (the mixing table). `layer` is the block
+ * index (-1 for global tensors). Rules follow llama.cpp's llama_tensor_get_type for these ftypes:
+ * norms F32; the output matrix (the token embedding when tied) Q6_K for 4/6-bit types, or Q8_0
+ * when its rows do not divide into 256; for q4_k_m, attn_v and ffn_down of layers chosen by
+ * use_more_bits get Q6_K.
+ */
+export function plannedType(type: ExportType, name: string, shape: number[], tied: boolean, layer = -1, nLayers = 0): string {
   if (shape.length === 1) return 'F32'; // norms stay F32, as every llama.cpp converter does
+  const spec = EXPORT_TYPES[type];
   const isOutput = name === 'output.weight' || (tied && name === 'token_embd.weight');
-  return isOutput ? EXPORT_TYPES[type].output : EXPORT_TYPES[type].base;
+  if (isOutput) {
+    if (spec.output === spec.base) return spec.output;
+    const rowLen = shape[shape.length - 1]!;
+    return rowLen % quantizer(spec.base).type.blockSize !== 0 ? 'Q8_0' : spec.output;
+  }
+  if (type === 'q4_k_m' && layer >= 0 && (name.endsWith('.attn_v.weight') || name.endsWith('.ffn_down.weight')) && useMoreBits(layer, nLayers)) return 'Q6_K';
+  return spec.base;
 }
 
 /** The tokenizer.ggml.* metadata, vocabulary padded with unused `[PAD{i}]` tokens up to vocabSize. */
@@ -176,7 +193,7 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
     // Plan every tensor's type (with fallbacks) before writing: the header lists them all.
     const table = paramTable(c);
     const plan = table.map((s) => {
-      const planned = plannedType(opts.type, s.name, s.shape, c.tiedEmbeddings);
+      const planned = plannedType(opts.type, s.name, s.shape, c.tiedEmbeddings, s.layer, c.nLayers);
       const rowLen = s.shape[s.shape.length - 1]!;
       const type = typeForRow(planned, rowLen);
       return { spec: s, planned, type };
