@@ -3,8 +3,9 @@
 //   export, every position of a multilingual prompt, max |Δlogit| ≤ 1e-4 (F32 KV cache, flash
 //   attention off), and llama.cpp's tokenization equals our tokenizer's;
 // - F16 / Q8_0 / Q4_0 / Q4_K exports load, generate, and their logits stay near F32's;
-// - our Q8_0 / Q4_0 / Q6_K exports equal what llama.cpp's own `llama_model_quantize` makes
-//   from our F32 export, tensor for tensor (types and bytes), and our reader reads its file.
+// - our Q8_0 / Q4_0 / Q6_K / Q4_K_M exports equal what llama.cpp's own `llama_model_quantize`
+//   makes from our F32 export, tensor for tensor (types and bytes; tied embeddings too), and our
+//   reader reads its files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
