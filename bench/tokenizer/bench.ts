@@ -4,7 +4,7 @@
 //      tokenizer.json) and tiktoken cl100k_base; (c) UDHR parity spread of ours vs SentencePiece
 //      BPE, both trained on the same language-balanced sample.
 // Run: npx tsx bench/tokenizer/bench.ts [--vocab 32000] [--only a,b,c] [--temperature 5]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,9 @@ console.log(`corpus: ${MB.toFixed(2)} MB, ${byLang.size} languages, vocab ${VOCA
 /** Runs spm_train under bash `time`: wall seconds and CPU seconds (user + sys, both threads). */
 function spmTrain(input: string, prefix: string): { wall: number; cpu: number } {
   const cmd = `time spm_train --input=${input} --model_prefix=${prefix} --model_type=bpe --vocab_size=${VOCAB} --num_threads=2 --byte_fallback=true --character_coverage=0.9995 --minloglevel=2 >/dev/null 2>&1`;
-  const err = execFileSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'] }).toString();
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`spm_train failed (exit ${r.status}): ${r.stderr}`);
+  const err = r.stderr.toString();
   const [r, u, s] = err.trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
   return { wall: r, cpu: u + s };
 }
