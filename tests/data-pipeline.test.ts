@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runDataPipeline, readJsonl, type Manifest } from '../src/data/index.js';
 import { sha256File } from '../src/util/fs.js';
 import { buildCorpus, haveUd, type CorpusInfo } from './helpers/corpus.js';
-import { outputFiles, vaultRecords } from './helpers/outputs.js';
+import { allFilesDecompressed, outputFiles, vaultRecords } from './helpers/outputs.js';
 import { generateKey } from '../src/data/vault/index.js';
 
 const skip = haveUd() ? false : 'needs ../shared/data/ud (real sentences); CI has ../shared beside the clone';
@@ -48,6 +48,11 @@ test('mixed corpus: counts balance, shards match the manifest, duplicates and th
   assert.match(vault[0]!, /reserved\.example/);
   assert.ok(!readFileSync(join(out, 'vault', m.vault.files[0]!.path.replace(/^vault\//, ''))).includes(Buffer.from('reserved.example')), 'vault file is ciphertext');
   assert.match(readFileSync(join(out, 'vault', 'SHA256SUMS'), 'utf8'), /^[0-9a-f]{64}  00000\.vault\n/);
+  // The manifest lists each vault file with its ciphertext checksum (the vault is deterministic).
+  for (const v of m.vault.files) {
+    assert.equal(await sha256File(join(out, v.path)), v.sha256, v.path);
+    assert.equal(statSync(join(out, v.path)).size, v.compressed_bytes, v.path);
+  }
   // Every shard listed with the right checksum and count, and nothing else under shards/.
   const listed = new Set(m.shards.map((s) => s.path));
   let docs = 0;
@@ -88,6 +93,54 @@ test('mixed corpus: counts balance, shards match the manifest, duplicates and th
   }
   assert.equal(excluded, (m.dropped['dedup.exact'] ?? 0) + (m.dropped['dedup.near'] ?? 0));
 });
+
+/** Pieces of `text` that JSON writes verbatim (no quotes, backslashes or control characters). */
+function snippets(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 24 <= text.length; i += 37) {
+    const p = text.slice(i, i + 24);
+    if (!/["\\\u0000-\u001f]/.test(p)) out.push(p);
+  }
+  return out;
+}
+
+/** Files under `dir` (decompressed; work/ included) that contain any of `pieces`. */
+function filesContaining(dir: string, pieces: string[]): string[] {
+  const hits: string[] = [];
+  for (const [rel, bytes] of allFilesDecompressed(dir)) if (pieces.some((p) => bytes.includes(Buffer.from(p)))) hits.push(rel);
+  return hits;
+}
+
+test('restricted text is nowhere in plain form: not in work/, exclusions, quarantine or logs, with or without a key', { skip }, async () => {
+  const out = join(tmp, 'run-threads');
+  if (!existsSync(join(out, 'manifest.json'))) await runDataPipeline({ ...base, workers: 2 }, { inputs: [corpus.dir], out });
+  const restricted = (await vaultRecords(out, key)).map((l) => JSON.parse(l.slice(l.indexOf('\t') + 1)) as { id: string; text: string });
+  assert.equal(restricted.length, 1);
+  const pieces = snippets(restricted[0]!.text);
+  assert.ok(pieces.length >= 5, `enough text to search for (${pieces.length} pieces)`);
+  // The search works: a public document's text is found in its shard and in stage 1's intermediate file.
+  const shard = m0(out).shards[0]!;
+  let pub = '';
+  for await (const r of readJsonl<{ text: string }>(join(out, shard.path))) if (!pub && snippets(r.text).length) pub = snippets(r.text)[0]!;
+  const pubHits = filesContaining(out, [pub]);
+  assert.ok(pubHits.includes(shard.path) && pubHits.some((f) => /^work\/stage1\/\d{5}\.docs\.jsonl\.zst$/.test(f)), pubHits.join(', '));
+  assert.deepEqual(filesContaining(out, pieces), [], 'restricted text found in plain form');
+  assert.ok(existsSync(join(out, 'work', 'stage1', '00000.restricted.vault')), 'stage 1 keeps restricted docs in its own vault');
+  // Without a key the document cannot be stored: it is dropped after dedup, its exclusion record has no text.
+  const nokey = join(tmp, 'run-nokey-restricted');
+  const m = await runDataPipeline({ ranks: 2, workers: 2, exclusions: true }, { inputs: [corpus.dir], out: nokey });
+  assert.equal(m.counts.in, m.counts.kept + m.counts.dropped + m.counts.quarantined);
+  assert.equal(m.counts.kept_restricted, 0);
+  assert.equal(m.dropped['vault.restricted-no-vault-key'], 1, JSON.stringify(m.dropped));
+  const excluded: Record<string, unknown>[] = [];
+  for (const f of readdirSync(join(nokey, 'excluded', 'vault'))) for await (const r of readJsonl<Record<string, unknown>>(join(nokey, 'excluded', 'vault', f))) excluded.push(r);
+  assert.deepEqual(excluded.map((r) => [r.id, 'text' in r]), [[restricted[0]!.id, false]]);
+  assert.deepEqual(filesContaining(nokey, pieces), [], 'restricted text found in plain form (no key)');
+});
+
+function m0(out: string): Manifest {
+  return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+}
 
 test('output bytes do not depend on the worker count; a re-run skips finished ranks', { skip }, async () => {
   const a = join(tmp, 'run-threads');

@@ -2,7 +2,7 @@
 // (mid-rank, between temp files and their rename, between a rank's summary and its marker, in
 // the merge) and at a moment chosen by timing (as soon as the first rank finishes, two worker
 // threads busy), then started again; the dataset dir must be byte-identical to an uninterrupted
-// run: no lost and no duplicated documents. Checkpoints: OELLM_TEST_KILL_AT (pipeline/ranks.ts).
+// run (vault ciphertext included): no lost and no duplicated documents. Checkpoints: OELLM_TEST_KILL_AT (pipeline/ranks.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -70,6 +70,7 @@ before(async () => {
   const ref = join(tmp, 'reference');
   await runDataPipeline({ ranks: 3, workers: 1, exclusions: true, rights: { vaultKeyFile: keyFile } }, { inputs: [corpus.dir], out: ref });
   reference = outputFiles(ref);
+  assert.ok(reference.has('vault/00000.vault') && reference.has('vault/SHA256SUMS'), 'vault ciphertext is inside the byte-identity check');
   refVault = await vaultRecords(ref, key);
   assert.equal(refVault.length, 1, 'the reserved page is in the vault');
 });

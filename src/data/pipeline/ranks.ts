@@ -1,6 +1,6 @@
 // One rank of one stage of the corpus pipeline, as a pure function of (plan, stage, rank):
-//   stage1   read → extract → normalize → lid → quality → rights → pii; docs to an intermediate
-//            file + dedup signatures
+//   stage1   read → extract → normalize → lid → quality → rights → pii; public docs to an
+//            intermediate file, restricted ones to an intermediate vault + dedup signatures
 //   buckets  LSH band pairs for this rank's bands       clusters  union-find → cluster map
 //   final    dedup filter by the cluster map → public shards / vault (restricted)
 // Every output goes to a temp name, is renamed when the rank is complete, then the rank writes
@@ -18,7 +18,8 @@ import { ShardWriter, langLabel, rankName, type ShardFile } from '../writers/sha
 import { ExclusionWriter } from '../writers/exclusions.js';
 import { makeContext } from './context.js';
 import { dedupEnabled, type Plan, type StageName } from './plan.js';
-import { stage1Steps, readerSource, dedupStages, openVault, idBaseOf, type VaultSink } from './steps.js';
+import { stage1Steps, readerSource, dedupStages, openVault, vaultKey, idBaseOf, type VaultSink } from './steps.js';
+import { VaultWriter, readVault } from '../vault/index.js';
 
 export interface RankHooks {
   logger?: Logger;
@@ -42,6 +43,8 @@ export const markerPath = (out: string, stage: StageName, rank: number) => join(
 export const summaryPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.json`);
 export const quarantinePath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.quarantine.jsonl`);
 export const docsPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.docs.jsonl.zst`);
+/** Stage 1's restricted documents, encrypted like the vault (restricted text is never plain, work/ included). */
+export const restrictedPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.restricted.vault`);
 export const sigPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.sig`);
 export const pairsPath = (out: string, band: number) => join(workDir(out, 'buckets'), `band-${String(band).padStart(3, '0')}.pairs`);
 export const clustersPath = (out: string) => join(workDir(out, 'clusters'), 'clusters.bin');
@@ -98,6 +101,8 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
   const exclusions = cfg.exclusions ? new ExclusionWriter(out, rank, cfg.zstdLevel) : undefined;
   const ctx = makeContext({ rank, worldSize: plan.assignment.length, stats, logger, quarantine, exclusions });
   const docs = new JsonlZstWriter(docsPath(out, rank), { level: cfg.zstdLevel });
+  const key = vaultKey(cfg);
+  const restricted = key ? new VaultWriter(restrictedPath(out, rank), key, { level: cfg.zstdLevel }) : undefined;
   const files = plan.assignment[rank]!.map((i) => plan.inputs[i]!.path);
   const ticker = progressTicker(hooks);
   const name = `stage1.${rankName(rank)}`;
@@ -119,7 +124,14 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
     async function* tee(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
       for await (const d of src) {
         delete d.meta; // transport fields (raw HTML, headers) end here
-        docs.write(d);
+        if (d.rights?.class !== 'restricted') docs.write(d);
+        else if (restricted) {
+          if (!restricted.write(d)) throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
+        } else {
+          // No key: the text may be stored nowhere. The record goes on without it (a copy: the
+          // signatures below still hash the text) so that the final stage drops it after dedup.
+          docs.write({ ...d, text: '' });
+        }
         stats.inc('docs.stage1_out');
         yield d;
       }
@@ -129,15 +141,18 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
     else for await (const _ of tee(stream)) void _;
     ticker.end();
     docs.close();
+    restricted?.close();
     quarantine.close();
     exclusions?.close();
     checkpoint(`${name}.commit`);
     docs.commit();
+    restricted?.commit();
     if (dedupEnabled(cfg)) renameSync(sigTmp, sigPath(out, rank));
     quarantine.commit();
     exclusions?.commit();
   } catch (e) {
     docs.abort();
+    restricted?.abort();
     quarantine.abort();
     exclusions?.abort();
     throw e;
@@ -190,14 +205,22 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
   let vaultFiles: WrittenFile[] = [];
   try {
     // Every document stage 1 wrote must come back: a short intermediate file is an error, not a loss.
+    // Public docs first, then the restricted ones (decrypted in memory only); the dedup filter
+    // decides per id, so the order does not change what is kept.
     let read = 0;
-    async function* counted(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
-      for await (const d of src) {
+    const key = vaultKey(cfg);
+    async function* stage1Docs(): AsyncIterable<Doc> {
+      for await (const d of readJsonl<Doc>(docsPath(out, rank))) {
         read++;
         yield d;
       }
+      if (!key) return;
+      for await (const d of readVault(restrictedPath(out, rank), key)) {
+        read++;
+        yield d as unknown as Doc;
+      }
     }
-    let stream: AsyncIterable<Doc> = counted(readJsonl<Doc>(docsPath(out, rank)));
+    let stream: AsyncIterable<Doc> = stage1Docs();
     if (dedupEnabled(cfg)) stream = dedupStages.filter(clustersPath(out)).run(stream, ctx);
     for await (const doc of stream) {
       ticker.tick();

@@ -92,10 +92,16 @@ export interface VaultSink {
   abort(): void;
 }
 
+/** The vault key of the run, or undefined when no key file is configured. */
+export function vaultKey(cfg: PlanConfig): Buffer | undefined {
+  return cfg.rights.vaultKeyFile ? loadKey(cfg.rights.vaultKeyFile) : undefined;
+}
+
 /** The vault writer of a rank (`vault/<rank>.vault`), or undefined when no key file is configured. */
 export async function openVault(out: string, rank: number, cfg: PlanConfig): Promise<VaultSink | undefined> {
-  if (!cfg.rights.vaultKeyFile) return undefined;
-  const w = new VaultWriter(join(out, 'vault', `${rankName(rank)}.vault`), loadKey(cfg.rights.vaultKeyFile), { level: cfg.zstdLevel });
+  const key = vaultKey(cfg);
+  if (!key) return undefined;
+  const w = new VaultWriter(join(out, 'vault', `${rankName(rank)}.vault`), key, { level: cfg.zstdLevel });
   return { write: (d) => void w.write(d), close: () => [w.close()], commit: () => w.commit(), abort: () => w.abort() };
 }
 

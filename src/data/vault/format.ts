@@ -12,6 +12,14 @@ import { createHash } from 'node:crypto';
  *                 AAD = header ‖ record index u64 ‖ kind u8 (0 document, 1 end)
  *   end record    kind 1, plaintext {"docs": N}: a file cut short is detected, not silently short.
  * Records cannot be reordered, dropped, moved between files or edited without failing authentication.
+ *
+ * Nonces (deterministic mode, the default): salt = HMAC(K', "salt\0" ‖ file name)[0..12] and
+ * IV = HMAC(K', "iv\0" ‖ header ‖ index ‖ kind ‖ sha256(plaintext))[0..12], K' = HMAC(key, label).
+ * GCM breaks only if one (key, IV) pair seals two different plaintexts or AADs; the IV covers
+ * everything the AAD holds and a hash of the plaintext, so a repeat needs the same record at the
+ * same place of a same-named file (which leaks only that equality, as in AES-SIV, RFC 5297) or a
+ * 96-bit HMAC collision. Same key + file name + records → same bytes, so manifest checksums hold
+ * across re-runs and kill/resume. The stage-1 intermediate vault has its own name, hence salt.
  */
 
 export const MAGIC = Buffer.from('OELLMVLT', 'latin1');

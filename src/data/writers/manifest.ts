@@ -60,9 +60,15 @@ export interface Manifest {
   pii: Record<string, number>;
   rights: Record<string, number>;
   dedup: Record<string, number>;
-  /** Restricted documents (encrypted, never public). Ciphertext checksums are in vault/SHA256SUMS, not
-   * here: fresh random GCM nonces make the ciphertext differ between runs, the plaintext does not. */
-  vault: { docs: number; bytes: number; languages: Record<string, { docs: number; bytes: number }>; files: { path: string; docs: number }[] };
+  /** Restricted documents (encrypted, never public). The vault writer is deterministic (salt and IVs
+   * derived from the key, file name and plaintext; vault/format.ts), so the ciphertext checksums are
+   * reproducible and listed here as for shards (and in vault/SHA256SUMS). */
+  vault: {
+    docs: number;
+    bytes: number;
+    languages: Record<string, { docs: number; bytes: number }>;
+    files: { path: string; docs: number; compressed_bytes: number; sha256: string }[];
+  };
   shards: { path: string; lang: string; docs: number; bytes: number; compressed_bytes: number; sha256: string }[];
   inputs: { path: string; bytes: number }[];
   ranks: Record<string, number>;
@@ -132,7 +138,10 @@ export function buildManifest(plan: Plan, summaries: RankSummary[]): { manifest:
     .flatMap((f) => f.shards ?? [])
     .map((s) => ({ path: s.rel ?? s.path, lang: s.lang, docs: s.docs, bytes: s.bytes, compressed_bytes: s.compressedBytes, sha256: s.sha256 }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
-  const vaultFiles = finals.flatMap((f) => f.vault ?? []).map((v) => ({ path: v.path, docs: v.docs }));
+  const vaultFiles = finals
+    .flatMap((f) => f.vault ?? [])
+    .map((v) => ({ path: v.path, docs: v.docs, compressed_bytes: v.compressedBytes, sha256: v.sha256 }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
   const vaultLangs = perKey(stats, 'vault.lang.');
   const domains = perKey(stats, 'domain.');
   const manifest: Manifest = {
