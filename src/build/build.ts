@@ -79,7 +79,9 @@ function dataSettings(c: BuildConfig): Plain {
   const embeddedDefaults: Plain = c.corpus.embedded && c.corpus.inputs.length === 0 ? { quality: { defaults: { minWords: 5, minStopWords: 1, minLinePunctFrac: null, maxShortLinesFrac: null, maxTopNgramFrac: null, maxDupNgramFrac: null } } } : {};
   const merged = deepMergePlain(embeddedDefaults, c.data as Plain);
   const lid = (merged.lid as Plain | undefined) ?? {};
-  return { ...merged, lid: { languages: c.languages, ...lid } };
+  // The embedded corpus is labelled by its source: trust that label over the model's guess.
+  const declared = c.corpus.embedded && c.corpus.inputs.length === 0 ? { declared: 'trust' } : {};
+  return { ...merged, lid: { languages: c.languages, ...declared, ...lid } };
 }
 
 function deepMergePlain(a: Plain, b: Plain): Plain {

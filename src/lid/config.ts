@@ -19,6 +19,10 @@ export const LidConfigSchema = z
       .array(z.string())
       .default([])
       .describe('registry codes to keep (e.g. [hr, sr, bs]); empty keeps every language'),
+    declared: z
+      .enum(['ignore', 'trust'])
+      .default('ignore')
+      .describe('a language label the source carries (HPLT JSONL `lang`, WET header): `ignore` it, or `trust` it when it is a registry code (LID then only sets script and score)'),
     dropUnd: z.boolean().default(false).describe('drop documents whose language is `und` (reason `lid.und`)'),
     sampleBytes: z
       .number()

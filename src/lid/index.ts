@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Doc } from '../data/doc.js';
 import type { Step, StepContext } from '../data/step.js';
-import { UND } from '../lang/index.js';
+import { findLanguage, UND } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 import { LidConfigSchema, type LidConfig } from './config.js';
 import { FastTextLid, FASTTEXT_MAGIC } from './fasttext.js';
@@ -92,14 +92,24 @@ export class LidStep implements Step {
   }
 
   async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
-    const { model, threshold, languages, dropUnd, sampleBytes } = this.config;
+    const { model, threshold, languages, dropUnd, sampleBytes, declared } = this.config;
     const lid = await (this.lid ??= createLid({ model, threshold }));
     const keep = new Set(languages);
     for await (const doc of docs) {
       const r = identifyDocument(lid, doc.text, sampleBytes);
-      doc.lang = r.lang;
-      doc.script = r.script;
-      doc.lang_score = r.score;
+      const given = declared === 'trust' && typeof doc.meta?.inputLang === 'string' ? findLanguage(doc.meta.inputLang) : undefined;
+      if (given) {
+        // The source's label wins; the score says how strongly our model agrees (0 if it does not).
+        if (given.code !== r.lang) ctx.stats.inc('lid.declared_disagrees');
+        doc.lang = given.code;
+        doc.lang_score = given.code === r.lang ? r.score : 0;
+        doc.script = given.scripts.includes(r.script as never) ? r.script : given.scripts[0]!;
+        r.lang = given.code;
+      } else {
+        doc.lang = r.lang;
+        doc.script = r.script;
+        doc.lang_score = r.score;
+      }
       ctx.stats.inc(`lid.${r.lang}`);
       if (r.lang === UND && dropUnd) ctx.exclude(doc, this.name, { drop: 'und' });
       else if (keep.size && !keep.has(r.lang)) ctx.exclude(doc, this.name, { drop: 'language' });

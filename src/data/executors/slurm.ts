@@ -51,16 +51,27 @@ async function sbatch(args: string[]): Promise<string> {
   }
 }
 
-/** Job ids from the list that are still in the queue (pending or running). */
-async function inQueue(ids: string[]): Promise<Set<string>> {
-  try {
-    const { stdout } = await run('squeue', ['-h', '-o', '%A', '-j', ids.join(',')]);
-    return new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean));
-  } catch (e) {
-    const msg = String((e as { stderr?: string }).stderr ?? '');
-    // Jobs purged from the controller already (MinJobAge): nothing is queued.
-    if (/Invalid job id/i.test(msg)) return new Set();
-    throw new OellmError(`squeue failed: ${msg.trim() || (e as Error).message}`, { code: 'E_SLURM', hint: 'is slurmctld running? try `sinfo`' });
+/**
+ * Job ids from the list that are still in the queue (pending or running). A controller that does
+ * not answer is retried for about a minute (slurmctld restarts and busy controllers happen on
+ * real clusters) before the driver gives up; the jobs themselves go on either way.
+ */
+async function inQueue(ids: string[], retries = 12): Promise<Set<string>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { stdout } = await run('squeue', ['-h', '-o', '%A', '-j', ids.join(',')]);
+      return new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+    } catch (e) {
+      const msg = String((e as { stderr?: string }).stderr ?? '');
+      // Jobs purged from the controller already (MinJobAge): nothing is queued.
+      if (/Invalid job id/i.test(msg)) return new Set();
+      const transient = /Unable to contact slurm controller|Socket timed out|Connection refused|connect failure/i.test(msg);
+      if (transient && attempt < retries) {
+        await new Promise((r) => setTimeout(r, 5000));
+        continue;
+      }
+      throw new OellmError(`squeue failed: ${msg.trim() || (e as Error).message}`, { code: 'E_SLURM', hint: 'is slurmctld running? try `sinfo`; the submitted jobs keep running, and re-running the same command waits for them' });
+    }
   }
 }
 
