@@ -30,6 +30,8 @@ export interface BenchTrainResult {
   loss: number;
   threads?: number;
   kernels: string;
+  /** Tokens per CPU-second of this process (all threads): a load-independent efficiency figure. */
+  tokens_per_cpu_s: number;
   /** Share of step time per kernel (profile only). */
   profile?: Record<string, number>;
 }
@@ -67,11 +69,13 @@ export function benchTrain(o: BenchTrainOptions, kernels: Kernels, threads?: num
   const warm = o.warmup ?? 2;
   let loss = NaN;
   let t0 = 0;
+  let cpu0 = process.cpuUsage();
   const c = { lr: 3e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
   for (let i = 0; i < warm + o.steps; i++) {
     if (i === warm) {
       times.clear();
       t0 = performance.now();
+      cpu0 = process.cpuUsage();
     }
     for (let j = 0; j < B; j++) {
       let prev = rng.int(o.vocab);
@@ -89,12 +93,15 @@ export function benchTrain(o: BenchTrainOptions, kernels: Kernels, threads?: num
     opt.update(model.params, model.grads, c.lr, c);
   }
   const dt = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   const toks = o.steps * B * T;
   const r: BenchTrainResult = {
     peer: 'oellm',
     params: model.numParams,
     tokens_per_s: Math.round((toks / dt) * 10) / 10,
     gflops_per_s: Math.round(((flopsPerToken(cfg, model.numParams, T) * toks) / dt / 1e9) * 10) / 10,
+    tokens_per_cpu_s: Math.round((toks / cpuS) * 10) / 10,
     loss: Math.round(loss * 1e4) / 1e4,
     kernels: kernels.name,
     ...(threads !== undefined ? { threads } : {}),
