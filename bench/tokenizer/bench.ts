@@ -43,9 +43,9 @@ console.log(`corpus: ${MB.toFixed(2)} MB, ${byLang.size} languages, vocab ${VOCA
 /** Runs spm_train under bash `time`: wall seconds and CPU seconds (user + sys, both threads). */
 function spmTrain(input: string, prefix: string): { wall: number; cpu: number } {
   const cmd = `time spm_train --input=${input} --model_prefix=${prefix} --model_type=bpe --vocab_size=${VOCAB} --num_threads=2 --byte_fallback=true --character_coverage=0.9995 --minloglevel=2 >/dev/null 2>&1`;
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`spm_train failed (exit ${r.status}): ${r.stderr}`);
-  const err = r.stderr.toString();
+  const p = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (p.status !== 0) throw new Error(`spm_train failed (exit ${p.status}): ${p.stderr}`);
+  const err = p.stderr.toString();
   const [r, u, s] = err.trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
   return { wall: r, cpu: u + s };
 }
