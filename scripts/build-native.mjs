@@ -13,5 +13,8 @@ if (!gyp) {
 }
 const args = [gyp, 'rebuild'];
 if (existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
-const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-if (r.status !== 0) console.warn('oellm: native training kernels failed to build (TypeScript fallback will be used)');
+const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (r.status !== 0) {
+  process.stderr.write((r.stdout ?? '') + (r.stderr ?? ''));
+  console.warn('oellm: native training kernels failed to build (TypeScript fallback will be used)');
+}
