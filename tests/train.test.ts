@@ -54,6 +54,18 @@ test('trains: loss falls, HF checkpoint + log + per-language val bpb, generate',
   assert.ok(first(out2) < first(fresh) - 0.5, `init helps: ${first(out2)} vs ${first(fresh)}`);
 });
 
+test('gradient accumulation: 2 × batch 2 = 1 × batch 4 (same sequences, same updates)', async () => {
+  const a = join(f.root, 'accum2');
+  const b = join(f.root, 'accum1');
+  await train({ config: tinyConfig(f, a, { maxSteps: 4, batchSize: 2, gradAccum: 2, valEvery: 0, checkpointEvery: 0 }) });
+  await train({ config: tinyConfig(f, b, { maxSteps: 4, batchSize: 4, gradAccum: 1, valEvery: 0, checkpointEvery: 0 }) });
+  const losses = (p: string) => readFileSync(join(p, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.loss !== undefined).map((l) => l.loss as number);
+  const la = losses(a);
+  const lb = losses(b);
+  assert.equal(la.length, 4);
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(la[i]! - lb[i]!) < 1e-4, `step ${i + 1}: ${la[i]} vs ${lb[i]}`);
+});
+
 test('schedules: warmup, cosine floor, WSD decay', () => {
   const c = { kind: 'cosine' as const, lr: 1, warmup: 10, total: 110, minLrRatio: 0.1, decayFraction: 0.2 };
   assert.equal(lrAt(0, c), 0.1);
