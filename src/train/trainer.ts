@@ -8,6 +8,9 @@ import { checkModelConfig, PRESETS, type ModelConfig } from '../model/config.js'
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { OellmError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { VERSION } from '../util/version.js';
+import { dumpConfig } from '../config/load.js';
 import { defaultKernels, nativeKernels, setThreads } from './backend.js';
 import { refKernels, type Kernels } from './kernels.js';
 import { BatchSampler, languageWeights, loadTrainData, valRows, type LangData, type SamplerState } from './data.js';
@@ -255,6 +258,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   if (!resumed) save(); // step-0 checkpoint: a kill before the first periodic one still resumes (and replaces an older run in --out)
+  writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
   while (step < cfg.maxSteps) {
     const t0 = performance.now();
