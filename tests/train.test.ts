@@ -2,9 +2,9 @@
 // the tokenizer, validation bits/byte per language, sampling, --init, and the bad inputs of
 // issue 4 (bad config, vocabulary mismatch, empty / too small dataset, divergence, corrupt
 // checkpoint). The kill/resume tests are in train_resume.test.ts.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/index.js';
 import { generateText } from '../src/train/generate.js';
@@ -14,6 +14,7 @@ import { lrAt } from '../src/train/optim.js';
 import { makeFixture, tinyConfig, type Fixture } from './train_helpers.js';
 
 let f: Fixture;
+after(() => rmSync(f.root, { recursive: true, force: true }));
 before(async () => {
   f = await makeFixture();
 });

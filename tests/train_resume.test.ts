@@ -2,10 +2,10 @@
 // writing a checkpoint (fault injection OELLM_FAULT=ckpt-write:N), killed between the swap
 // renames (ckpt-swap:N). Each time the previous checkpoint must stay loadable and the resumed
 // run must log the same losses as an uninterrupted run, bit for bit.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/index.js';
 import { loadCheckpoint } from '../src/model/checkpoint.js';
@@ -15,6 +15,7 @@ let f: Fixture;
 let reference: number[];
 const STEPS = 16;
 
+after(() => rmSync(f.root, { recursive: true, force: true }));
 before(async () => {
   f = await makeFixture(['en', 'mt'], 30);
   const out = join(f.root, 'uninterrupted');

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkModelConfig } from '../src/model/config.js';
@@ -108,6 +108,7 @@ test('model = PyTorch: logits, loss, all gradients, 10 AdamW steps (TS reference
   const r = spawnSync(python!, [join(repoRoot, 'scripts/torch/make_fixture.py'), path], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const fx = readFixture(path);
+  rmSync(dir, { recursive: true, force: true });
   compareWithTorch(fx, refKernels);
   const nat = nativeKernels();
   if (nat.kernels) compareWithTorch(fx, nat.kernels);
