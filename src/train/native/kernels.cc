@@ -28,8 +28,11 @@ struct Pool {
   uint64_t gen = 0;
   int pending = 0;
   bool stop = false;
+  // Serialises run/start/shutdown across JS threads (worker_threads share this addon instance).
+  std::recursive_mutex run_mu;
 
   void start(int threads) {
+    std::lock_guard<std::recursive_mutex> g(run_mu);
     shutdown();
     n = threads < 1 ? 1 : threads;
     stop = false;
@@ -37,6 +40,7 @@ struct Pool {
     for (int i = 1; i < n; i++) workers.emplace_back([this, i, g0] { loop(i, g0); });
   }
   void shutdown() {
+    std::lock_guard<std::recursive_mutex> g0(run_mu);
     {
       std::lock_guard<std::mutex> g(mu);
       stop = true;
@@ -44,6 +48,7 @@ struct Pool {
     cv.notify_all();
     for (auto& t : workers) t.join();
     workers.clear();
+    n = 1;  // no workers left: later calls run inline instead of waiting forever
   }
   void loop(int id, uint64_t seen) {
     for (;;) {
@@ -64,6 +69,7 @@ struct Pool {
   }
   // Runs f(tid) for tid in [0, n) and waits.
   void run(const std::function<void(int)>& f) {
+    std::lock_guard<std::recursive_mutex> g0(run_mu);
     if (n == 1) {
       f(0);
       return;
@@ -99,7 +105,7 @@ void parallel_for(long total, long align, const std::function<void(long, long)>&
   }
   pool.run([&](int tid) {
     long b, e;
-    split(total, n, tid, align, &b, &e);
+    split(total, pool.n, tid, align, &b, &e);  // pool.n is stable inside run (locked)
     if (b < e) f(b, e);
   });
 }
@@ -259,10 +265,10 @@ void matmul(float* out, const float* a, const float* b, long M, long N, long K, 
   pool.run([&](int tid) {
     long b0, e0;
     if (byRows) {
-      split(M, n, tid, MR, &b0, &e0);
+      split(M, pool.n, tid, MR, &b0, &e0);
       if (b0 < e0) gemm_block(out + b0 * N, N, Mat{A.p + b0 * A.si, A.si, A.sj}, B, e0 - b0, N, K, accumulate);
     } else {
-      split(N, n, tid, NR, &b0, &e0);
+      split(N, pool.n, tid, NR, &b0, &e0);
       if (b0 < e0) gemm_block(out + b0, N, A, Mat{B.p + b0 * B.sj, B.si, B.sj}, M, e0 - b0, K, accumulate);
     }
   });
