@@ -71,7 +71,9 @@ export type BuildConfig = z.output<typeof BuildConfigSchema>;
 export const DEFAULT_BUILD = {
   name: 'default',
   series: [
-    { name: 'core', preset: 'micro', dim: 128, nLayers: 4, nHeads: 4, nKvHeads: 2, ffnDim: 352, seqLen: 128, batchSize: 8, maxSteps: 300, lr: 3e-3 },
-    { name: 'edge', preset: 'micro', dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 192, seqLen: 128, batchSize: 8, maxSteps: 300, lr: 4e-3 },
+    // Sized so the whole default build stays well inside 10 minutes on the 2-core machine
+    // (docs/BENCHMARKS.md): ~1.5M training tokens each, about ten passes over the small corpus.
+    { name: 'core', preset: 'micro', dim: 128, nLayers: 4, nHeads: 4, nKvHeads: 2, ffnDim: 352, seqLen: 128, batchSize: 8, maxSteps: 1500, lr: 3e-3, evalEvery: 250 },
+    { name: 'edge', preset: 'micro', dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 192, seqLen: 128, batchSize: 8, maxSteps: 1500, lr: 4e-3, evalEvery: 250 },
   ],
 };
