@@ -6,26 +6,39 @@
 // the ratio to a named peer in the same run: the read floor — warcio's WARCParser + zlib/zstd +
 // JSON.parse over the same files, no processing. datatrove (Python) cannot be installed here;
 // its MinHash signature stage alone is quoted in the issue at ~0.8 MB/s per core.
-// Run: `npx tsx bench/data/run.ts [--mb 16] [--profile] [--keep] [--corpus-only]`
+// Run: `npx tsx bench/data/run.ts [--mb 16] [--profile] [--dist] [--keep] [--corpus-only]`
 // (--profile adds CPU seconds per stage-1 step, each run alone over the corpus in memory).
-import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { WARCParser } from 'warcio';
-import { runDataPipeline, DataConfigSchema } from '../../src/data/index.js';
-import { readInput } from '../../src/data/readers/index.js';
-import { stage1Steps } from '../../src/data/pipeline/steps.js';
-import { makePlan } from '../../src/data/pipeline/plan.js';
-import { Stats, type StepContext } from '../../src/data/step.js';
-import { writeSignatures } from '../../src/data/dedup/index.js';
+import type { StepContext } from '../../src/data/step.js';
 import type { Doc } from '../../src/data/doc.js';
 import { decompressor, zstd } from '../../src/util/compress.js';
 import { concat, responseRecord } from '../../tests/helpers/warc.js';
 import { htmlPage, SHARED_UD } from '../../tests/helpers/corpus.js';
 
 const args = process.argv.slice(2);
+// --dist: the pipeline from the compiled dist/ (`npm run build` first), as the installed CLI
+// runs it: worker threads then start plain JS instead of registering tsx in every thread.
+const useDist = args.includes('--dist');
+const lib = useDist ? '../../dist' : '../../src';
+if (useDist && !existsSync(new URL(`${lib}/data/index.js`, import.meta.url))) {
+  console.error('bench/data: --dist needs the compiled sources; run `npm run build` first');
+  process.exit(2);
+}
+type DataIndex = typeof import('../../src/data/index.js');
+const { runDataPipeline, DataConfigSchema, writeSignatures } = {
+  ...((await import(`${lib}/data/index.js`)) as DataIndex),
+  ...((await import(`${lib}/data/dedup/index.js`)) as typeof import('../../src/data/dedup/index.js')),
+};
+const { readInput } = (await import(`${lib}/data/readers/index.js`)) as typeof import('../../src/data/readers/index.js');
+const { stage1Steps } = (await import(`${lib}/data/pipeline/steps.js`)) as typeof import('../../src/data/pipeline/steps.js');
+const { makePlan } = (await import(`${lib}/data/pipeline/plan.js`)) as typeof import('../../src/data/pipeline/plan.js');
+const { Stats } = (await import(`${lib}/data/step.js`)) as typeof import('../../src/data/step.js');
 const MB = Number(args[args.indexOf('--mb') + 1]) || 16;
 const keep = args.includes('--keep');
 const corpusOnly = args.includes('--corpus-only');
@@ -151,21 +164,31 @@ try {
   const fc = process.cpuUsage(f0);
   const floorCpu = (fc.user + fc.system) / 1e6;
   const mb = floor.bytes / 1e6;
+  console.log(`pipeline from ${useDist ? 'dist/ (compiled JS, each run in a plain-node child process)' : 'src/ (TypeScript through tsx, in this process)'}`);
   console.log(`corpus: ${docs} docs, ${mb.toFixed(1)} MB uncompressed (${(compressed / 1e6).toFixed(1)} MB on disk), 8 files, ${readdirSync(SHARED_UD).filter((f) => f.endsWith('.txt')).length} languages`);
   console.log(`peer  read floor (warcio + zlib/zstd + JSON.parse): ${floor.seconds.toFixed(2)} s wall, ${(mb / floor.seconds).toFixed(2)} MB/s on 1 core, ${(mb / floorCpu).toFixed(2)} MB per CPU-second`);
   if (args.includes('--profile')) await stepProfile(inDir, mb);
   const results: { workers: number; seconds: number; cpu: number; stages: Record<string, number>; manifest: string }[] = [];
   for (const workers of [1, 2]) {
     const out = join(tmp, `out-${workers}`);
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await runDataPipeline({ ranks: 2, workers }, { inputs: [inDir], out });
-    const seconds = (performance.now() - t0) / 1000;
-    const c = process.cpuUsage(c0);
+    let seconds: number;
+    let cpu: number;
+    if (useDist) {
+      // a plain-node child (no tsx in it or its worker threads), like the installed CLI
+      const r = spawnSync(process.execPath, [new URL('./dist-run.mjs', import.meta.url).pathname, inDir, out, String(workers)], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      if (r.status !== 0) throw new Error(`dist-run.mjs failed (${r.status}): ${r.stderr}`);
+      ({ seconds, cpu } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; cpu: number });
+    } else {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await runDataPipeline({ ranks: 2, workers }, { inputs: [inDir], out });
+      seconds = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      cpu = (c.user + c.system) / 1e6;
+    }
     const t = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as { stages: Record<string, number> };
-    results.push({ workers, seconds, cpu: (c.user + c.system) / 1e6, stages: t.stages, manifest: readFileSync(join(out, 'manifest.json'), 'utf8') });
+    results.push({ workers, seconds, cpu, stages: t.stages, manifest: readFileSync(join(out, 'manifest.json'), 'utf8') });
     const m = JSON.parse(results.at(-1)!.manifest) as { counts: Record<string, number> };
-    const cpu = (c.user + c.system) / 1e6;
     console.log(
       `oellm ${workers} worker(s): ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, ${(mb / seconds).toFixed(2)} MB/s, ${(mb / seconds / workers).toFixed(2)} MB/s per core (wall), ${(mb / cpu).toFixed(2)} MB per CPU-second; ` +
         `stages ${Object.entries(t.stages).map(([k, v]) => `${k} ${v.toFixed(2)}s`).join(', ')}; in ${m.counts.in} kept ${m.counts.kept} dropped ${m.counts.dropped}`,

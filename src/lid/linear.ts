@@ -32,6 +32,9 @@ export class LinearModel {
    */
   readonly quant?: { q: Int8Array; scale: Float32Array };
   private acc: Int32Array;
+  /** Per-bucket occurrence counts of the features being scored (all 0 between calls). */
+  private cnt?: Int32Array;
+  private uniq: Int32Array = new Int32Array(0);
 
   constructor(readonly header: LinearHeader, W?: Float32Array, b?: Float32Array, quant?: { q: Int8Array; scale: Float32Array }) {
     this.C = header.classes.length;
@@ -61,15 +64,35 @@ export class LinearModel {
       const { q, scale } = this.quant;
       const acc = this.acc.fill(0);
       const n = feats.length;
+      // Repeated features (a paragraph's letters, common n-grams: ~55 % of all) are counted
+      // first, so each distinct row is read once and added count times: the integer sums, and
+      // so the scores, are exactly those of adding every occurrence.
+      const cnt = (this.cnt ??= new Int32Array(q.length / C));
+      if (this.uniq.length < n) this.uniq = new Int32Array(n * 2);
+      const uniq = this.uniq;
+      let u = 0;
+      for (let i = 0; i < n; i++) {
+        const f = feats[i]!;
+        if (cnt[f]!++ === 0) uniq[u++] = f;
+      }
       let i = 0;
       // four rows per pass: a quarter of the accumulator loads and stores
-      for (; i + 4 <= n; i += 4) {
-        const r0 = feats[i]! * C, r1 = feats[i + 1]! * C, r2 = feats[i + 2]! * C, r3 = feats[i + 3]! * C;
-        for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[r0 + c]! + q[r1 + c]! + q[r2 + c]! + q[r3 + c]!;
+      for (; i + 4 <= u; i += 4) {
+        const f0 = uniq[i]!, f1 = uniq[i + 1]!, f2 = uniq[i + 2]!, f3 = uniq[i + 3]!;
+        const k0 = cnt[f0]!, k1 = cnt[f1]!, k2 = cnt[f2]!, k3 = cnt[f3]!;
+        cnt[f0] = 0;
+        cnt[f1] = 0;
+        cnt[f2] = 0;
+        cnt[f3] = 0;
+        const r0 = f0 * C, r1 = f1 * C, r2 = f2 * C, r3 = f3 * C;
+        for (let c = 0; c < C; c++) acc[c] = acc[c]! + k0 * q[r0 + c]! + k1 * q[r1 + c]! + k2 * q[r2 + c]! + k3 * q[r3 + c]!;
       }
-      for (; i < n; i++) {
-        const row = feats[i]! * C;
-        for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[row + c]!;
+      for (; i < u; i++) {
+        const f = uniq[i]!;
+        const k = cnt[f]!;
+        cnt[f] = 0;
+        const row = f * C;
+        for (let c = 0; c < C; c++) acc[c] = acc[c]! + k * q[row + c]!;
       }
       for (let c = 0; c < C; c++) out[c] = acc[c]! * scale[c]! * v0 + this.b[c]!;
       return;
