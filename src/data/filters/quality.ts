@@ -400,9 +400,14 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
       }
     }
     if (th.maxDupNgramFrac !== null) {
+      // No repeated 5-gram means no repeated longer n-gram (its first five tokens would repeat),
+      // so the 6..10-gram passes are skipped as 0 (most prose has no repeated 5-gram).
+      let none = false;
       for (let k = 0; k < 6; k++) {
         const n = k + 5;
-        const f = dupNgramChars(t, n, prefix, TABLE, keys) / len;
+        const c = none ? 0 : dupNgramChars(t, n, prefix, TABLE, keys);
+        if (n === 5 && c === 0) none = true;
+        const f = c / len;
         scores[`dup_${n}_gram_frac`] = r4(f);
         if (f > th.maxDupNgramFrac[k]!) fail(`dup_${n}_gram`);
       }
