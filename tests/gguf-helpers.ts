@@ -15,17 +15,7 @@ import { loadTokenizer, trainTokenizer, udhrTexts } from '../src/tokenizer/index
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** mulberry32: small deterministic PRNG in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Approximately normal values (sum of 4 uniforms), std ≈ `std`. */
 export function randn(n: number, seed: number, std = 1): Float32Array {
@@ -93,6 +83,7 @@ r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
 print('OELLM_TIMES %f %f' % (t1 - t0, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)))
 sys.exit(rc)
 `;
+import { mulberry32 } from '../src/util/rng.js';
 
 /** Why llama.cpp's own quantizer (libllama's llama_model_quantize) cannot run here, or undefined. */
 export function llamaQuantizeUnavailable(): string | undefined {

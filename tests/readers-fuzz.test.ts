@@ -11,20 +11,11 @@ import { gzipSync } from 'node:zlib';
 import { readInput, type ReadItem } from '../src/data/readers/index.js';
 import { zstd } from '../src/util/compress.js';
 import { concat, conversionRecord, responseRecord } from './helpers/warc.js';
+import { mulberry32 } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oellm-fuzz-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Damages `buf` at or after `from`; returns the damaged copy and the first damaged offset. */
 function damage(buf: Buffer, rnd: () => number, from = 0): { out: Buffer; at: number } {

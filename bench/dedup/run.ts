@@ -13,22 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { dedupClusters, readClusterMap, shingles, words, writeSignatures } from '../../src/data/dedup/index.js';
 import { assessQuality, normalizeText, thresholdsFor } from '../../src/data/filters/index.js';
 import { detectPii } from '../../src/data/pii/index.js';
+import { mulberry32 } from '../../src/util/rng.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UD = join(root, '..', 'shared', 'data', 'ud');
 const args = process.argv.slice(2);
 const SUBSET = Number(args[args.indexOf('--subset') + 1]) || 2000;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const r = rng(1);
 const docs: { id: string; text: string; lang: string }[] = [];
 for (const f of readdirSync(UD).filter((f) => f.endsWith('.txt')).sort()) {

@@ -6,6 +6,7 @@
 import { normalize } from './features.js';
 import { LinearModel, softmax, type LinearHeader } from './linear.js';
 import { cyrlToLatn } from './script.js';
+import { mulberry32 } from '../util/rng.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -28,17 +29,7 @@ export interface Example {
   source?: string;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 function shuffle<T>(a: T[], r: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {

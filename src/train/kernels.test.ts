@@ -6,17 +6,12 @@ import assert from 'node:assert/strict';
 import { refKernels as R, type Kernels } from './kernels.js';
 import { nativeKernels } from './backend.js';
 import { ropeTables } from './model.js';
+import { mulberry32 } from '../util/rng.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+const rng = (seed: number): (() => number) => {
+  const r = mulberry32(seed);
+  return () => r() - 0.5;
+};
 const rand64 = (n: number, r: () => number, s = 1): Float64Array => Float64Array.from({ length: n }, () => r() * 2 * s);
 const F = (x: Float64Array): Float32Array => x as unknown as Float32Array; // the reference kernels only index
 

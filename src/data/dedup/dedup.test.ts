@@ -15,20 +15,12 @@ import {
   DedupFilter, UnionFind, buildClusters, candidateProbability, dedupClusters, findBucketPairs, hashFamily, jaccard, lshThreshold,
   minhash, readSignatureIds, shingles, words, writeSignatures,
 } from './index.js';
+import { mulberry32 } from '../../util/rng.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const UD = join(repoRoot, '..', 'shared', 'data', 'ud');
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Base documents of 12 consecutive real sentences from several languages. */
 function baseDocs(count: number): string[] {
