@@ -68,7 +68,11 @@ export async function* readVault(file: string, key: Uint8Array): AsyncGenerator<
   }
 }
 
-/** Vault files named by `path`: the file itself, or every `*.vault` under a folder (sorted). */
+/**
+ * Vault files named by `path`: the file itself, or every `*.vault` under a folder (sorted). A
+ * dataset dir's `work/` folder is skipped: its stage-1 vault files hold documents before
+ * deduplication, not the released vault (name such a file directly to read it).
+ */
 export function vaultFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
@@ -76,8 +80,9 @@ export function vaultFiles(path: string): string[] {
     for (const n of readdirSync(d).sort()) {
       if (n.startsWith('.')) continue;
       const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.vault')) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (n !== 'work') walk(p);
+      } else if (n.endsWith('.vault')) out.push(p);
     }
   };
   walk(path);
