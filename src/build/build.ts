@@ -156,9 +156,12 @@ function writeEmbeddedCorpus(dir: string, langs: string[]): void {
 
 function wrapIo<T>(what: string, fn: () => Promise<T>): Promise<T> {
   return fn().catch((e: unknown) => {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new OellmError(`${what}: the disk is full (${(e as Error).message})`, { code: 'E_IO', hint: 'free space and run the same command again: finished stages are kept and skipped', cause: e });
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new OellmError(`${what}: permission denied (${(e as Error).message})`, { code: 'E_IO', hint: 'choose a writable --out or fix the permissions, then run again: finished stages are kept', cause: e });
+    if (e instanceof OellmError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const resumable = 'then run the same command again: finished stages are kept and skipped';
+    if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw new OellmError(`${what}: the disk is full (${err.message})`, { code: 'E_IO', hint: `free space, ${resumable}`, cause: e });
+    if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') throw new OellmError(`${what}: permission denied (${err.message})`, { code: 'E_IO', hint: `choose a writable --out or fix the permissions, ${resumable}`, cause: e });
+    if (typeof err.code === 'string' && err.syscall) throw new OellmError(`${what}: ${err.message}`, { code: 'E_IO', ...(err.path ? { file: err.path } : {}), hint: `check the path, ${resumable}`, cause: e });
     throw e;
   });
 }
