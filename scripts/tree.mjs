@@ -6,11 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => !f.startsWith('.helpers/'));
-const DESC = { 'package.json': 'package manifest: bin `oellm`, subpath exports, scripts', 'package-lock.json': 'exact dependency versions (npm ci)', 'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)', '.gitignore': 'ignored build outputs and runs', 'README.md': 'this file', 'LICENSE': 'licence' };
+const DESC = { 'package.json': 'package manifest: bin `oellm`, subpath exports, scripts', 'package-lock.json': 'exact dependency versions (npm install follows it)', 'src/lid/model/oellm-lid.bin': 'the shipped language-ID model (OLID v1, int8 weights; rebuilt by scripts/lid/train.ts; CC BY-SA, see docs/LID.md)', 'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)', '.gitignore': 'ignored build outputs and runs', 'README.md': 'this file', 'LICENSE': 'licence' };
 function describe(f) {
   if (DESC[f]) return DESC[f];
   let text;
   try { text = readFileSync(f, 'utf8').slice(0, 2000); } catch { return ''; }
+  if (text.includes('\u0000')) return '';
   const lines = text.split('\n');
   let i = 0;
   if (lines[0]?.startsWith('#!')) i++;
