@@ -4,7 +4,7 @@
 // through Python ctypes, so our quantizers are checked against the C code bit for bit.
 // Not a test file itself (no `.test.ts`), and not a mock: every bridge runs the real library.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,16 @@ export function randn(n: number, seed: number, std = 1): Float32Array {
   return out;
 }
 
+/** Temp dirs made by tmp(), removed when the test process exits. */
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `oellm-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `oellm-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 const LIB_DIR = join(repoRoot, 'node_modules', '@node-llama-cpp', 'linux-x64', 'bins', 'linux-x64');

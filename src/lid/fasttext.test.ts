@@ -1,14 +1,25 @@
 // Tests of the fastText-format plug-in: a tiny supervised .bin written here (dense, softmax and
 // hierarchical softmax), label mapping to registry codes, corrupt-file errors, and agreement
 // with fastText itself (fasttext.wasm.js, the C++ code compiled to wasm) on lid.176.ftz.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLid, FastTextLid, mapFastTextLabel } from './index.js';
 import { writeFastTextBin } from './fasttext.js';
+
+/** Temp dirs of this file, removed when its tests are done. */
+const made: string[] = [];
+const tmpDir = (prefix: string): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 test('fastText labels map to registry codes', () => {
   assert.deepEqual(mapFastTextLabel('__label__srp_Cyrl'), { lang: 'sr', script: 'Cyrl' });
@@ -38,7 +49,7 @@ function tinyModel(loss: 'softmax' | 'hs'): Uint8Array {
 }
 
 test('a tiny fastText .bin written here is read and predicts its labels (softmax)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oellm-ft-'));
+  const dir = tmpDir('oellm-ft-');
   const f = join(dir, 'tiny.bin');
   writeFileSync(f, tinyModel('softmax'));
   const lid = await createLid({ model: f, threshold: 0.3 });
@@ -61,7 +72,7 @@ test('hierarchical-softmax models are read (Huffman tree over label counts)', ()
 });
 
 test('corrupt and foreign files give clear errors', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oellm-ft-'));
+  const dir = tmpDir('oellm-ft-');
   const good = tinyModel('softmax');
   const trunc = join(dir, 'trunc.bin');
   writeFileSync(trunc, good.subarray(0, good.length - 20));

@@ -1,7 +1,7 @@
 // Tests for checkpoint dirs: round trip (params, optimizer, trainer state, tokenizer copy, HF
 // files), carrying unrelated files over, recovery from a kill between the swap renames, plain HF
 // dirs without oellm.json, and clear errors on missing/corrupt files.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, renameSync, rmSync, readdirSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,17 @@ import { join } from 'node:path';
 import { saveCheckpoint, loadCheckpoint, recoverCheckpoint } from './checkpoint.js';
 import { checkModelConfig, PRESETS } from './config.js';
 import { paramTable, numel } from './params.js';
+
+/** Temp dirs of this file, removed when its tests are done. */
+const made: string[] = [];
+const tmpDir = (prefix: string): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 const config = checkModelConfig({ ...PRESETS.micro, vocabSize: 50, nLayers: 1, tiedEmbeddings: false });
 
@@ -24,7 +35,7 @@ function params(seed: number): Map<string, Float32Array> {
 }
 
 test('round trip: params, optimizer, state, tokenizer, HF files', () => {
-  const root = mkdtempSync(join(tmpdir(), 'oellm-ckpt-'));
+  const root = tmpDir('oellm-ckpt-');
   const tokDir = join(root, 'tok');
   mkdirSync(tokDir);
   writeFileSync(join(tokDir, 'tokenizer.json'), '{"model":{}}');
@@ -55,7 +66,7 @@ test('round trip: params, optimizer, state, tokenizer, HF files', () => {
 });
 
 test('kill between swap renames: the previous checkpoint is restored', () => {
-  const root = mkdtempSync(join(tmpdir(), 'oellm-ckpt-'));
+  const root = tmpDir('oellm-ckpt-');
   const dir = join(root, 'ck');
   saveCheckpoint(dir, { config, params: params(5) });
   // Simulate: dir moved to .old-*, a half-written .tmp-* beside it, process killed.
@@ -69,7 +80,7 @@ test('kill between swap renames: the previous checkpoint is restored', () => {
 });
 
 test('plain Hugging Face dir without oellm.json', () => {
-  const root = mkdtempSync(join(tmpdir(), 'oellm-ckpt-'));
+  const root = tmpDir('oellm-ckpt-');
   const dir = join(root, 'ck');
   saveCheckpoint(dir, { config, params: params(6) });
   rmSync(join(dir, 'oellm.json'));
@@ -80,7 +91,7 @@ test('plain Hugging Face dir without oellm.json', () => {
 });
 
 test('clear errors: missing dir, missing/corrupt files', () => {
-  const root = mkdtempSync(join(tmpdir(), 'oellm-ckpt-'));
+  const root = tmpDir('oellm-ckpt-');
   assert.throws(() => loadCheckpoint(join(root, 'nope')), /checkpoint directory not found/);
   const dir = join(root, 'ck');
   saveCheckpoint(dir, { config, params: params(7) });
