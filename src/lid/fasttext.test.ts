@@ -1,25 +1,15 @@
 // Tests of the fastText-format plug-in: a tiny supervised .bin written here (dense, softmax and
 // hierarchical softmax), label mapping to registry codes, corrupt-file errors, and agreement
 // with fastText itself (fasttext.wasm.js, the C++ code compiled to wasm) on lid.176.ftz.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLid, FastTextLid, mapFastTextLabel } from './index.js';
 import { writeFastTextBin } from './fasttext.js';
+import { tmpDir } from '../../tests/helpers/step.js';
 
-/** Temp dirs of this file, removed when its tests are done. */
-const made: string[] = [];
-const tmpDir = (prefix: string): string => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 test('fastText labels map to registry codes', () => {
   assert.deepEqual(mapFastTextLabel('__label__srp_Cyrl'), { lang: 'sr', script: 'Cyrl' });

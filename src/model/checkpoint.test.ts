@@ -1,25 +1,15 @@
 // Tests for checkpoint dirs: round trip (params, optimizer, trainer state, tokenizer copy, HF
 // files), carrying unrelated files over, recovery from a kill between the swap renames, plain HF
 // dirs without oellm.json, and clear errors on missing/corrupt files.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, renameSync, rmSync, readdirSync, mkdirSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync, renameSync, rmSync, readdirSync, mkdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveCheckpoint, loadCheckpoint, recoverCheckpoint } from './checkpoint.js';
 import { checkModelConfig, PRESETS } from './config.js';
 import { paramTable, numel } from './params.js';
+import { tmpDir } from '../../tests/helpers/step.js';
 
-/** Temp dirs of this file, removed when its tests are done. */
-const made: string[] = [];
-const tmpDir = (prefix: string): string => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-};
-after(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 const config = checkModelConfig({ ...PRESETS.micro, vocabSize: 50, nLayers: 1, tiedEmbeddings: false });
 

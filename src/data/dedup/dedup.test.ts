@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Stats, type StepContext } from '../step.js';
-import type { Doc, Verdict } from '../doc.js';
+import { mapContext } from '../../../tests/helpers/step.js';
+import type { Doc } from '../doc.js';
 import {
   DedupFilter, UnionFind, buildClusters, candidateProbability, dedupClusters, findBucketPairs, hashFamily, jaccard, lshThreshold,
   minhash, readSignatureIds, shingles, words, writeSignatures,
@@ -132,14 +132,7 @@ function corpus(): Corpus {
   return { docs, group, exactOf };
 }
 
-function ctx(): StepContext & { dropped: Map<string, string> } {
-  const dropped = new Map<string, string>();
-  return {
-    rank: 0, worldSize: 1, stats: new Stats(), dropped,
-    exclude(doc: Doc, _s: string, v: Exclude<Verdict, { keep: true }>) { dropped.set(doc.id, 'drop' in v ? v.drop : v.quarantine); },
-    log() {},
-  };
-}
+const ctx = mapContext;
 
 test('four stages: near and exact duplicates clustered, distinct texts not; filter keeps one per cluster', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'oellm-dedup-'));

