@@ -14,6 +14,7 @@ import { dedupClusters, readClusterMap, shingles, words, writeSignatures } from 
 import { assessQuality, normalizeText, thresholdsFor } from '../../src/data/filters/index.js';
 import { detectPii } from '../../src/data/pii/index.js';
 import { mulberry32 } from '../../src/util/rng.js';
+import { datatroveRepetition } from '../../tests/helpers/datatrove.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const UD = join(root, '..', 'shared', 'data', 'ud');
@@ -118,32 +119,7 @@ const [, tNorm] = cpu(() => texts.forEach((t) => normalizeText(t)));
 const [, tQual] = cpu(() => texts.forEach((t, i) => assessQuality(t, langs[i]!, thresholdsFor(langs[i]!))));
 const [, tPii] = cpu(() => texts.forEach((t, i) => detectPii(t, { lang: langs[i]! })));
 
-// datatrove's gopher repetition, ported literally (string-joined n-grams in Counters / Sets)
-function naiveRepetition(text: string): Record<string, number> {
-  const ws = text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu) ?? [];
-  const out: Record<string, number> = {};
-  for (const n of [2, 3, 4]) {
-    const c = new Map<string, number>();
-    for (let i = 0; i + n <= ws.length; i++) {
-      const g = ws.slice(i, i + n).join(' ');
-      c.set(g, (c.get(g) ?? 0) + 1);
-    }
-    let best = 0, bestG = '';
-    for (const [g, k] of c) if (k > best) (best = k), (bestG = g);
-    out[`top_${n}_gram_frac`] = Math.round(((bestG.length * best) / text.length) * 1e4) / 1e4;
-  }
-  for (let n = 5; n <= 10; n++) {
-    const seen = new Set<string>();
-    let chars = 0, i = 0;
-    while (i + n <= ws.length) {
-      const g = ws.slice(i, i + n).join('');
-      if (seen.has(g)) (chars += g.length), (i += n);
-      else (seen.add(g), i++);
-    }
-    out[`dup_${n}_gram_frac`] = Math.round((chars / text.length) * 1e4) / 1e4;
-  }
-  return out;
-}
+const naiveRepetition = datatroveRepetition;
 const repOnly = { gopherQuality: false, gopherRepetition: true, fineweb: false };
 texts.slice(0, 300).forEach((t) => naiveRepetition(t));
 const [ours, tRepOurs] = cpu(() => texts.map((t, i) => assessQuality(t, langs[i]!, thresholdsFor(langs[i]!), repOnly).scores));
