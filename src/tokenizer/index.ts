@@ -149,4 +149,4 @@ export function loadTokenizer(src: string | TokenizerJson, config?: Record<strin
   return tok;
 }
 export { reportTokenizer, type TokenizerReport, type LangFigures } from './report.js';
-export { udhrTexts, udhrText, type UdhrText } from './udhr.js';
+export { udhrTexts, type UdhrText } from './udhr.js';
