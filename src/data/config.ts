@@ -7,7 +7,7 @@ import { DedupConfigSchema } from './dedup/config.js';
 import { NormalizeConfigSchema, QualityConfigSchema } from './filters/config.js';
 import { PiiConfigSchema } from './pii/config.js';
 import { RightsConfigSchema } from './rights/config.js';
-import { LidConfigSchema } from '../lid/config.js';
+import { LidConfigSchema } from './lid/config.js';
 
 export const SlurmConfigSchema = z
   .strictObject({

@@ -21,6 +21,7 @@ import { Progress } from '../util/progress.js';
 export { DataConfigSchema, SlurmConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
 export type { Manifest } from './writers/manifest.js';
 export type { Plan, StageName } from './pipeline/plan.js';
+export { LidStep, LidConfigSchema, type LidConfig } from './lid/index.js';
 export { readJsonl } from './writers/jsonl.js';
 export { langLabel } from './writers/shards.js';
 

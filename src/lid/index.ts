@@ -1,21 +1,17 @@
 // Language identification for oellm: `createLid` loads the shipped model (or a user's
-// fastText-format model) behind one interface, `LidStep` is the corpus-pipeline step, and
-// `identifyDocument` decides long documents on a bounded sample by per-paragraph vote.
-// Not the CLI (src/cli/commands/lid.ts). Method, data and results: docs/LID.md.
+// fastText-format model) behind one interface, and `identifyDocument` decides long documents
+// on a bounded sample by per-paragraph vote. A model library: not the corpus-pipeline step
+// (src/data/lid/step.ts) nor the CLI (src/cli/commands/lid.ts). Method, data, results: docs/LID.md.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Doc } from '../data/doc.js';
-import type { Step, StepContext } from '../data/step.js';
-import { findLanguage, UND } from '../lang/index.js';
+import { UND } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
-import { LidConfigSchema, type LidConfig } from './config.js';
 import { FastTextLid, FASTTEXT_MAGIC } from './fasttext.js';
 import { OellmLid, type LangId, type LidResult } from './identify.js';
 import { deserializeModels, MAGIC } from './linear.js';
 import { detectScript } from './script.js';
 
-export { LidConfigSchema, type LidConfig } from './config.js';
 export { OellmLid, type LangId, type LidResult } from './identify.js';
 export { FastTextLid, mapFastTextLabel } from './fasttext.js';
 export { detectScript, cyrlToLatn, latnToCyrl } from './script.js';
@@ -78,42 +74,4 @@ export function identifyDocument(lid: LangId, text: string, sampleBytes = 4096):
   const score = Math.round((bw / total) * 1e4) / 1e4;
   const lang = score >= lid.threshold ? best : UND;
   return { lang, script: detectScript(sample), score };
-}
-
-/** Pipeline step `lid`: sets doc.lang, doc.script, doc.lang_score; optionally drops `und` / unselected languages. */
-export class LidStep implements Step {
-  readonly name = 'lid';
-  readonly config: LidConfig;
-  private lid?: Promise<LangId>;
-
-  constructor(config: Partial<LidConfig> = {}, lid?: LangId) {
-    this.config = LidConfigSchema.parse(config);
-    if (lid) this.lid = Promise.resolve(lid);
-  }
-
-  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
-    const { model, threshold, languages, dropUnd, sampleBytes, declared } = this.config;
-    const lid = await (this.lid ??= createLid({ model, threshold }));
-    const keep = new Set(languages);
-    for await (const doc of docs) {
-      const r = identifyDocument(lid, doc.text, sampleBytes);
-      const given = declared === 'trust' && typeof doc.meta?.inputLang === 'string' ? findLanguage(doc.meta.inputLang) : undefined;
-      if (given) {
-        // The source's label wins; the score says how strongly our model agrees (0 if it does not).
-        if (given.code !== r.lang) ctx.stats.inc('lid.declared_disagrees');
-        doc.lang = given.code;
-        doc.lang_score = given.code === r.lang ? r.score : 0;
-        doc.script = given.scripts.includes(r.script as never) ? r.script : given.scripts[0]!;
-        r.lang = given.code;
-      } else {
-        doc.lang = r.lang;
-        doc.script = r.script;
-        doc.lang_score = r.score;
-      }
-      ctx.stats.inc(`lid.${r.lang}`);
-      if (r.lang === UND && dropUnd) ctx.exclude(doc, this.name, { drop: 'und' });
-      else if (keep.size && !keep.has(r.lang)) ctx.exclude(doc, this.name, { drop: 'language' });
-      else yield doc;
-    }
-  }
 }

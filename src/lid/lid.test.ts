@@ -1,15 +1,13 @@
 // Tests of the shipped language identifier on held-out real text (never trained on), script
-// detection, `und`, the pipeline step, the CLI on stdin, and the split's disjointness.
+// detection, `und`, the CLI on stdin, and the split's disjointness.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { LANGUAGE_CODES } from '../lang/index.js';
-import { Stats, type StepContext } from '../data/step.js';
-import type { Doc } from '../data/doc.js';
 import { loadCorpus, REPO_ROOT } from './data.js';
 import { score } from './eval.js';
-import { createLid, identifyDocument, LidStep, LidConfigSchema, cyrlToLatn, latnToCyrl, detectScript } from './index.js';
+import { createLid, cyrlToLatn, latnToCyrl, detectScript } from './index.js';
 
 const corpus = loadCorpus();
 
@@ -59,27 +57,6 @@ test('und on empty, digits, emoji and foreign scripts', async () => {
   assert.equal(r.lang, 'und');
   assert.equal(r.script, 'Latn');
   assert.ok(r.score > 0.5);
-});
-
-test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when asked', async () => {
-  assert.throws(() => LidConfigSchema.parse({ treshold: 0.3 }));
-  const step = new LidStep({ dropUnd: true, languages: ['de', 'fi'] });
-  const mk = (id: string, text: string): Doc => ({ id, text, source: { file: 'x', offset: 0 } });
-  const long = ['Dies ist der erste Absatz eines längeren deutschen Textes über Wetter und Klima.', 'Cookie policy and privacy settings', ...Array(20).fill('Im zweiten Absatz geht es weiter mit der Geschichte der Stadt und ihrer Menschen.')].join('\n');
-  const docs = [mk('a', long), mk('b', '12345'), mk('c', 'Tämä on suomenkielinen lause säästä ja ilmastosta.'), mk('d', 'This is an English sentence about the weather.')];
-  const excluded: string[] = [];
-  const ctx: StepContext = { rank: 0, worldSize: 1, stats: new Stats(), exclude: (d, step, v) => excluded.push(`${d.id}:${step}:${'drop' in v ? v.drop : ''}`), log: () => {} };
-  async function* src() {
-    yield* docs;
-  }
-  const out: Doc[] = [];
-  for await (const d of step.run(src(), ctx)) out.push(d);
-  assert.deepEqual(out.map((d) => [d.id, d.lang, d.script]), [['a', 'de', 'Latn'], ['c', 'fi', 'Latn']]);
-  assert.ok(out[0]!.lang_score! > 0.5);
-  assert.deepEqual(excluded, ['b:lid:und', 'd:lid:language']);
-  assert.equal(ctx.stats.counters['lid.de'], 1);
-  const lid = await createLid();
-  assert.equal(identifyDocument(lid, long).lang, 'de');
 });
 
 test('oellm lid on stdin: one JSON line per input line, --top, bad flags', () => {

@@ -1,6 +1,6 @@
 // `oellm lid [FILE|-]`: identifies the language of every input line, one JSON line out per
 // line in: {"lang":"hr","script":"Latn","score":0.97}. Streams (constant memory).
-// Not the pipeline step (src/lid/index.ts LidStep) — same identifier underneath.
+// Not the pipeline step (src/data/lid/step.ts LidStep) — same identifier underneath.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command, OptionValues } from 'commander';

@@ -16,7 +16,8 @@ import { writeSignatures, findBucketPairs, buildClusters, DedupFilter } from '..
 import { RightsStep } from '../rights/index.js';
 import { PiiStep } from '../pii/index.js';
 import { VaultWriter, loadKey } from '../vault/index.js';
-import { LidStep, createLid, type LangId } from '../../lid/index.js';
+import { LidStep } from '../lid/index.js';
+import { createLid, type LangId } from '../../lid/index.js';
 import { rankName } from '../writers/shards.js';
 
 /** Longest common folder of the inputs: doc ids hash paths relative to it (stable across cwd). */

@@ -3,8 +3,8 @@
 // score is 0 where the model disagrees, and unknown labels fall back to identification.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stats, type StepContext } from '../data/step.js';
-import type { Doc } from '../data/doc.js';
+import { Stats, type StepContext } from '../step.js';
+import type { Doc } from '../doc.js';
 import { LidStep } from './index.js';
 
 const mk = (id: string, text: string, inputLang?: string): Doc => ({ id, text, source: { file: 'x', offset: 0 }, ...(inputLang ? { meta: { inputLang } } : {}) });

@@ -1,6 +1,6 @@
 // Configuration of the language-identification step (`lid` in the corpus pipeline and
 // `oellm lid`): which model, how sure it must be, which languages to keep. A zod schema only;
-// the identifier is in ./index.ts. Strict: unknown keys are an error (src/config/load.ts).
+// the step is ./step.ts, the identifier src/lid/. Strict: unknown keys are an error (src/config/load.ts).
 import { z } from 'zod';
 
 export const LidConfigSchema = z
