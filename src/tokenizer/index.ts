@@ -6,13 +6,15 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OellmError, FormatError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import { buildTokenizerConfig, buildTokenizerJson, ggufTokenizerMeta, specialTokens } from './build.js';
+import { buildTokenizerConfig, buildTokenizerJson, specialTokens } from './build.js';
+import { ggufTokenizerMeta } from './gguf.js';
 import { countWords, type CorpusOptions, type CorpusStats } from './corpus.js';
 import { learnMerges } from './trainer.js';
 import { Tokenizer, type TokenizerJson } from './tokenizer.js';
 
 export { Tokenizer, type TokenizerJson, type EncodeOptions, type DecodeOptions } from './tokenizer.js';
-export { ggufTokenizerMeta, llamaCppPre, specialTokens, BOS, EOS, PAD, UNK, CHAT_TOKENS, GGUF_TOKEN_TYPE, type GgufTokenizerMeta } from './build.js';
+export { specialTokens, BOS, EOS, PAD, UNK, CHAT_TOKENS } from './build.js';
+export { ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab, llamaCppPre, type GgufTokenizerMeta, type TokenIdOverrides } from './gguf.js';
 export { countWords, listSources, type CorpusOptions, type CorpusStats } from './corpus.js';
 export { learnMerges } from './trainer.js';
 export { LLAMA3_PATTERN, LLAMA_CPP_PRE } from './pretokenize.js';
