@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runBuild, resolveBuildConfig } from '../src/build/build.js';
 import { ConfigError } from '../src/util/errors.js';
 import { kvValue, readGguf } from '../src/formats/gguf/reader.js';
+import { exportGguf } from '../src/export/gguf.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -49,6 +50,14 @@ test('a reduced embedded build produces every artefact, and a re-run is fully ca
     }
   }
   assert.deepEqual(s.variants[0]!.gguf.map((g) => g.type), ['f16', 'q8_0', 'q4_0']);
+  // `oellm export gguf` of the same checkpoint states the same name and languages as the build.
+  const built = readGguf(join(out, s.variants[0]!.gguf[0]!.path));
+  const exported = join(tmp, 'core-again.gguf');
+  exportGguf(join(out, s.variants[0]!.checkpoint), { type: 'f16', out: exported });
+  const again1 = readGguf(exported);
+  assert.equal(kvValue(built, 'general.name'), 'oellm-t-core');
+  assert.deepEqual(kvValue(built, 'general.languages'), ['hr', 'en', 'sr']);
+  for (const k of ['general.name', 'general.languages']) assert.deepEqual(kvValue(again1, k), kvValue(built, k), k);
   const again = await runBuild({ file, out });
   assert.ok(again.stages.every((r) => r.skipped), 'second run skips every stage');
 });

@@ -12,7 +12,7 @@ import { getLanguage, label, LANGUAGES } from '../lang/index.js';
 import { DataConfigSchema, readJsonl, runDataPipeline, type DataConfig, type Manifest } from '../data/index.js';
 import { loadTokenizer, trainTokenizer } from '../tokenizer/index.js';
 import { train, TrainConfigSchema, type TrainConfig, type TrainResult } from '../train/index.js';
-import { exportGguf, type ExportType } from '../export/gguf.js';
+import { exportGguf } from '../export/gguf.js';
 import { LlamaCppModel } from '../runtime/llamacpp.js';
 import { ModelConfigSchema, PRESETS } from '../model/config.js';
 import { ConfigError, OellmError } from '../util/errors.js';
@@ -265,7 +265,7 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
       const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
       await wrapIo(`export ${v.name} ${type}`, () =>
         stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
-          const rep = exportGguf(ckpt, { type: type as ExportType, out: file, name: `oellm-${config.name}-${v.name}`, languages: config.languages });
+          const rep = exportGguf(ckpt, { type, out: file }); // name and languages: modelIdentity, as `oellm export gguf`
           // Check that llama.cpp loads it and generates, and keep what it said.
           // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
           const m = await LlamaCppModel.load(file, { threads: 1 });

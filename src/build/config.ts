@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { PRESETS } from '../model/config.js';
 import { LANGUAGE_CODES } from '../lang/index.js';
+import { EXPORT_TYPE_NAMES } from '../export/types.js';
 
-export const GGUF_EXPORT_TYPES = ['f32', 'f16', 'q8_0', 'q4_0', 'q4_k', 'q6_k'] as const;
+/** The build's GGUF types: the export table's (src/export/types.ts), one list. */
+export const GGUF_EXPORT_TYPES = EXPORT_TYPE_NAMES;
 
 export const VariantSchema = z
   .object({

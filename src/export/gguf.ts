@@ -3,8 +3,8 @@
 // table order with the Q/K rows permuted from Hugging Face rotate-half order to llama.cpp's
 // adjacent-pair RoPE order, and per-tensor types from the mixing table below (norms F32; the
 // output matrix Q6_K for 4-bit exports as llama-quantize does; a per-tensor fallback when rows
-// do not divide into blocks, reported). Not the block quantizers (src/quant) or the file
-// format (src/formats/gguf). Reference: llama.cpp convert_hf_to_gguf.py (LlamaModel.permute,
+// do not divide into blocks, reported). Not the export-type menu (./types.ts), the block
+// quantizers (src/quant) or the file format (src/formats/gguf). Reference: llama.cpp convert_hf_to_gguf.py (LlamaModel.permute,
 // set_vocab_gpt2), src/llama-quant.cpp (llama_tensor_get_type).
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
@@ -12,42 +12,26 @@ import { loadCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { headDim, type ModelConfig } from '../model/config.js';
 import { paramTable, numel } from '../model/params.js';
 import { GgufWriter, gv } from '../formats/gguf/writer.js';
-import { archKey, FILE_TYPES, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS, TOKEN_TYPES } from '../formats/gguf/constants.js';
+import { archKey, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS } from '../formats/gguf/constants.js';
 import { quantizeTensor, quantizer, typeForRow } from '../quant/index.js';
-import { loadTokenizer, ggufTokenizerMeta } from '../tokenizer/index.js';
+import { loadTokenizer, ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab } from '../tokenizer/index.js';
 import { OellmError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
+import { findLanguage, LANGUAGES } from '../lang/index.js';
+import { EXPORT_TYPES, parseExportType, type ExportType } from './types.js';
 
-/** Export types: the `--type` menu (one table drives parsing, help and docs). */
-export const EXPORT_TYPES = {
-  f32: { base: 'F32', output: 'F32', fileType: FILE_TYPES.ALL_F32, desc: 'full precision (reference, parity tests)' },
-  f16: { base: 'F16', output: 'F16', fileType: FILE_TYPES.MOSTLY_F16, desc: 'half precision, 2 bytes/weight' },
-  q8_0: { base: 'Q8_0', output: 'Q8_0', fileType: FILE_TYPES.MOSTLY_Q8_0, desc: '8-bit blocks of 32, ~1.06 bytes/weight, near-lossless' },
-  q6_k: { base: 'Q6_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q6_K, desc: '6-bit k-quant super-blocks of 256' },
-  q4_k: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_S, desc: '4-bit k-quant (scales+mins per 32), output Q6_K' },
-  q4_k_m: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_M, desc: "llama.cpp's Q4_K_M mix: Q4_K, attn_v and ffn_down of some layers and the output Q6_K" },
-  q4_0: { base: 'Q4_0', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_0, desc: '4-bit blocks of 32, ~0.56 bytes/weight, output Q6_K' },
-} as const;
-export type ExportType = keyof typeof EXPORT_TYPES;
-
-export function parseExportType(s: string): ExportType {
-  const k = s.toLowerCase();
-  if (!(k in EXPORT_TYPES)) throw new OellmError(`unknown quantization type "${s}"`, { code: 'E_UNSUPPORTED', hint: `--type is one of ${Object.keys(EXPORT_TYPES).join(', ')}` });
-  return k as ExportType;
-}
+export { EXPORT_TYPES, EXPORT_TYPE_NAMES, parseExportType, useMoreBits, type ExportType } from './types.js';
 
 export interface ExportGgufOptions {
   type: ExportType;
   out: string;
-  /** general.name (default: oellm.json name or the checkpoint dir name). */
+  /** general.name (default: `modelIdentity`, from the checkpoint's oellm.json). */
   name?: string;
   version?: string;
   license?: string;
   /** Link to the release bundle (general.url) and its sha256 (oellm.release.sha256). */
   url?: string;
   releaseSha256?: string;
-  /** Languages of the model (default: oellm.json `languages`). */
-  languages?: string[];
   onTensor?: (name: string, done: number, total: number) => void;
 }
 
@@ -94,15 +78,12 @@ export function permuteQK(w: Float32Array, nHead: number, rowLen: number): Float
   return out;
 }
 
-/** llama.cpp's `use_more_bits`: the first and last eighth of the layers and every third between. */
-export const useMoreBits = (i: number, n: number): boolean => i < Math.floor(n / 8) || i >= Math.floor((7 * n) / 8) || (i - Math.floor(n / 8)) % 3 === 2;
-
 /**
  * Planned ggml type of one tensor before fallbacks (the mixing table). `layer` is the block
  * index (-1 for global tensors). Rules follow llama.cpp's llama_tensor_get_type for these ftypes:
  * norms F32; the output matrix (the token embedding when tied) Q6_K for 4/6-bit types, or Q8_0
- * when its rows do not divide into 256; for q4_k_m, attn_v and ffn_down of layers chosen by
- * use_more_bits get Q6_K.
+ * when its rows do not divide into 256; per-layer raises come from the type's `layerRule`
+ * (./types.ts).
  */
 export function plannedType(type: ExportType, name: string, shape: number[], tied: boolean, layer = -1, nLayers = 0): string {
   if (shape.length === 1) return 'F32'; // norms stay F32, as every llama.cpp converter does
@@ -113,40 +94,19 @@ export function plannedType(type: ExportType, name: string, shape: number[], tie
     const rowLen = shape[shape.length - 1]!;
     return rowLen % quantizer(spec.base).type.blockSize !== 0 ? 'Q8_0' : spec.output;
   }
-  if (type === 'q4_k_m' && layer >= 0 && (name.endsWith('.attn_v.weight') || name.endsWith('.ffn_down.weight')) && useMoreBits(layer, nLayers)) return 'Q6_K';
+  if (layer >= 0 && 'layerRule' in spec) return spec.layerRule(name, layer, nLayers) ?? spec.base;
   return spec.base;
 }
 
-/** The tokenizer.ggml.* metadata, vocabulary padded with unused `[PAD{i}]` tokens up to vocabSize. */
+/** The tokenizer.ggml.* metadata (src/tokenizer/gguf.ts), vocabulary padded with unused `[PAD{i}]` tokens up to vocabSize. */
 function tokenizerKvs(ckpt: LoadedCheckpoint, w: GgufWriter): void {
   if (!ckpt.tokenizerJson) throw new OellmError('checkpoint has no tokenizer.json; a GGUF needs the tokenizer', { file: ckpt.dir, code: 'E_INPUT', hint: 'copy the tokenizer.json (and tokenizer_config.json) the model was trained with into the checkpoint dir' });
   const tok = loadTokenizer(ckpt.dir);
   const meta = ggufTokenizerMeta(tok, tok.config);
   const V = ckpt.config.vocabSize;
-  const tokens = [...meta['tokenizer.ggml.tokens']];
-  const types = [...meta['tokenizer.ggml.token_type']];
-  if (tokens.length > V) throw new OellmError(`tokenizer has ${tokens.length} tokens but the model's vocabulary is ${V}`, { file: ckpt.tokenizerJson, code: 'E_INPUT', hint: 'the tokenizer does not belong to this model' });
-  for (let i = tokens.length; i < V; i++) {
-    tokens.push(`[PAD${i}]`);
-    types.push(TOKEN_TYPES.UNUSED);
-  }
-  w.addKv(KEYS.tokenizer.model, gv.str(meta['tokenizer.ggml.model']));
-  w.addKv(KEYS.tokenizer.pre, gv.str(meta['tokenizer.ggml.pre']));
-  w.addKv(KEYS.tokenizer.tokens, gv.arr('STRING', tokens));
-  w.addKv(KEYS.tokenizer.tokenType, gv.arr('INT32', types));
-  w.addKv(KEYS.tokenizer.merges, gv.arr('STRING', meta['tokenizer.ggml.merges']));
-  // Token ids: the checkpoint's (config.json / oellm.json) win over tokenizer_config.json names.
-  const bos = ckpt.tokens.bos ?? meta['tokenizer.ggml.bos_token_id'];
-  const eos = ckpt.tokens.eos ?? meta['tokenizer.ggml.eos_token_id'];
-  const pad = ckpt.tokens.pad ?? meta['tokenizer.ggml.padding_token_id'];
-  if (bos !== undefined) w.addKv(KEYS.tokenizer.bosId, gv.u32(bos));
-  if (eos !== undefined) w.addKv(KEYS.tokenizer.eosId, gv.u32(eos));
-  if (pad !== undefined) w.addKv(KEYS.tokenizer.padId, gv.u32(pad));
-  const unk = meta['tokenizer.ggml.unknown_token_id'];
-  if (unk !== undefined) w.addKv(KEYS.tokenizer.unkId, gv.u32(unk));
-  w.addKv(KEYS.tokenizer.addBos, gv.bool(meta['tokenizer.ggml.add_bos_token']));
-  w.addKv(KEYS.tokenizer.addEos, gv.bool(meta['tokenizer.ggml.add_eos_token']));
-  if (meta['tokenizer.chat_template']) w.addKv(KEYS.tokenizer.chatTemplate, gv.str(meta['tokenizer.chat_template']));
+  const n = meta['tokenizer.ggml.tokens'].length;
+  if (n > V) throw new OellmError(`tokenizer has ${n} tokens but the model's vocabulary is ${V}`, { file: ckpt.tokenizerJson, code: 'E_INPUT', hint: 'the tokenizer does not belong to this model' });
+  for (const [k, v] of ggufTokenizerKvs(padGgufVocab(meta, V), ckpt.tokens)) w.addKv(k, v);
 }
 
 function hparamKvs(c: ModelConfig, w: GgufWriter): void {
@@ -163,6 +123,21 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
   w.addKv(a(KEYS.attention.layerNormRmsEps), gv.f32(c.normEps));
 }
 
+/**
+ * general.name and general.languages of a checkpoint, decided here for every export path
+ * (`oellm build` and `oellm export gguf` write the same): the name is `oellm-<build>-<variant>`
+ * for a build's checkpoint, else oellm.json `name`, else the folder name; the languages are
+ * ISO 639-1 codes (as the GGUF spec asks) in registry order, one per language whatever its
+ * scripts (`srp_Cyrl` + `srp_Latn` → `sr`); labels outside the registry follow as they are.
+ */
+export function modelIdentity(meta: Record<string, unknown>, dir: string): { name: string; languages: string[] } {
+  const name = typeof meta.build === 'string' && typeof meta.variant === 'string' ? `oellm-${meta.build}-${meta.variant}` : typeof meta.name === 'string' ? meta.name : basename(dir);
+  const labels = Array.isArray(meta.languages) ? (meta.languages as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+  const known = new Set(labels.map((l) => findLanguage(l)?.code).filter((c): c is string => c !== undefined));
+  const other = labels.filter((l) => !findLanguage(l));
+  return { name, languages: [...LANGUAGES.filter((l) => known.has(l.code)).map((l) => l.code), ...new Set(other)] };
+}
+
 /** Exports a checkpoint (dir or loaded) to a GGUF file; returns what was written. */
 export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptions): ExportReport {
   const t0 = performance.now();
@@ -175,13 +150,13 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
   try {
     w.addKv(KEYS.general.architecture, gv.str('llama'));
     w.addKv('general.type', gv.str('model'));
-    w.addKv(KEYS.general.name, gv.str(opts.name ?? (typeof meta.name === 'string' ? meta.name : basename(ckpt.dir))));
+    const id = modelIdentity(meta, ckpt.dir);
+    w.addKv(KEYS.general.name, gv.str(opts.name ?? id.name));
     if (opts.version) w.addKv(KEYS.general.version, gv.str(opts.version));
     const license = opts.license ?? (typeof meta.license === 'string' ? meta.license : undefined);
     if (license) w.addKv(KEYS.general.license, gv.str(license));
     if (opts.url) w.addKv(KEYS.general.url, gv.str(opts.url));
-    const langs = opts.languages ?? (Array.isArray(meta.languages) ? (meta.languages as unknown[]).filter((l): l is string => typeof l === 'string') : undefined);
-    if (langs && langs.length) w.addKv(KEYS.general.languages, gv.arr('STRING', langs));
+    if (id.languages.length) w.addKv(KEYS.general.languages, gv.arr('STRING', id.languages));
     w.addKv(KEYS.general.fileType, gv.u32(spec.fileType));
     if (opts.type !== 'f32' && opts.type !== 'f16') w.addKv(KEYS.general.quantizationVersion, gv.u32(GGML_QNT_VERSION));
     hparamKvs(c, w);
