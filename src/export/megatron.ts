@@ -8,12 +8,12 @@
 // i64[d] (0, then the sequence index ending each document). .bin: the token ids, concatenated.
 // Reference: Megatron-LM megatron/core/datasets/indexed_dataset.py (_IndexWriter, _IndexReader,
 // DType, IndexedDatasetBuilder), tools/preprocess_data.py (--append-eod).
-import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { basename, dirname, join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { codecOf, decompressor } from '../util/compress.js';
 import { FormatError, OellmError } from '../util/errors.js';
+import { AtomicFile } from '../util/fs.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 
 export const MMIDIDX_MAGIC = Buffer.from('MMIDIDX\x00\x00', 'latin1');
@@ -35,8 +35,7 @@ export const optimalDtype = (vocabSize: number): 'uint16' | 'int32' => (vocabSiz
 
 /** Streaming writer: add documents (token arrays), then finish() writes the index and renames both files into place. */
 export class MegatronWriter {
-  private readonly bin: number;
-  private readonly tmpBin: string;
+  private readonly bin: AtomicFile;
   private readonly lengths: number[] = [];
   private readonly itemSize: number;
   private bytes = 0;
@@ -44,8 +43,7 @@ export class MegatronWriter {
   constructor(readonly prefix: string, readonly dtype: 'uint16' | 'int32') {
     mkdirSync(dirname(resolve(prefix)), { recursive: true });
     this.itemSize = MEGATRON_DTYPES[dtype].size;
-    this.tmpBin = `${prefix}.bin.tmp-${process.pid}`;
-    this.bin = openSync(this.tmpBin, 'w');
+    this.bin = new AtomicFile(`${prefix}.bin`);
   }
   /** One document = one sequence (Megatron's add_item + end_document). */
   addDocument(ids: readonly number[]): void {
@@ -58,15 +56,13 @@ export class MegatronWriter {
       if (this.itemSize === 2) buf.writeUInt16LE(v, 2 * i);
       else buf.writeInt32LE(v, 4 * i);
     }
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.bin, buf, off, buf.length - off);
+    this.bin.write(buf);
     this.lengths.push(ids.length);
     this.bytes += buf.length;
   }
   finish(): { bin: string; idx: string; sequences: number; tokens: number; bytes: number } {
     this.done = true;
-    fsyncSync(this.bin);
-    closeSync(this.bin);
+    this.bin.close();
     const n = this.lengths.length;
     const idx = Buffer.alloc(9 + 8 + 1 + 8 + 8 + 4 * n + 8 * n + 8 * (n + 1));
     let p = 0;
@@ -80,26 +76,23 @@ export class MegatronWriter {
     p += 8;
     idx.writeBigUInt64LE(BigInt(n + 1), p); // document indices: [0, 1, …, n]
     p += 8;
-    for (const l of this.lengths) (idx.writeInt32LE(l, p), (p += 4));
+    for (const l of this.lengths) p = idx.writeInt32LE(l, p);
     let ptr = 0;
     for (const l of this.lengths) {
       idx.writeBigInt64LE(BigInt(ptr), p);
       p += 8;
       ptr += l * this.itemSize;
     }
-    for (let d = 0; d <= n; d++) (idx.writeBigInt64LE(BigInt(d), p), (p += 8));
-    const tmpIdx = `${this.prefix}.idx.tmp-${process.pid}`;
-    const fd = openSync(tmpIdx, 'w');
-    writeSync(fd, idx);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(this.tmpBin, `${this.prefix}.bin`);
-    renameSync(tmpIdx, `${this.prefix}.idx`);
+    for (let d = 0; d <= n; d++) p = idx.writeBigInt64LE(BigInt(d), p);
+    const idxFile = new AtomicFile(`${this.prefix}.idx`, { buffer: false });
+    idxFile.write(idx);
+    idxFile.close();
+    this.bin.commit();
+    idxFile.commit();
     return { bin: `${this.prefix}.bin`, idx: `${this.prefix}.idx`, sequences: n, tokens: this.bytes / this.itemSize, bytes: this.bytes };
   }
   abort(): void {
-    try { closeSync(this.bin); } catch { /* closed */ }
-    rmSync(this.tmpBin, { force: true });
+    this.bin.abort();
   }
 }
 

@@ -12,7 +12,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError, FormatError } from '../../util/errors.js';
-import { AtomicWriter, RecordReader, fileSize } from './io.js';
+import { RecordReader, fileSize } from './io.js';
+import { AtomicFile } from '../../util/fs.js';
 import { ENTRY_BYTES, readSignatureHeader, type SignatureHeader } from './signatures.js';
 
 export const PAIR_MAGIC = 'OEDP';
@@ -53,7 +54,7 @@ export function findBucketPairs(sigFiles: string[], band: number | [number, numb
     throw new ConfigError([{ path: 'band', message: `band ${JSON.stringify(band)} is outside 0..${S - 1} (${S - 1} is the exact-hash band)` }]);
   }
   const fds = hs.map((h) => openSync(h.file, 'r'));
-  const w = new AtomicWriter(outFile);
+  const w = new AtomicFile(outFile);
   try {
     const meta = Buffer.from(JSON.stringify({ sigFiles: hs.map((h) => relative(dirname(resolve(outFile)), resolve(h.file))), bands: [from, to] }), 'utf8');
     const head = Buffer.alloc(16);
@@ -119,7 +120,12 @@ export function findBucketPairs(sigFiles: string[], band: number | [number, numb
           i = m;
         }
       };
-      for (let k = 0; k < readers.length; k++) if (load(k)) (heap.push(k), up(heap.length - 1));
+      for (let k = 0; k < readers.length; k++) {
+        if (load(k)) {
+          heap.push(k);
+          up(heap.length - 1);
+        }
+      }
       let curHi = -1;
       let curLo = -1;
       let firstRank = 0;

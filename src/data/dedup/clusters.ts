@@ -5,9 +5,9 @@
 // and union by size.
 import { closeSync, readSync } from 'node:fs';
 import { FormatError } from '../../util/errors.js';
-import { AtomicWriter } from './io.js';
 import { PAIR_BYTES, checkSignatureSet, openPairFile } from './buckets.js';
 import { readSignatureIds } from './signatures.js';
+import { AtomicFile } from '../../util/fs.js';
 
 export const CLUSTER_FORMAT = 'oellm-dedup-clusters';
 export const CLUSTER_VERSION = 1;
@@ -151,10 +151,10 @@ export function buildClusters(pairFiles: string[], outFile: string, opts: { sigF
       if (entries[i]!.id === entries[i - 1]!.id) throw new FormatError(`doc id ${entries[i]!.id} appears twice in the dedup input`, { file: sigFiles[0], hint: 'doc ids must be unique across ranks' });
     }
     const stats: ClusterStats = { docs: n, clusters: keeper.size, dropped: exactN + nearN, exact: exactN, near: nearN, pairs };
-    const w = new AtomicWriter(outFile);
+    const w = new AtomicFile(outFile);
     try {
-      w.writeString(JSON.stringify({ format: CLUSTER_FORMAT, version: CLUSTER_VERSION, keep, ...stats }) + '\n');
-      for (const e of entries) w.writeString(JSON.stringify(e) + '\n');
+      w.write(JSON.stringify({ format: CLUSTER_FORMAT, version: CLUSTER_VERSION, keep, ...stats }) + '\n');
+      for (const e of entries) w.write(JSON.stringify(e) + '\n');
       w.commit();
     } catch (err) {
       w.abort();

@@ -13,7 +13,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../../util/errors.js';
 import { DedupConfigSchema, type DedupConfig } from './config.js';
-import { AtomicWriter, fileSize } from './io.js';
+import { fileSize } from './io.js';
+import { AtomicFile } from '../../util/fs.js';
 import { bandKey, hashFamily, minhash, shingles, words } from './minhash.js';
 
 export const SIG_MAGIC = 'OEMH';
@@ -110,7 +111,7 @@ export async function writeSignatures(
     });
     sections.push(order);
   }
-  const w = new AtomicWriter(outFile);
+  const w = new AtomicFile(outFile);
   try {
     const head = Buffer.alloc(36 + 4 * S);
     head.write(SIG_MAGIC, 0, 'latin1');

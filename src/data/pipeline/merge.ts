@@ -2,17 +2,13 @@
 // (the ranks' logs in stage and rank order), stats.json (all counters merged) and manifest.json
 // last, each atomically; then checks in = kept + dropped + quarantined. Idempotent: running it
 // again over the same ranks writes the same bytes. Not a rank (ranks.ts).
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, fsyncSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OellmError } from '../../util/errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
-import { tempPathOf } from '../writers/jsonl.js';
+import { AtomicFile, TEMP_NAME_RE, writeFileAtomic, writeJsonAtomic } from '../../util/fs.js';
 import { buildManifest, type Manifest } from '../writers/manifest.js';
 import type { Plan } from './plan.js';
 import { checkpoint, isDone, quarantinePath, readSummary, type RankSummary } from './ranks.js';
-
-/** Hidden temp files (`.<name>.tmp`, `.<name>.tmp-<pid>-<rand>`) a killed attempt left behind. */
-const TEMP_RE = /^\..+\.tmp(-\d+-[a-z0-9]+)?$/;
 
 /** Removes temp leftovers from the deliverable folders; safe once every rank has its marker. */
 export function removeStaleTemps(out: string): number {
@@ -21,7 +17,7 @@ export function removeStaleTemps(out: string): number {
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
-      if (TEMP_RE.test(name)) {
+      if (TEMP_NAME_RE.test(name)) {
         rmSync(p, { force: true });
         n++;
       } else if (depth > 0 && name !== 'work' && statSync(p).isDirectory()) sweep(p, depth - 1);
@@ -42,18 +38,15 @@ export function mergeRun(plan: Plan, out: string, opts: { keepWork?: boolean } =
   removeStaleTemps(out);
   // quarantine.jsonl: concatenation, stage1 ranks then final ranks.
   const qPath = join(out, 'quarantine.jsonl');
-  const tmp = tempPathOf(qPath);
-  const fd = openSync(tmp, 'w');
+  const q = new AtomicFile(qPath);
   for (const st of ['stage1', 'final'] as const) {
     const ranks = plan.stages.find((s) => s.name === st)!.ranks;
     for (let r = 0; r < ranks; r++) {
       const f = quarantinePath(out, st, r);
-      if (existsSync(f)) writeSync(fd, readFileSync(f));
+      if (existsSync(f)) q.write(readFileSync(f));
     }
   }
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, qPath);
+  q.commit();
   const { manifest, stats } = buildManifest(plan, summaries);
   const vault = summaries.flatMap((s) => (s.stage === 'final' ? (s.vault ?? []) : []));
   if (vault.length) writeFileAtomic(join(out, 'vault', 'SHA256SUMS'), vault.map((v) => `${v.sha256}  ${v.path.replace(/^vault\//, '')}\n`).join(''));

@@ -6,14 +6,14 @@
 // Every output goes to a temp name, is renamed when the rank is complete, then the rank writes
 // its summary (stats) and its completion marker; a rank with a marker is never run again. Not
 // an executor (executors/ decide where ranks run). Reference: datatrove PipelineExecutor._run_for_rank.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Doc } from '../doc.js';
 import { Stats, type Step } from '../step.js';
-import { writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
+import { removeTempsOf, tempPathOf, writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
 import { OellmError } from '../../util/errors.js';
 import { silentLogger, type Logger } from '../../util/log.js';
-import { JsonlZstWriter, readJsonl, tempPathOf, type WrittenFile } from '../writers/jsonl.js';
+import { JsonlZstWriter, readJsonl, type WrittenFile } from '../writers/jsonl.js';
 import { ShardWriter, langLabel, rankName, type ShardFile } from '../writers/shards.js';
 import { ExclusionWriter } from '../writers/exclusions.js';
 import { makeContext } from './context.js';
@@ -136,6 +136,7 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
         yield d;
       }
     }
+    removeTempsOf(sigPath(out, rank)); // a killed attempt's
     const sigTmp = tempPathOf(sigPath(out, rank));
     if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup, rank);
     else for await (const _ of tee(stream)) void _;
@@ -166,6 +167,7 @@ async function runBuckets(plan: Plan, out: string, rank: number): Promise<RankSu
   const sigFiles = Array.from({ length: ranks1 }, (_, r) => sigPath(out, r));
   for (const band of plan.bands[rank]!) {
     const target = pairsPath(out, band);
+    removeTempsOf(target); // a killed attempt's
     const tmp = tempPathOf(target);
     const n = dedupStages.findBucketPairs(sigFiles, band, tmp);
     checkpoint(`buckets.${rankName(rank)}.band${band}`);
@@ -180,6 +182,7 @@ async function runClusters(plan: Plan, out: string): Promise<RankSummary> {
   const pairFiles = plan.bands.flat().sort((a, b) => a - b).map((b) => pairsPath(out, b));
   const sigFiles = plan.assignment.map((_, r) => sigPath(out, r));
   const target = clustersPath(out);
+  removeTempsOf(target); // a killed attempt's
   const tmp = tempPathOf(target);
   mkdirSync(dirname(target), { recursive: true });
   const r = dedupStages.buildClusters(pairFiles, sigFiles, tmp);
@@ -311,5 +314,5 @@ export function readSummary(out: string, stage: StageName, rank: number): RankSu
 
 /** Removes a rank's leftovers from a killed attempt (temp files are overwritten anyway). */
 export function cleanRank(out: string, stage: StageName, rank: number): void {
-  rmSync(tempPathOf(summaryPath(out, stage, rank)), { force: true });
+  removeTempsOf(summaryPath(out, stage, rank));
 }

@@ -1,15 +1,15 @@
 // VaultWriter: restricted documents (toRecord JSON, zstd) sealed record by record with
-// AES-256-GCM into one vault file (format.ts), a state machine like JsonlZstWriter: open →
-// close() (end record, fsync, WrittenFile) → commit() (rename from the hidden temp) | abort().
+// AES-256-GCM into one vault file (format.ts), a state machine like JsonlZstWriter over the one
+// atomic writer (util/fs.ts AtomicFile): open → close() (end record, fsync, WrittenFile) →
+// commit() (rename from the hidden temp) | abort().
 // The plaintext never touches the disk. Not a reader (reader.ts).
 import { createCipheriv, createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { toRecord, type Doc } from '../doc.js';
 import { OellmError } from '../../util/errors.js';
 import { zstd } from '../../util/compress.js';
 import type { WrittenFile } from '../writers/jsonl.js';
-import { tempPathOf } from '../writers/jsonl.js';
+import { AtomicFile } from '../../util/fs.js';
 import { aad, FLAG_ZSTD, header, IV_BYTES, KIND_DOC, KIND_END } from './format.js';
 import { KEY_BYTES } from './key.js';
 
@@ -24,7 +24,7 @@ import { KEY_BYTES } from './key.js';
  */
 export class VaultWriter {
   readonly tmp: string;
-  private fd: number;
+  private readonly file: AtomicFile;
   private readonly hdr: Buffer;
   private readonly flags: number;
   private readonly hash: Hash = createHash('sha256');
@@ -46,16 +46,15 @@ export class VaultWriter {
     if (key.length !== KEY_BYTES) throw new OellmError(`vault key must be ${KEY_BYTES} bytes, got ${key.length}`, { code: 'E_VAULT_KEY' });
     this.flags = opts.compress === false ? 0 : FLAG_ZSTD;
     this.level = opts.level ?? 3;
-    mkdirSync(dirname(path), { recursive: true });
-    this.tmp = tempPathOf(path);
-    this.fd = openSync(this.tmp, 'w', 0o600);
+    this.file = new AtomicFile(path, { mode: 0o600, buffer: false });
+    this.tmp = this.file.tmp;
     this.ivKey = opts.deterministic === false ? null : createHmac('sha256', key).update('oellm-vault-iv-key').digest();
     const salt = this.ivKey ? createHmac('sha256', this.ivKey).update('salt\0').update(basename(path)).digest().subarray(0, 12) : randomBytes(12);
     this.hdr = header(this.flags, key, salt);
     this.out(this.hdr);
   }
   private out(b: Buffer): void {
-    writeSync(this.fd, b);
+    this.file.write(b);
     this.hash.update(b);
     this.compressedBytes += b.length;
   }
@@ -94,21 +93,19 @@ export class VaultWriter {
   close(): WrittenFile {
     if (this.state !== 'open') throw new OellmError(`close of vault ${this.path} twice`, { code: 'E_STATE' });
     this.seal(Buffer.from(JSON.stringify({ docs: this.docs })), KIND_END);
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    this.file.close();
     this.state = 'closed';
     return { path: this.path, docs: this.docs, bytes: this.bytes, compressedBytes: this.compressedBytes, sha256: this.hash.digest('hex') };
   }
 
   commit(): void {
     if (this.state !== 'closed') throw new OellmError(`commit of vault ${this.path} before close`, { code: 'E_STATE' });
-    renameSync(this.tmp, this.path);
+    this.file.commit();
     this.state = 'committed';
   }
 
   abort(): void {
-    if (this.state === 'open') closeSync(this.fd);
-    if (this.state !== 'committed') rmSync(this.tmp, { force: true });
+    this.file.abort();
     this.state = 'committed';
   }
 }

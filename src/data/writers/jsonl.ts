@@ -1,14 +1,14 @@
 // JSON Lines in zstd, written in independent frames of ~`batchBytes` each (a valid multi-frame
 // .zst that `zstd -d` and every streaming reader accept): the bytes depend only on the records,
 // never on timing, which the kill/resume guarantee needs; memory stays at one batch. Writers go
-// to a temp file and are committed by a rename (RankOutputs) so a SIGKILL never leaves a torn
-// file under its final name. Also the matching streaming reader. Not a shard layout (shards.ts).
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// to a temp file (util/fs.ts AtomicFile) and are committed by a rename (RankOutputs) so a
+// SIGKILL never leaves a torn file under its final name. Also the matching streaming reader. Not a shard layout (shards.ts).
+import { createReadStream } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decompressor, zstd } from '../../util/compress.js';
 import { FormatError, OellmError } from '../../util/errors.js';
+import { AtomicFile } from '../../util/fs.js';
 
 export interface WrittenFile {
   /** Final path (after commit). */
@@ -21,14 +21,9 @@ export interface WrittenFile {
   sha256: string;
 }
 
-/** The hidden temp name a file is written under before its commit rename. */
-export function tempPathOf(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp`);
-}
-
 /** States: open → closed (temp complete, not yet visible) → committed. Out-of-order calls throw. */
 export class JsonlZstWriter {
-  private fd: number;
+  private readonly file: AtomicFile;
   private parts: string[] = [];
   private partBytes = 0;
   private state: 'open' | 'closed' | 'committed' = 'open';
@@ -42,9 +37,8 @@ export class JsonlZstWriter {
     readonly path: string,
     private readonly opts: { level?: number; batchBytes?: number; compress?: boolean } = {},
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.tmp = tempPathOf(path);
-    this.fd = openSync(this.tmp, 'w');
+    this.file = new AtomicFile(path, { buffer: false });
+    this.tmp = this.file.tmp;
   }
 
   write(record: unknown): void {
@@ -65,7 +59,7 @@ export class JsonlZstWriter {
     if (this.partBytes === 0) return;
     const raw = Buffer.from(this.parts.join(''));
     const out = this.opts.compress === false ? raw : zstd(raw, this.opts.level ?? 3);
-    writeSync(this.fd, out);
+    this.file.write(out);
     this.hash.update(out);
     this.compressedBytes += out.length;
     this.parts = [];
@@ -76,22 +70,20 @@ export class JsonlZstWriter {
   close(): WrittenFile {
     if (this.state !== 'open') throw new OellmError(`close of ${this.path} twice`, { code: 'E_STATE' });
     this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    this.file.close();
     this.state = 'closed';
     return { path: this.path, docs: this.docs, bytes: this.bytes, compressedBytes: this.compressedBytes, sha256: this.hash.digest('hex') };
   }
 
   commit(): void {
     if (this.state !== 'closed') throw new OellmError(`commit of ${this.path} before close`, { code: 'E_STATE' });
-    renameSync(this.tmp, this.path);
+    this.file.commit();
     this.state = 'committed';
   }
 
   /** Drops the temp file (error paths). */
   abort(): void {
-    if (this.state === 'open') closeSync(this.fd);
-    if (this.state !== 'committed') rmSync(this.tmp, { force: true });
+    this.file.abort();
     this.state = 'committed';
   }
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonlZstWriter, readJsonl, tempPathOf } from './jsonl.js';
+import { JsonlZstWriter, readJsonl } from './jsonl.js';
 import { ShardWriter, langLabel } from './shards.js';
 import type { Doc } from '../doc.js';
 
@@ -20,7 +20,7 @@ test('JsonlZstWriter: frames per batch, invisible until commit, identical bytes 
     const write = (name: string) => {
       const w = new JsonlZstWriter(join(dir, name), { batchBytes: 4096 });
       for (const r of recs) w.write(r);
-      assert.ok(!existsSync(join(dir, name)) && existsSync(tempPathOf(join(dir, name))));
+      assert.ok(!existsSync(join(dir, name)) && existsSync(w.tmp));
       const f = w.close();
       assert.throws(() => w.write({}), /after close/);
       w.commit();
@@ -42,7 +42,8 @@ test('JsonlZstWriter: frames per batch, invisible until commit, identical bytes 
     const w = new JsonlZstWriter(join(dir, 'c.jsonl.zst'));
     assert.throws(() => w.commit(), /before close/);
     w.abort();
-    assert.ok(!existsSync(tempPathOf(join(dir, 'c.jsonl.zst'))));
+    assert.ok(!existsSync(w.tmp));
+    assert.deepEqual(readdirSync(dir).sort(), ['a.jsonl.zst', 'b.jsonl.zst'], 'no temp file left');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

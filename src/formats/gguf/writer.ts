@@ -2,14 +2,13 @@
 // declared order) → finish. Any call out of that order, a duplicate key/tensor, a byte count
 // that differs from the declared type and shape, or a row length that is not a multiple of the
 // type's block size is refused with an error naming the key or tensor. The file is written to a
-// temp sibling and renamed on finish, so readers never see a half-written GGUF.
+// temp sibling and renamed on finish (util/fs.ts AtomicFile), so readers never see a half-written GGUF.
 // Not a quantizer (src/quant/) and not a model exporter (src/export/gguf.ts).
 // Layout: header {magic, version, n_tensors u64, n_kv u64}, kvs, tensor infos {name, n_dims,
 // dims innermost-first u64, type u32, offset u64}, pad to alignment, data (each tensor aligned).
 // Reference: ggml/docs/gguf.md; llama.cpp gguf-py/gguf/gguf_writer.py (WriterState).
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { OellmError } from '../../util/errors.js';
+import { AtomicFile } from '../../util/fs.js';
 import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, KEYS, VALUE_TYPES, type GgmlType, type ValueTypeName } from './constants.js';
 
 type Scalar = string | number | bigint | boolean;
@@ -109,15 +108,13 @@ export class GgufWriter {
   private readonly tensorNames = new Set<string>();
   private dataSize = 0;
   private nextTensor = 0;
-  private fd: number | undefined;
-  private readonly tmp: string;
+  private file: AtomicFile | undefined;
   private written = 0;
   readonly alignment: number;
 
   constructor(readonly path: string, opts: { alignment?: number } = {}) {
     this.alignment = opts.alignment ?? GGUF_DEFAULT_ALIGNMENT;
     if (!Number.isInteger(this.alignment) || this.alignment <= 0 || this.alignment % 8 !== 0) throw new OellmError(`GGUF alignment must be a positive multiple of 8, got ${this.alignment}`, { code: 'E_GGUF_STATE' });
-    this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
     if (this.alignment !== GGUF_DEFAULT_ALIGNMENT) this.addKv(KEYS.general.alignment, gv.u32(this.alignment));
   }
 
@@ -183,14 +180,13 @@ export class GgufWriter {
 
   private open(): void {
     const header = this.header(); // serialise first: a bad value fails before any file exists
-    this.fd = openSync(this.tmp, 'w');
+    this.file = new AtomicFile(this.path, { buffer: false });
     this.put(header);
     this.state = 'data';
   }
 
   private put(b: Uint8Array): void {
-    let off = 0;
-    while (off < b.length) off += writeSync(this.fd!, b, off, b.length - off);
+    this.file!.write(b);
     this.written += b.length;
   }
 
@@ -219,11 +215,8 @@ export class GgufWriter {
     this.expect(['kv', 'tensors', 'data'], 'finish');
     if (this.nextTensor !== this.tensors.length) throw new OellmError(`GGUF writer: finish() with ${this.tensors.length - this.nextTensor} declared tensors unwritten (next: ${this.tensors[this.nextTensor]!.name})`, { code: 'E_GGUF_STATE', file: this.path });
     try {
-      if (this.fd === undefined) this.open();
-      fsyncSync(this.fd!);
-      closeSync(this.fd!);
-      this.fd = undefined;
-      renameSync(this.tmp, this.path);
+      if (this.file === undefined) this.open();
+      this.file!.commit();
     } catch (e) {
       this.abort();
       throw e;
@@ -234,11 +227,7 @@ export class GgufWriter {
 
   /** Drops the temp file (after an error). */
   abort(): void {
-    if (this.fd !== undefined) {
-      try { closeSync(this.fd); } catch { /* already closed */ }
-      this.fd = undefined;
-    }
-    rmSync(this.tmp, { force: true });
+    this.file?.abort();
     this.state = 'aborted';
   }
 }
