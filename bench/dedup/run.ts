@@ -87,7 +87,11 @@ try {
       while (x < a.length && y < b.length) {
         if (a[x]! < b[y]!) x++;
         else if (a[x]! > b[y]!) y++;
-        else (inter++, x++, y++);
+        else {
+          inter++;
+          x++;
+          y++;
+        }
       }
       const jac = inter / (a.length + b.length - inter || 1);
       if (jac >= 0.3) out.push([i, j, jac]);
@@ -97,8 +101,14 @@ try {
   let hi = 0, hiFound = 0, lo = 0, loFound = 0;
   for (const [i, j, jac] of pairs) {
     const same = subMap.get(sub[i]!.id) === subMap.get(sub[j]!.id);
-    if (jac >= 0.8) (hi++, (hiFound += same ? 1 : 0));
-    if (jac < 0.5) (lo++, (loFound += same ? 1 : 0));
+    if (jac >= 0.8) {
+      hi++;
+      hiFound += same ? 1 : 0;
+    }
+    if (jac < 0.5) {
+      lo++;
+      loFound += same ? 1 : 0;
+    }
   }
   const allPairsSec = (tAll * (docs.length / SUBSET) ** 2);
   console.log(`peer: naive all-pairs Jaccard on ${SUBSET} docs: ${tAll.toFixed(2)} s CPU (${((SUBSET * (SUBSET - 1)) / 2 / tAll / 1e6).toFixed(2)} M pairs/s); projected to ${docs.length} docs: ${allPairsSec.toFixed(0)} s`);

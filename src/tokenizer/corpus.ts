@@ -116,7 +116,7 @@ async function* byteLines(path: string, onBytes: (n: number) => void): AsyncGene
   const dec = stream.pipe(decompressor(codecOf(path)));
   let rest: Buffer | null = null;
   for await (const chunk of dec as AsyncIterable<Buffer>) {
-    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let from = 0;
     for (;;) {
       const nl = buf.indexOf(10, from);
@@ -126,7 +126,6 @@ async function* byteLines(path: string, onBytes: (n: number) => void): AsyncGene
       from = nl + 1;
     }
     rest = from < buf.length ? Buffer.from(buf.subarray(from)) : null;
-    buf = Buffer.alloc(0);
   }
   if (rest && rest.length) yield rest;
 }

@@ -3,7 +3,7 @@
 // by its test and by bench/dedup. Not used by the pipeline. Reference: datatrove
 // filters/gopher_repetition_filter.py.
 export function datatroveRepetition(text: string): Record<string, number> {
-  const ws = text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu) ?? [];
+  const ws = text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu) ?? [];
   const out: Record<string, number> = {};
   for (const n of [2, 3, 4]) {
     if (ws.length < n) continue;
@@ -14,7 +14,12 @@ export function datatroveRepetition(text: string): Record<string, number> {
     }
     let best = 0;
     let bestG = '';
-    for (const [g, k] of c) if (k > best) (best = k), (bestG = g);
+    for (const [g, k] of c) {
+      if (k > best) {
+        best = k;
+        bestG = g;
+      }
+    }
     out[`top_${n}_gram_frac`] = Math.round(((bestG.length * best) / text.length) * 1e4) / 1e4;
   }
   for (let n = 5; n <= 10; n++) {
@@ -23,8 +28,13 @@ export function datatroveRepetition(text: string): Record<string, number> {
     let i = 0;
     while (i + n <= ws.length) {
       const g = ws.slice(i, i + n).join('');
-      if (seen.has(g)) (chars += g.length), (i += n);
-      else (seen.add(g), i++);
+      if (seen.has(g)) {
+        chars += g.length;
+        i += n;
+      } else {
+        seen.add(g);
+        i++;
+      }
     }
     out[`dup_${n}_gram_frac`] = Math.round((chars / text.length) * 1e4) / 1e4;
   }

@@ -114,6 +114,7 @@ export function register(program: Command): void {
         return;
       }
       // On a terminal, log lines go above the bars (progress.write); elsewhere straight to stderr.
+      // eslint-disable-next-line prefer-const -- the logger's closure needs it before it is made
       let progress: Progress | undefined;
       const logger = createLogger({ write: (line) => (progress ? progress.write(line) : process.stderr.write(line)) });
       progress = new Progress({ logger });

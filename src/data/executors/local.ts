@@ -34,7 +34,7 @@ function spawnWorker(planFile: string, out: string, jsonLogs: boolean): Worker {
 /** Runs every stage; returns wall seconds per stage (for timings.json, never the manifest). */
 export async function runLocal(plan: Plan, planFile: string, out: string, workers: number, opts: ExecutorOptions): Promise<Record<string, number>> {
   const { logger, progress } = opts;
-  let pool: Worker[] = [];
+  const pool: Worker[] = [];
   const seconds: Record<string, number> = {};
   try {
     for (const st of plan.stages) {
@@ -78,7 +78,6 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
     }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
-    pool = [];
   }
   return seconds;
 }

@@ -66,6 +66,7 @@ export function repairMojibake(text: string): { text: string; repairs: number } 
 // C0/C1 controls except \t \n (\r is handled as a newline), and format characters that carry
 // no text (soft hyphen, zero-width space, BOM, bidi marks). ZWJ/ZWNJ are kept (needed by some
 // scripts and emoji).
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 const NEWLINES_RE = /\r\n?|[\u2028\u2029\u0085]/g;
 // Only what changes: 2+ whitespace characters in a row or any non-space whitespace (a regex

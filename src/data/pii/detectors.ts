@@ -374,8 +374,13 @@ function validBgEgn(s: string): boolean {
   const yy = n2(s, 0);
   let mm = n2(s, 2);
   let y = 1900 + yy;
-  if (mm > 40) (mm -= 40), (y = 2000 + yy);
-  else if (mm > 20) (mm -= 20), (y = 1800 + yy);
+  if (mm > 40) {
+    mm -= 40;
+    y = 2000 + yy;
+  } else if (mm > 20) {
+    mm -= 20;
+    y = 1800 + yy;
+  }
   if (!validDate(y, mm, n2(s, 4))) return false;
   return (weighted(s, [2, 4, 8, 5, 10, 9, 7, 3, 6]) % 11) % 10 === d(s, 9);
 }

@@ -130,7 +130,7 @@ export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): Decoded
   const maxRatio = opts.maxInvalidRatio ?? DEFAULT_MAX_INVALID_RATIO;
   if (bytes.length === 0) return { text: '', charset: 'utf-8', source: 'utf8', invalid: 0 };
   const bom = bomOf(bytes);
-  let charset: string | null = null;
+  let charset: string | null;
   let source: CharsetSource = 'fallback';
   let body = bytes;
   if (bom) {

@@ -136,7 +136,7 @@ export async function* gunzipPull(source: AsyncIterable<Buffer>): AsyncGenerator
             // Cut inside this member: what inflates before the cut still counts.
             const part = inflateRawSync(body, { finishFlush: Z.Z_SYNC_FLUSH });
             if (part.length) yield part;
-            throw new Error(`unexpected end of file in the gzip member at compressed offset ${rawOffset}`);
+            throw new Error(`unexpected end of file in the gzip member at compressed offset ${rawOffset}`, { cause: e });
           }
           if (raw.buf.length >= MEMBER_SYNC_MAX) {
             if (resyncing) {
@@ -240,7 +240,7 @@ export async function* unzstdPull(source: AsyncIterable<Buffer>): AsyncGenerator
       try {
         [ret, produced, consumed] = dctx.decompressStream(dst, src);
       } catch (e) {
-        throw new Error(`corrupt zstd data near compressed offset ${seen}: ${(e as Error).message}`);
+        throw new Error(`corrupt zstd data near compressed offset ${seen}: ${(e as Error).message}`, { cause: e });
       }
       if (produced > 0) yield dst.subarray(0, produced);
       src = src.subarray(consumed);

@@ -25,7 +25,6 @@ export function normaliseEncoding(s: string): string {
     const ch = String.fromCharCode(parseInt(h, 16));
     return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${h.toUpperCase()}`;
   });
-  // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(out)) out = out.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
   return out;
 }

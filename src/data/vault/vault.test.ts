@@ -83,7 +83,10 @@ test('round trip: every document comes back as its public record; no plaintext o
   // Random mode: same inputs, different bytes, same contents.
   const r1 = new VaultWriter(join(dir, 'd6', 'r.vault'), key, { deterministic: false });
   const r2 = new VaultWriter(join(dir, 'd7', 'r.vault'), key, { deterministic: false });
-  for (const d of docs) (r1.write(d), r2.write(d));
+  for (const d of docs) {
+    r1.write(d);
+    r2.write(d);
+  }
   const [f1, f2] = [r1.close(), r2.close()];
   r1.commit();
   r2.commit();
