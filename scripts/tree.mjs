@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Prints the project's file tree with one line per file, taken from each file's opening comment
-// (the first line of it), for the README (`node scripts/tree.mjs`). Lists files git tracks.
+// (the first sentence of it), for docs/TREE.md (`node scripts/tree.mjs`, written by
+// scripts/readme.ts). Lists files git tracks.
 // Not documentation itself: a file without an opening comment shows its name only.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => !f.startsWith('.helpers/'));
-const DESC = { 'package.json': 'package manifest: bin `oellm`, subpath exports, scripts', 'package-lock.json': 'exact dependency versions (npm install follows it)', 'src/lid/model/oellm-lid.bin': 'the shipped language-ID model (OLID v1, int8 weights; rebuilt by scripts/lid/train.ts; CC BY-SA, see docs/LID.md)', 'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)', '.gitignore': 'ignored build outputs and runs', 'README.md': 'this file', 'LICENSE': 'licence' };
+const DESC = { 'package.json': 'package manifest: bin `oellm`, subpath exports, scripts', 'package-lock.json': 'exact dependency versions (npm install follows it)', 'src/lid/model/oellm-lid.bin': 'the shipped language-ID model (OLID v1, int8 weights; rebuilt by scripts/lid/train.ts; CC BY-SA, see docs/LID.md)', 'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)', '.gitignore': 'ignored build outputs and runs', 'README.md': 'start here: what oellm is, the two commands, a map of src/', 'LICENSE': 'Apache License 2.0 (as package.json says)', '.prettierrc.json': 'Prettier settings (`npm run format:check`)' };
 function describe(f) {
   if (DESC[f]) return DESC[f];
   let text;
