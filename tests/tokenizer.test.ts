@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { zstd } from '../src/util/compress.js';
 import { countWords, loadTokenizer, reportTokenizer, trainTokenizer, udhrTexts, type TokenizerJson } from '../src/tokenizer/index.js';
+import { mulberry32 } from '../src/util/rng.js';
 
 const UD = join(import.meta.dirname, '..', '..', 'shared', 'data', 'ud');
 const udLangs = readdirSync(UD).filter((f) => f.endsWith('.txt')).map((f) => f.replace('.txt', ''));
@@ -17,15 +18,8 @@ let tmp: string;
 let corpus: string;
 let tokDir: string;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the project's mulberry32). */
+const rng = mulberry32;
 
 function hfOf(dir: string): HfTokenizer {
   return new HfTokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')));

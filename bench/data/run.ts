@@ -20,6 +20,7 @@ import type { Doc } from '../../src/data/doc.js';
 import { decompressor, zstd } from '../../src/util/compress.js';
 import { concat, responseRecord } from '../../tests/helpers/warc.js';
 import { htmlPage, SHARED_UD } from '../../tests/helpers/corpus.js';
+import { mulberry32 } from '../../src/util/rng.js';
 
 const args = process.argv.slice(2);
 // --dist: the pipeline from the compiled dist/ (`npm run build` first), as the installed CLI
@@ -43,15 +44,7 @@ const MB = Number(args[args.indexOf('--mb') + 1]) || 16;
 const keep = args.includes('--keep');
 const corpusOnly = args.includes('--corpus-only');
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 async function buildBenchCorpus(dir: string): Promise<number> {
   const langs = readdirSync(SHARED_UD).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();

@@ -17,7 +17,7 @@ import { LlamaCppModel } from '../runtime/llamacpp.js';
 import { ModelConfigSchema, PRESETS } from '../model/config.js';
 import { ConfigError, OellmError } from '../util/errors.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
-import { dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
+import { deepMerge, dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
 import { VERSION } from '../util/version.js';
 import type { Progress } from '../util/progress.js';
 
@@ -77,20 +77,11 @@ export function resolveBuildConfig(file?: string, overrides?: Plain): { config: 
 /** Pipeline settings of a build: the embedded corpus is short articles, so the defaults relax word counts. */
 function dataSettings(c: BuildConfig): Plain {
   const embeddedDefaults: Plain = c.corpus.embedded && c.corpus.inputs.length === 0 ? { quality: { defaults: { minWords: 5, minStopWords: 1, minLinePunctFrac: null, maxShortLinesFrac: null, maxTopNgramFrac: null, maxDupNgramFrac: null } } } : {};
-  const merged = deepMergePlain(embeddedDefaults, c.data as Plain);
+  const merged = deepMerge(embeddedDefaults, c.data as Plain);
   const lid = (merged.lid as Plain | undefined) ?? {};
   // The embedded corpus is labelled by its source: trust that label over the model's guess.
   const declared = c.corpus.embedded && c.corpus.inputs.length === 0 ? { declared: 'trust' } : {};
   return { ...merged, lid: { languages: c.languages, ...declared, ...lid } };
-}
-
-function deepMergePlain(a: Plain, b: Plain): Plain {
-  const out: Plain = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const o = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && o && typeof o === 'object' && !Array.isArray(o) ? deepMergePlain(o as Plain, v as Plain) : v;
-  }
-  return out;
 }
 
 function modelShape(v: Variant, vocabSize: number): Plain {

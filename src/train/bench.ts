@@ -5,7 +5,7 @@ import { checkModelConfig } from '../model/config.js';
 import type { Kernels } from './kernels.js';
 import { LlamaModel } from './model.js';
 import { AdamW, clipGradNorm } from './optim.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import { flopsPerToken, initParams } from './trainer.js';
 
 export interface BenchTrainOptions {

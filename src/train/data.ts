@@ -9,7 +9,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decompressor, codecOf } from '../util/compress.js';
 import { OellmError } from '../util/errors.js';
-import { Rng, type RngState } from './rng.js';
+import { Rng, type RngState } from '../util/rng.js';
 
 export interface TextTokenizer {
   encode(text: string): number[];

@@ -8,7 +8,7 @@ import { OellmError } from '../util/errors.js';
 import { defaultKernels } from './backend.js';
 import type { Kernels } from './kernels.js';
 import { LlamaModel } from './model.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 export interface GenerateOptions {
   prompt: string;

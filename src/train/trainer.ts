@@ -16,7 +16,7 @@ import { refKernels, type Kernels } from './kernels.js';
 import { BatchSampler, languageWeights, loadTrainData, valRows, type LangData, type SamplerState } from './data.js';
 import { LlamaModel } from './model.js';
 import { AdamW, clipGradNorm, lrAt, type ScheduleConfig } from './optim.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import type { TrainConfig } from './config.js';
 
 export interface TrainProgress {

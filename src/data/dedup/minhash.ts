@@ -9,25 +9,7 @@
 // estimated Jaccard by < 10^-4. The 112 hash functions are h_i(x) = fmix32(a_i·x + b_i) with
 // (a_i odd, b_i) drawn from a seeded splitmix32 stream: same seed → same signatures everywhere.
 import { createHash } from 'node:crypto';
-
-/** murmur3's 32-bit finaliser: a bijection on uint32 with full avalanche. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** Deterministic stream of uint32 from a seed (splitmix32). */
-export function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    return fmix32(s);
-  };
-}
+import { fmix32, splitmix32 } from '../../util/rng.js';
 
 // Word characters: letters, marks and numbers (a 64K table over UTF-16 units, built once);
 // surrogate halves count as word characters so astral letters stay inside their word.
