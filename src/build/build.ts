@@ -12,6 +12,7 @@ import { getLanguage, label, LANGUAGES } from '../lang/index.js';
 import { DataConfigSchema, readJsonl, runDataPipeline, type DataConfig, type Manifest } from '../data/index.js';
 import { loadTokenizer, trainTokenizer } from '../tokenizer/index.js';
 import { train, TrainConfigSchema, type TrainConfig, type TrainResult } from '../train/index.js';
+import { shapeFromModel } from '../train/config.js';
 import { exportGguf } from '../export/gguf.js';
 import { LlamaCppModel } from '../runtime/llamacpp.js';
 import { ModelConfigSchema, PRESETS } from '../model/config.js';
@@ -104,11 +105,7 @@ function trainConfig(v: Variant, runDir: string): TrainConfig {
     tokenizer: join(runDir, 'tokenizer'),
     out: join(runDir, 'models', v.name),
     preset: v.preset,
-    ...(v.dim !== undefined ? { dim: v.dim } : {}),
-    ...(v.nLayers !== undefined ? { layers: v.nLayers } : {}),
-    ...(v.nHeads !== undefined ? { heads: v.nHeads } : {}),
-    ...(v.nKvHeads !== undefined ? { kvHeads: v.nKvHeads } : {}),
-    ...(v.ffnDim !== undefined ? { ffn: v.ffnDim } : {}),
+    ...shapeFromModel(v),
     seqLen: v.seqLen,
     batchSize: v.batchSize,
     maxSteps: v.maxSteps,

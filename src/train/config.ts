@@ -47,3 +47,35 @@ export const TrainConfigSchema = z
   })
   .strict();
 export type TrainConfig = z.output<typeof TrainConfigSchema>;
+
+/**
+ * The one translation between a training config's shape overrides (`layers`, the `--layers`
+ * flag) and ModelConfig / build-variant field names (`nLayers`): both stored spellings stay as
+ * they are, and every conversion goes through this table.
+ */
+export const SHAPE_FIELDS = [
+  ['dim', 'dim'],
+  ['layers', 'nLayers'],
+  ['heads', 'nHeads'],
+  ['kvHeads', 'nKvHeads'],
+  ['ffn', 'ffnDim'],
+  ['ropeTheta', 'ropeTheta'],
+  ['tied', 'tiedEmbeddings'],
+] as const;
+
+type ShapeTrainKey = (typeof SHAPE_FIELDS)[number][0];
+type ShapeModelKey = (typeof SHAPE_FIELDS)[number][1];
+
+/** Training-config shape overrides → ModelConfig fields (only those set). */
+export function shapeToModel(cfg: Partial<Record<ShapeTrainKey, number | boolean | undefined>>): Partial<Record<ShapeModelKey, number | boolean>> {
+  const out: Partial<Record<ShapeModelKey, number | boolean>> = {};
+  for (const [t, m] of SHAPE_FIELDS) if (cfg[t] !== undefined) out[m] = cfg[t];
+  return out;
+}
+
+/** ModelConfig-named shape fields (a build variant) → training-config overrides (only those set). */
+export function shapeFromModel(m: Partial<Record<ShapeModelKey, number | boolean | undefined>>): Partial<Record<ShapeTrainKey, number | boolean>> {
+  const out: Partial<Record<ShapeTrainKey, number | boolean>> = {};
+  for (const [t, k] of SHAPE_FIELDS) if (m[k] !== undefined) out[t] = m[k];
+  return out;
+}

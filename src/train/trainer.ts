@@ -17,7 +17,7 @@ import { BatchSampler, languageWeights, loadTrainData, valRows, type LangData, t
 import { LlamaModel } from './model.js';
 import { AdamW, clipGradNorm, lrAt, type ScheduleConfig } from './optim.js';
 import { Rng } from '../util/rng.js';
-import type { TrainConfig } from './config.js';
+import { shapeToModel, type TrainConfig } from './config.js';
 
 export interface TrainProgress {
   step: number;
@@ -66,13 +66,7 @@ export function modelConfigFor(cfg: TrainConfig, vocabSize: number, init?: Model
   const raw = {
     ...p,
     vocabSize,
-    ...(cfg.dim !== undefined ? { dim: cfg.dim } : {}),
-    ...(cfg.layers !== undefined ? { nLayers: cfg.layers } : {}),
-    ...(cfg.heads !== undefined ? { nHeads: cfg.heads } : {}),
-    ...(cfg.kvHeads !== undefined ? { nKvHeads: cfg.kvHeads } : {}),
-    ...(cfg.ffn !== undefined ? { ffnDim: cfg.ffn } : {}),
-    ...(cfg.ropeTheta !== undefined ? { ropeTheta: cfg.ropeTheta } : {}),
-    ...(cfg.tied !== undefined ? { tiedEmbeddings: cfg.tied } : {}),
+    ...shapeToModel(cfg),
     ...(cfg.seqLen !== undefined ? { maxSeqLen: Math.max(cfg.seqLen, p.maxSeqLen) } : {}),
   };
   return checkModelConfig(raw);

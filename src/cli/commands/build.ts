@@ -6,8 +6,8 @@ import { runBuild, resolveBuildConfig, type BuildSummary } from '../../build/bui
 import { dumpConfig, type Plain } from '../../config/load.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
-import { OellmError } from '../../util/errors.js';
 import { emit, fmtNum, table } from '../output.js';
+import { OPTIONS, parseList, parseNumber } from '../flags.js';
 
 interface Flags {
   out?: string;
@@ -20,17 +20,13 @@ interface Flags {
   json?: boolean;
 }
 
+/** Flags as a config overlay: each flag is one key of BuildConfigSchema (ranges are the schema's to check). */
 function overrides(f: Flags): Plain {
   const o: Plain = {};
-  const num = (flag: string, v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new OellmError(`--${flag} must be a positive integer, got "${v}"`, { code: 'E_USAGE' });
-    return n;
-  };
   if (f.name) o.name = f.name;
-  if (f.vocabSize) o.tokenizer = { vocabSize: num('vocab-size', f.vocabSize) };
-  if (f.languages) o.languages = f.languages.split(',').map((s) => s.trim()).filter(Boolean);
-  if (f.workers) o.data = { workers: num('workers', f.workers) };
+  if (f.vocabSize) o.tokenizer = { vocabSize: parseNumber('vocab-size', f.vocabSize, { int: true, min: 1 }) };
+  if (f.languages) o.languages = parseList(f.languages);
+  if (f.workers) o.data = { workers: parseNumber('workers', f.workers, { int: true, min: 1 }) };
   return o;
 }
 
@@ -68,11 +64,11 @@ export function register(program: Command): void {
     .argument('[config]', 'build configuration (YAML or JSON); keys: name, corpus, languages, data, tokenizer, series')
     .option('--out <dir>', 'run directory (default runs/<name>)')
     .option('--name <name>', 'run name')
-    .option('--vocab-size <n>', 'tokenizer vocabulary size')
-    .option('--languages <codes>', 'comma-separated registry codes to build for')
-    .option('--workers <n>', 'data pipeline worker threads')
-    .option('--print-config', 'print the resolved configuration and exit')
-    .option('--json', 'print the summary as JSON')
+    .addOption(OPTIONS.vocabSize())
+    .addOption(OPTIONS.languages('registry codes to build for, comma-separated'))
+    .addOption(OPTIONS.workers('data pipeline worker threads'))
+    .addOption(OPTIONS.printConfig())
+    .addOption(OPTIONS.json('the summary'))
     .action(async (file: string | undefined, f: Flags) => {
       const o = overrides(f);
       if (f.printConfig) {

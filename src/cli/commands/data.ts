@@ -9,6 +9,7 @@ import { OellmError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
 import { emit, table } from '../output.js';
+import { optNumber, parseList } from '../flags.js';
 
 interface RunFlags {
   input?: string[];
@@ -34,12 +35,7 @@ interface RunFlags {
   json?: boolean;
 }
 
-const int = (name: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new OellmError(`--${name} must be an integer, got "${v}"`, { code: 'E_USAGE' });
-  return n;
-};
+const int = (name: string, v: string | undefined): number | undefined => optNumber(name, v, { int: true });
 
 /** Flag values as a config overlay (only flags actually given). */
 export function flagOverrides(f: RunFlags): Plain {
@@ -57,7 +53,7 @@ export function flagOverrides(f: RunFlags): Plain {
   set(['shardMaxBytes'], int('shard-max-bytes', f.shardMaxBytes));
   set(['zstdLevel'], int('zstd-level', f.zstdLevel));
   set(['exclusions'], f.exclusions);
-  set(['lid', 'languages'], f.languages?.split(',').map((s) => s.trim()).filter(Boolean));
+  set(['lid', 'languages'], f.languages === undefined ? undefined : parseList(f.languages));
   set(['lid', 'model'], f.lidModel);
   set(['pii', 'mode'], f.piiMode);
   if (f.dedup === false) set(['dedup'], { exact: false, minhash: false });

@@ -5,13 +5,9 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OellmError } from '../../util/errors.js';
 import { emit } from '../output.js';
+import { optNumber } from '../flags.js';
 
-const num = (name: string, v: string | undefined, min: number): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new OellmError(`--${name} expects a number ≥ ${min}, got "${v}"`, { code: 'E_CONFIG' });
-  return n;
-};
+const num = (name: string, v: string | undefined, min: number): number | undefined => optNumber(name, v, { min });
 
 export function register(program: Command): void {
   program

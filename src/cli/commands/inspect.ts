@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { readGguf, type GgufScalar } from '../../formats/gguf/reader.js';
 import { emit, fmtNum, table } from '../output.js';
+import { parseNumber } from '../flags.js';
 
 const show = (v: GgufScalar): string => (typeof v === 'string' ? JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v) : String(v));
 
@@ -15,7 +16,7 @@ export function register(program: Command): void {
     .option('--max-items <n>', 'array items shown per key', '8')
     .action((file: string, o: { json?: boolean; maxItems: string }) => {
       const f = readGguf(file);
-      const maxItems = Math.max(0, Number(o.maxItems) || 0);
+      const maxItems = parseNumber('max-items', o.maxItems, { int: true, min: 0 });
       const kv = [...f.kv].map(([key, e]) => {
         const arr = Array.isArray(e.value) ? e.value : undefined;
         return { key, type: arr ? `${e.itemType}[${arr.length}]` : e.type, value: arr ? arr.slice(0, maxItems) : e.value, ...(arr ? { length: arr.length } : {}) };

@@ -6,14 +6,9 @@ import { createInterface } from 'node:readline';
 import type { Command, OptionValues } from 'commander';
 import { createLid } from '../../lid/index.js';
 import { OellmError } from '../../util/errors.js';
+import { numberArg } from '../flags.js';
 
-function num(name: string, min: number, max: number, int = false) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max || (int && !Number.isInteger(n))) throw new OellmError(`--${name} must be ${int ? 'an integer' : 'a number'} in [${min}, ${max}], got "${v}"`, { code: 'E_USAGE' });
-    return n;
-  };
-}
+const num = (name: string, min: number, max: number, int = false) => numberArg(name, { min, max, int });
 
 export function register(program: Command): void {
   program

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { OellmError } from '../../util/errors.js';
 import { loadTokenizer, reportTokenizer, trainTokenizer, type TokenizerReport } from '../../tokenizer/index.js';
 import { emit, fmtNum, table } from '../output.js';
+import { parseNumber, parseWeights } from '../flags.js';
 
 function readInput(file: string | undefined): string {
   try {
@@ -22,11 +23,7 @@ function lines(text: string): string[] {
   return ls;
 }
 
-function num(name: string, v: string, min = -Infinity): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new OellmError(`--${name} expects a number${min > -Infinity ? ` ≥ ${min}` : ''}, got "${v}"`, { code: 'E_CONFIG' });
-  return n;
-}
+const num = (name: string, v: string, min?: number): number => parseNumber(name, v, min === undefined ? {} : { min });
 
 /** A tiktoken encoding as a report peer (tiktoken is a dev dependency: loaded only on request). */
 async function tiktokenEncoder(name: string): Promise<{ vocabSize: number; encode: (s: string) => number[] }> {
@@ -61,12 +58,7 @@ export function register(program: Command): void {
     .option('--max-unique-words <n>', 'memory bound: unique words kept over all languages', '4000000')
     .option('--json', 'print the result as JSON')
     .action(async (o: { data: string[]; vocabSize: string; out: string; temperature: string; langWeight?: string[]; sample: string; seed: string; reservedTokens: string; maxUniqueWords: string; json?: boolean }) => {
-      const langWeights: Record<string, number> = {};
-      for (const kv of o.langWeight ?? []) {
-        const m = /^([A-Za-z_-]+)=([0-9.]+)$/.exec(kv);
-        if (!m) throw new OellmError(`--lang-weight expects lang=weight (e.g. en=0.5), got "${kv}"`, { code: 'E_CONFIG' });
-        langWeights[m[1]!] = Number(m[2]);
-      }
+      const langWeights = parseWeights('lang-weight', o.langWeight ?? []);
       const tty = !!process.stderr.isTTY && !o.json;
       const bar = tty ? new cliProgress.SingleBar({ format: ' {phase} |{bar}| {percentage}% {value}/{total}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       let phase = '';

@@ -7,23 +7,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { resolveConfig, type Plain } from '../../config/load.js';
-import { OellmError } from '../../util/errors.js';
+import { addSchemaFlags, kebab, numberRuleOf, OPTIONS, parseList, parseNumber, parseWeights, schemaOverrides } from '../flags.js';
 import { TrainConfigSchema } from '../../train/config.js';
 import { train, pickKernels } from '../../train/trainer.js';
 import { benchTrain } from '../../train/bench.js';
 import { nativeKernels } from '../../train/backend.js';
 import { emit, table } from '../output.js';
 
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new OellmError(`--${name} expects a number, got "${v}"`, { code: 'E_CONFIG' });
-  return n;
-}
-
-const NUM_FLAGS = ['dim', 'layers', 'heads', 'kvHeads', 'ffn', 'ropeTheta', 'seqLen', 'batchSize', 'gradAccum', 'maxSteps', 'lr', 'minLrRatio', 'warmup', 'decayFraction', 'weightDecay', 'beta1', 'beta2', 'eps', 'gradClip', 'seed', 'temperature', 'valFraction', 'maxValDocs', 'valEvery', 'valRows', 'checkpointEvery', 'threads'] as const;
+/** Every numeric field of the schema is a flag (`seqLen` → `--seq-len <n>`), parsed by its kind. */
+const NUM_FLAGS = Object.keys(TrainConfigSchema.shape).filter((f) => numberRuleOf(TrainConfigSchema.shape[f as keyof typeof TrainConfigSchema.shape]));
 const STR_FLAGS = ['data', 'tokenizer', 'out', 'preset', 'init', 'schedule', 'kernels'] as const;
-const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 export function register(program: Command): void {
   const t = program
@@ -38,32 +31,21 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run saved in --out')
     .option('--init <dir>', 'start from a checkpoint or Hugging Face Llama dir')
     .option('--config <file>', 'YAML/JSON config file (keys as in the flags, camelCase)');
-  for (const f of ['dim', 'layers', 'heads', 'kvHeads', 'ffn', 'ropeTheta', 'seqLen', 'batchSize', 'gradAccum', 'lr', 'minLrRatio', 'warmup', 'decayFraction', 'weightDecay', 'beta1', 'beta2', 'eps', 'gradClip', 'temperature', 'valFraction', 'maxValDocs', 'valEvery', 'valRows', 'checkpointEvery', 'threads'] as const) {
-    const d = TrainConfigSchema.shape[f].description ?? f;
-    t.option(`--${kebab(f)} <n>`, d);
-  }
+  addSchemaFlags(t, TrainConfigSchema, NUM_FLAGS.filter((f) => f !== 'maxSteps' && f !== 'seed'));
   t.option('--schedule <kind>', 'cosine | wsd | constant')
     .option('--kernels <kind>', 'auto | native | ts')
     .option('--tied', 'tie input and output embeddings')
-    .option('--langs <labels...>', 'only these languages')
+    .addOption(OPTIONS.languages('only these languages, comma-separated (shard folder labels like mlt_Latn, or registry codes)'))
+    .addOption(OPTIONS.alias('--langs <labels...>'))
     .option('--lang-weight <lang=w...>', 'extra sampling weight per language, e.g. --lang-weight mlt_Latn=2')
-    .option('--json', 'print the result as JSON (no progress bar)')
+    .addOption(OPTIONS.json('the result (no progress bar)'))
     .action(async (o: Record<string, unknown>) => {
-      const ov: Plain = {};
-      for (const f of NUM_FLAGS) if (o[f] !== undefined) ov[f] = num(kebab(f), o[f] as string);
-      for (const f of STR_FLAGS) if (o[f] !== undefined) ov[f] = o[f];
+      const ov: Plain = schemaOverrides(o, TrainConfigSchema, [...NUM_FLAGS, ...STR_FLAGS]);
       if (o.resume) ov.resume = true;
       if (o.tied) ov.tied = true;
-      if (o.langs) ov.langs = o.langs;
-      if (o.langWeight) {
-        const w: Record<string, number> = {};
-        for (const kv of o.langWeight as string[]) {
-          const m = /^([A-Za-z_-]+)=([0-9.]+)$/.exec(kv);
-          if (!m) throw new OellmError(`--lang-weight expects lang=weight, got "${kv}"`, { code: 'E_CONFIG' });
-          w[m[1]!] = Number(m[2]);
-        }
-        ov.langWeights = w;
-      }
+      const langs = (o.languages ?? o.langs) as string[] | undefined;
+      if (langs) ov.langs = parseList(langs);
+      if (o.langWeight) ov.langWeights = parseWeights('lang-weight', o.langWeight as string[]);
       // --resume without --max-steps keeps the saved budget.
       if (o.resume && o.maxSteps === undefined && typeof ov.out === 'string') {
         try {
@@ -108,19 +90,24 @@ export function register(program: Command): void {
     .option('--heads <n>', 'attention heads', '4')
     .option('--kv-heads <n>', 'key/value heads', '2')
     .option('--ffn <n>', 'SwiGLU width', '352')
-    .option('--vocab <n>', 'vocabulary', '4096')
-    .option('--seq <n>', 'sequence length', '128')
-    .option('--batch <n>', 'batch size', '8')
+    .addOption(OPTIONS.vocabSize('vocabulary').default('4096'))
+    .addOption(OPTIONS.alias('--vocab <n>'))
+    .option('--seq-len <n>', 'sequence length', '128')
+    .addOption(OPTIONS.alias('--seq <n>'))
+    .option('--batch-size <n>', 'batch size', '8')
+    .addOption(OPTIONS.alias('--batch <n>'))
     .option('--steps <n>', 'timed steps (after 2 warmup steps)', '10')
     .option('--threads <n>', 'native kernel threads')
     .option('--kernels <kind>', 'auto | native | ts', 'auto')
     .option('--profile', 'report the share of time per kernel')
-    .option('--json', 'machine-readable output')
+    .addOption(OPTIONS.json())
     .action((o: Record<string, string | boolean | undefined>) => {
-      const n = (k: string): number => num(k, o[k] as string)!;
+      const n = (k: string): number => parseNumber(kebab(k), o[k] as string, { int: true, min: 1 });
+      // Old spellings (--vocab, --seq, --batch) still work, hidden from --help.
+      for (const [now, old] of [['vocabSize', 'vocab'], ['seqLen', 'seq'], ['batchSize', 'batch']] as const) if (o[old] !== undefined) o[now] = o[old];
       const threads = o.threads !== undefined ? n('threads') : undefined;
       const kernels = pickKernels(o.kernels as 'auto' | 'native' | 'ts', threads);
-      const r = benchTrain({ dim: n('dim'), layers: n('layers'), heads: n('heads'), kvHeads: n('kvHeads'), ffn: n('ffn'), vocab: n('vocab'), seq: n('seq'), batch: n('batch'), steps: n('steps'), profile: !!o.profile }, kernels, kernels.name.startsWith('native') ? nativeKernels().threads : 1);
+      const r = benchTrain({ dim: n('dim'), layers: n('layers'), heads: n('heads'), kvHeads: n('kvHeads'), ffn: n('ffn'), vocab: n('vocabSize'), seq: n('seqLen'), batch: n('batchSize'), steps: n('steps'), profile: !!o.profile }, kernels, kernels.name.startsWith('native') ? nativeKernels().threads : 1);
       emit(!!o.json, r, () =>
         `${r.params.toLocaleString('en-US')} params, ${r.kernels}: ${r.tokens_per_s} tokens/s, ${r.gflops_per_s} GFLOP/s, loss ${r.loss}\n` +
         (r.profile ? table(['kernel', 'share'], Object.entries(r.profile).map(([k, v]) => [k, `${(v * 100).toFixed(1)}%`])) : ''),
