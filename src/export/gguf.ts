@@ -17,7 +17,7 @@ import { quantizeTensor, quantizer, typeForRow } from '../quant/index.js';
 import { loadTokenizer, ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab } from '../tokenizer/index.js';
 import { OellmError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { findLanguage, LANGUAGES } from '../lang/index.js';
+import { findLanguage, LANGUAGES, type LangCode } from '../lang/index.js';
 import { EXPORT_TYPES, parseExportType, type ExportType } from './types.js';
 
 export { EXPORT_TYPES, EXPORT_TYPE_NAMES, parseExportType, useMoreBits, type ExportType } from './types.js';
@@ -128,9 +128,10 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
  * (`oellm build` and `oellm export gguf` write the same): the name is `oellm-<build>-<variant>`
  * for a build's checkpoint, else oellm.json `name`, else the folder name; the languages are
  * ISO 639-1 codes (as the GGUF spec asks) in registry order, one per language whatever its
- * scripts (`srp_Cyrl` + `srp_Latn` → `sr`); labels outside the registry follow as they are.
+ * scripts (`srp_Cyrl` + `srp_Latn` → `sr`); labels outside the registry follow as they are
+ * (LangCode is a plain string type: it documents the form, it cannot check it).
  */
-export function modelIdentity(meta: Record<string, unknown>, dir: string): { name: string; languages: string[] } {
+export function modelIdentity(meta: Record<string, unknown>, dir: string): { name: string; languages: LangCode[] } {
   const name = typeof meta.build === 'string' && typeof meta.variant === 'string' ? `oellm-${meta.build}-${meta.variant}` : typeof meta.name === 'string' ? meta.name : basename(dir);
   const labels = Array.isArray(meta.languages) ? (meta.languages as unknown[]).filter((l): l is string => typeof l === 'string') : [];
   const known = new Set(labels.map((l) => findLanguage(l)?.code).filter((c): c is string => c !== undefined));

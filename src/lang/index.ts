@@ -1,5 +1,8 @@
-// Lookups over the language registry (registry.ts): by any code form, and the
-// `iso3_Script` labels used by HPLT / OpenEuroLLM. Not a language detector (see src/lid/).
+// Lookups over the language registry (registry.ts): by any code form, and the three forms a
+// language is written in, each its own type: `LangCode` (`sr`, the registry key, ISO 639-1 where
+// one exists), `LangLabel` (`srp_Cyrl`, ISO 639-3 + ISO 15924 as HPLT / OpenEuroLLM name shard
+// folders) and `LangKey` (`sr`, `sr_Latn`: the code plus the script when it is not the primary
+// one, as the tokenizer report keys parallel texts). Not a language detector (see src/lid/).
 import { LANGUAGES, type Language, type Script } from './registry.js';
 import { OellmError } from '../util/errors.js';
 
@@ -30,10 +33,22 @@ export function getLanguage(code: string): Language {
   return l;
 }
 
+/** Registry code: ISO 639-1 (`sr`), or ISO 639-3 where no 639-1 exists (`cnr`). A string: names the form. */
+export type LangCode = Language['code'];
+/** ISO 639-3 + ISO 15924 label: `srp_Cyrl` (shard folders, manifests, training data); checked: it must end in a script. */
+export type LangLabel = `${string}_${Script}`;
+/** Registry code, with `_Script` for a non-primary script: `sr` (Cyrillic), `sr_Latn`. */
+export type LangKey = LangCode | `${LangCode}_${Script}`;
+
 /** `srp_Cyrl`-style label (ISO 639-3 + ISO 15924) for a language and script. */
-export function label(l: Language, script: Script = l.scripts[0]!): string {
+export function label(l: Language, script: Script = l.scripts[0]!): LangLabel {
   return `${l.iso3}_${script}`;
 }
 
+/** `sr` / `sr_Latn`-style key: the code, plus the script when it is not the language's primary one. */
+export function langKey(l: Language, script: Script = l.scripts[0]!): LangKey {
+  return script === l.scripts[0] ? l.code : `${l.code}_${script}`;
+}
+
 /** All registry codes (the main key), in registry order. */
-export const LANGUAGE_CODES: readonly string[] = LANGUAGES.map((l) => l.code);
+export const LANGUAGE_CODES: readonly LangCode[] = LANGUAGES.map((l) => l.code);

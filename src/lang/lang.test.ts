@@ -1,0 +1,15 @@
+// Tests of the three written forms of a language (LangCode `sr`, LangLabel `srp_Cyrl`, LangKey
+// `sr_Latn`) and the lookups that turn one into another.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getLanguage, label, langKey } from './index.js';
+
+test('the three forms of a language: code, label, key', () => {
+  const sr = getLanguage('srp_Latn');
+  assert.equal(sr.code, 'sr');
+  assert.equal(label(sr), 'srp_Cyrl');
+  assert.equal(label(sr, 'Latn'), 'srp_Latn');
+  assert.equal(langKey(sr), 'sr');
+  assert.equal(langKey(sr, 'Latn'), 'sr_Latn');
+  assert.equal(langKey(getLanguage('bs'), 'Cyrl'), 'bs_Cyrl');
+});
