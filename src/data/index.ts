@@ -5,6 +5,7 @@
 // quarantine.jsonl, vault/, excluded/ (optional), plan.json, work/ (intermediate), logs/ (Slurm).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lockDir } from '../util/lock.js';
+import { checkOutDir } from '../util/outdir.js';
 import { OellmError } from '../util/errors.js';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
@@ -38,7 +39,7 @@ export interface RunOptions {
 /** Runs (or resumes) the whole pipeline and returns the manifest. */
 export async function runDataPipeline(config: DataConfig | DataConfigInput, opts: RunOptions): Promise<Manifest> {
   let cfg = DataConfigSchema.parse(config);
-  const out = resolve(opts.out);
+  const out = checkOutDir(opts.out, { inputs: opts.inputs });
   const prevRanks = existingRanks(out);
   if (cfg.ranks === undefined && prevRanks !== undefined) cfg = { ...cfg, ranks: prevRanks };
   const logger = opts.logger ?? silentLogger;
