@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals } from '../util/interrupt.js';
 import { OellmError } from '../util/errors.js';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
@@ -50,9 +51,11 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   writeOrCheckPlan(out, plan);
   const pf = planPath(out);
   const unlock = lockRun(out);
+  const release = catchStopSignals();
   try {
     return await execute(cfg, plan, pf, out, logger, opts);
   } finally {
+    release();
     unlock();
   }
 }
