@@ -22,6 +22,7 @@ import { VERSION } from '../util/version.js';
 import type { Progress } from '../util/progress.js';
 import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals } from '../util/interrupt.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -177,9 +178,11 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
   const t0 = performance.now();
   await wrapIo(`cannot create the run directory ${runDir}`, async () => mkdirSync(runDir, { recursive: true }));
   const unlock = lockDir(runDir, { what: 'oellm build' });
+  const release = catchStopSignals();
   try {
     return await buildIn(runDir, config, data, opts, log, t0);
   } finally {
+    release();
     unlock();
   }
 }
