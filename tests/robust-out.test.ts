@@ -66,3 +66,16 @@ test('a data run stopped by a signal is resumed by the same call', async () => {
     assert.equal(m.counts.in, m.counts.kept + m.counts.dropped + m.counts.quarantined);
   }
 });
+
+test('a 0-byte .warc.gz is read as nothing, with a warning naming it', async () => {
+  const dir = join(root, 'with-empty');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a.jsonl'), lines('a', 3));
+  writeFileSync(join(dir, 'crawl.warc.gz'), '');
+  const warnings: string[] = [];
+  const logger = createLogger({ json: true, write: (l) => void ((JSON.parse(l) as { level: string }).level === 'warn' && warnings.push(l)) });
+  const m = await runDataPipeline({ ...fast, workers: 1 }, { inputs: [dir], out: join(root, 'with-empty-out'), logger });
+  assert.equal(m.counts.in, 3);
+  assert.equal(warnings.length, 1, warnings.join(''));
+  assert.match(warnings[0]!, /empty input file \(0 bytes\), not a valid compressed stream: nothing read from it.*crawl\.warc\.gz/);
+});

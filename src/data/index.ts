@@ -46,6 +46,11 @@ export async function runDataPipeline(config: DataConfig | DataConfigInput, opts
   const logger = opts.logger ?? silentLogger;
   const files = await expandInputs(opts.inputs);
   const plan = makePlan(cfg, files);
+  // An empty file reads as no records (counts still balance), but it is rarely what was meant:
+  // a 0-byte .gz/.zst is not even a valid compressed stream (an interrupted download?).
+  for (const f of plan.inputs) {
+    if (f.bytes === 0) logger.warn(`empty input file (0 bytes)${/\.(gz|zst)$/i.test(f.path) ? ', not a valid compressed stream' : ''}: nothing read from it`, { file: f.path });
+  }
   checkVaultKey(plan.config);
   mkdirSync(out, { recursive: true });
   writeOrCheckPlan(out, plan);
