@@ -3,8 +3,8 @@
 // validation in bits per byte. Not the kernels, not the CLI (src/cli/commands/train.ts).
 // Reference: llm.c train_gpt2.c main loop; nanoGPT train.py (accumulation, schedule, eval).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { lockDir } from '../util/lock.js';
+import { dirname, join, resolve } from 'node:path';
+import { lockDir, siblingLockFile } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
 import { catchStopSignals, Interrupted, stopRequested } from '../util/interrupt.js';
 import { checkModelConfig, PRESETS, type ModelConfig } from '../model/config.js';
@@ -152,7 +152,7 @@ export interface TrainOptions {
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const out = checkOutDir(opts.config.out);
   mkdirSync(dirname(out), { recursive: true });
-  const unlock = lockDir(out, { file: join(dirname(out), `.${basename(out)}.oellm.lock`), what: 'oellm train' });
+  const unlock = lockDir(out, { file: siblingLockFile(out), what: 'oellm train' });
   const release = catchStopSignals();
   try {
     return await trainLocked(opts);

@@ -4,10 +4,13 @@
 // zombie (killed, not yet reaped: /proc/<pid>/stat state Z), is taken over; a live one is an
 // E_LOCKED error naming the pid. Not a distributed lock: one machine, one file system.
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OellmError } from './errors.js';
 
 export const LOCK_FILE = '.oellm.lock';
+
+/** Lock file beside `dir` (`.<name>.oellm.lock`), for folders replaced whole (checkpoints). */
+export const siblingLockFile = (dir: string): string => join(dirname(resolve(dir)), `.${basename(resolve(dir))}.oellm.lock`);
 
 /** True when `pid` is a running process (zombies and dead pids are not). */
 export function processAlive(pid: number): boolean {

@@ -5,7 +5,7 @@
 // relayed from the thread. Not a pool (data/executors/local.ts runs pipeline ranks).
 import { Worker } from 'node:worker_threads';
 import { OellmError } from './errors.js';
-import { Interrupted, onStop } from './interrupt.js';
+import { Interrupted, onStop, type StopSignal } from './interrupt.js';
 
 type Progress = (...a: number[]) => void;
 
@@ -29,8 +29,11 @@ export function callInWorker<T>(moduleUrl: string | URL, fn: string, args: unkno
       unsubscribe();
       f();
     };
+    // Settled from 'exit' below, once the thread is gone (it may hold a temp file open).
+    let stopped: StopSignal | undefined;
     const unsubscribe = onStop((sig) => {
-      void w.terminate().then(() => settle(() => reject(new Interrupted(sig, what))));
+      stopped = sig;
+      void w.terminate();
     });
     w.on('message', (m: { type: 'progress'; a: number[] } | { type: 'result'; value: T } | { type: 'error'; error: { message: string; code?: string; file?: string; hint?: string; name?: string; stack?: string } }) => {
       if (m.type === 'progress') onProgress?.(...m.a);
@@ -41,6 +44,6 @@ export function callInWorker<T>(moduleUrl: string | URL, fn: string, args: unkno
       }
     });
     w.on('error', (e) => settle(() => reject(e)));
-    w.on('exit', (code) => settle(() => reject(new OellmError(`worker thread for ${fn} exited (code ${code})`, { code: 'E_WORKER' }))));
+    w.on('exit', (code) => settle(() => reject(stopped ? new Interrupted(stopped, what) : new OellmError(`worker thread for ${fn} exited (code ${code})`, { code: 'E_WORKER' }))));
   });
 }
