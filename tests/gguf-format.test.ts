@@ -92,7 +92,7 @@ test('truncated and corrupt GGUF files: errors name the file, offset, expected v
   };
   expectFormat(cut(2), /not a GGUF file \(too short\)/);
   expectFormat(cut(20), /truncated GGUF: metadata count runs past the end/);
-  expectFormat(cut(f.kv.get('tokenizer.ggml.tokens')!.offset + 60), /truncated GGUF: tokenizer\.ggml\.tokens\[\d+\]/);
+  expectFormat(cut(f.kv.get('tokenizer.ggml.tokens')!.offset + 60), /array length of tokenizer\.ggml\.tokens is impossible for a file of \d+ bytes/);
   expectFormat(cut(f.dataOffset - 10), /truncated GGUF/);
   expectFormat(cut(size - 100), /truncated GGUF: data of tensor output\.weight runs past the end/);
   const bad = Buffer.from(readFileSync(good));

@@ -21,6 +21,9 @@ import { readJson, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { deepMerge, dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
 import { VERSION } from '../util/version.js';
 import type { Progress } from '../util/progress.js';
+import { lockDir } from '../util/lock.js';
+import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals } from '../util/interrupt.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -304,8 +307,21 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
   const log = opts.log ?? (() => {});
   const { config, data } = resolveBuildConfig(opts.file, opts.overrides);
   const runDir = resolve(opts.out ?? join('runs', config.name));
+  checkOutDir(opts.out ?? runDir, { inputs: config.corpus.inputs });
   const t0 = performance.now();
   await wrapIo(`cannot create the run directory ${runDir}`, async () => mkdirSync(runDir, { recursive: true }));
+  const unlock = lockDir(runDir, { what: 'oellm build' });
+  const release = catchStopSignals();
+  try {
+    return await buildIn(runDir, config, data, opts, log, t0);
+  } finally {
+    release();
+    unlock();
+  }
+}
+
+/** The stages of runBuild, in a run dir this process has checked and locked. */
+async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, opts: BuildOptions, log: (line: string) => void, t0: number): Promise<BuildSummary> {
   writeFileAtomic(join(runDir, 'config.resolved.yaml'), dumpConfig({ ...config, data }, `oellm ${VERSION} — resolved build configuration${opts.file ? ` (from ${opts.file})` : ' (embedded default)'}`));
   const r: BuildRun = { config, data, runDir, stages: new StageRunner(runDir, log), log, ...(opts.progress ? { progress: opts.progress } : {}) };
 

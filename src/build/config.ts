@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PRESETS } from '../model/config.js';
 import { LANGUAGE_CODES } from '../lang/index.js';
 import { EXPORT_TYPE_NAMES } from '../export/types.js';
+import { DataConfigSchema } from '../data/config.js';
 
 /** The build's GGUF types: the export table's (src/export/types.ts), one list. */
 export const GGUF_EXPORT_TYPES = EXPORT_TYPE_NAMES;
@@ -41,11 +42,20 @@ export const BuildConfigSchema = z
       })
       .strict()
       .default({ embedded: true, inputs: [] }),
+    // Field-level checks (not the object's superRefine, which zod skips while another field,
+    // e.g. a missing `series`, fails): every problem of a partial config is listed at once.
     languages: z
-      .array(z.string())
+      .array(z.string().refine((l) => LANGUAGE_CODES.includes(l), { error: (i) => `unknown language code "${String(i.input)}" (see \`oellm langs\`)` }))
       .default([...LANGUAGE_CODES])
       .describe('registry codes to build for; documents in other languages are dropped'),
-    data: z.record(z.string(), z.unknown()).default({}).describe('corpus pipeline settings (same keys as `oellm data run --config`)'),
+    data: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .superRefine((d, ctx) => {
+        const r = DataConfigSchema.safeParse(d);
+        if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+      })
+      .describe('corpus pipeline settings (same keys as `oellm data run --config`)'),
     tokenizer: z
       .object({
         vocabSize: z.number().int().min(300).default(4096).describe('vocabulary size'),
@@ -62,9 +72,6 @@ export const BuildConfigSchema = z
     c.series.forEach((v, i) => {
       if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: ['series', i, 'name'], message: `duplicate variant name "${v.name}"` });
       seen.add(v.name);
-    });
-    c.languages.forEach((l, i) => {
-      if (!LANGUAGE_CODES.includes(l)) ctx.addIssue({ code: 'custom', path: ['languages', i], message: `unknown language code "${l}" (see \`oellm langs\`)` });
     });
   });
 export type BuildConfig = z.output<typeof BuildConfigSchema>;

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, writeJsonAtomic } from '../util/fs.js';
+import { checkStop } from '../util/interrupt.js';
 
 export interface StageRecord {
   stage: string;
@@ -70,6 +71,8 @@ export class StageRunner {
       this.log(`${stage}: up to date (key ${key}), skipped`);
       return rec;
     }
+    // Stage boundaries are where a stop signal ends a build (stages stop inside themselves too).
+    await checkStop('build stopped', 'run the same command again: finished stages are kept and skipped');
     rmSync(this.marker(stage), { force: true });
     for (const o of clean) rmSync(join(this.runDir, o), { recursive: true, force: true });
     let peak = process.memoryUsage().rss;

@@ -8,6 +8,7 @@ import { NormalizeConfigSchema, QualityConfigSchema } from './filters/config.js'
 import { PiiConfigSchema } from './pii/config.js';
 import { RightsConfigSchema } from './rights/config.js';
 import { LidConfigSchema } from './lid/config.js';
+import { availableParallelism } from 'node:os';
 
 export const SlurmConfigSchema = z
   .strictObject({
@@ -23,6 +24,10 @@ export const SlurmConfigSchema = z
   })
   .describe('Slurm executor');
 
+/** Worker threads beyond this many per core only add contention (`--workers 1000` started 972 threads). */
+export const WORKERS_PER_CORE = 4;
+export const MAX_WORKERS = Math.max(WORKERS_PER_CORE, WORKERS_PER_CORE * availableParallelism());
+
 export const DataConfigSchema = z
   .strictObject({
     ranks: z
@@ -31,7 +36,13 @@ export const DataConfigSchema = z
       .positive()
       .optional()
       .describe('stage-1 / final ranks (input files are split over them); default: workers. Output file names depend on it, worker count does not'),
-    workers: z.number().int().positive().default(1).describe('local executor: worker threads running ranks at the same time'),
+    workers: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_WORKERS, `at most ${MAX_WORKERS} worker threads on this machine (${WORKERS_PER_CORE} per CPU core, ${availableParallelism()} cores): more only thrash it; --ranks splits the input finer without more threads`)
+      .default(1)
+      .describe('local executor: worker threads running ranks at the same time (at most 4 per CPU core)'),
     executor: z.enum(['local', 'slurm']).default('local').describe('local worker threads, or sbatch job arrays chained by dependencies'),
     dedupRanks: z.number().int().positive().optional().describe('ranks of the bucket stage (each takes a range of LSH bands); default: min(bands, ranks)'),
     maxDocBytes: z

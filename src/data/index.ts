@@ -3,7 +3,10 @@
 // resumes from completion markers, merges, and returns the manifest. Not the CLI (cli/commands/
 // data.ts). Dataset dir: shards/<lang>/<rank>.jsonl.zst, manifest.json, stats.json,
 // quarantine.jsonl, vault/, excluded/ (optional), plan.json, work/ (intermediate), logs/ (Slurm).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { lockDir } from '../util/lock.js';
+import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals } from '../util/interrupt.js';
 import { OellmError } from '../util/errors.js';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
@@ -38,53 +41,38 @@ export interface RunOptions {
 /** Runs (or resumes) the whole pipeline and returns the manifest. */
 export async function runDataPipeline(config: DataConfig | DataConfigInput, opts: RunOptions): Promise<Manifest> {
   let cfg = DataConfigSchema.parse(config);
-  const out = resolve(opts.out);
+  const out = checkOutDir(opts.out, { inputs: opts.inputs });
   const prevRanks = existingRanks(out);
   if (cfg.ranks === undefined && prevRanks !== undefined) cfg = { ...cfg, ranks: prevRanks };
   const logger = opts.logger ?? silentLogger;
   const files = await expandInputs(opts.inputs);
   const plan = makePlan(cfg, files);
+  // An empty file reads as no records (counts still balance), but it is rarely what was meant:
+  // a 0-byte .gz/.zst is not even a valid compressed stream (an interrupted download?).
+  for (const f of plan.inputs) {
+    if (f.bytes === 0) logger.warn(`empty input file (0 bytes)${/\.(gz|zst)$/i.test(f.path) ? ', not a valid compressed stream' : ''}: nothing read from it`, { file: f.path });
+  }
   checkVaultKey(plan.config);
   mkdirSync(out, { recursive: true });
   writeOrCheckPlan(out, plan);
   const pf = planPath(out);
   const unlock = lockRun(out);
+  const release = catchStopSignals();
   try {
     return await execute(cfg, plan, pf, out, logger, opts);
   } finally {
+    release();
     unlock();
   }
 }
 
 /**
- * One driver per dataset dir: `work/.lock` holds the driver's pid. A lock whose process is gone
- * (a killed run) is taken over; a live one is an error, since two drivers would write the same
- * temp files.
+ * One driver per dataset dir: `work/.lock` holds the driver's pid (src/util/lock.ts). A lock whose
+ * process is gone (a killed run) is taken over; a live one is an error, since two drivers would
+ * write the same temp files.
  */
 function lockRun(out: string): () => void {
-  const lock = join(out, 'work', '.lock');
-  mkdirSync(join(out, 'work'), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      let alive = false;
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (err) {
-          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-        }
-      }
-      if (alive) throw new OellmError(`another oellm data run (pid ${pid}) is working in ${out}`, { code: 'E_LOCKED', file: lock, hint: 'wait for it to finish; if that process is not oellm, delete the lock file' });
-      rmSync(lock, { force: true });
-    }
-  }
-  throw new OellmError(`cannot lock ${out}`, { code: 'E_LOCKED', file: lock });
+  return lockDir(out, { file: join(out, 'work', '.lock'), what: 'oellm data run' });
 }
 
 async function execute(cfg: DataConfig, plan: Plan, pf: string, out: string, logger: Logger, opts: RunOptions): Promise<Manifest> {

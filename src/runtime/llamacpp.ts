@@ -1,11 +1,12 @@
 // llama.cpp through node-llama-cpp (prebuilt binaries from npm, never downloaded or built here):
-// load a GGUF, tokenize/detokenize, raw logits for every position of a token sequence (F32 KV
+// load a GGUF (validated by our reader first: src/formats/gguf), tokenize/detokenize, raw logits for every position of a token sequence (F32 KV
 // cache, flash attention off: the parity setting), and greedy or sampled generation with
 // timing. Not a server (src/serve) and not a chat wrapper: plain completion of a prompt.
 // Reference: node-llama-cpp 3.x API (getLlama, LlamaModel, LlamaContextSequence.controlledEvaluate).
 import { existsSync } from 'node:fs';
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
 import { OellmError } from '../util/errors.js';
+import { readGguf } from '../formats/gguf/reader.js';
 
 export interface RuntimeOptions {
   /** Use a GPU backend when one is available (default false: CPU, reproducible). */
@@ -63,6 +64,9 @@ export class LlamaCppModel {
 
   static async load(path: string, opts: RuntimeOptions = {}): Promise<LlamaCppModel> {
     if (!existsSync(path)) throw new OellmError(`GGUF file not found: ${path}`, { file: path, code: 'E_IO' });
+    // Our reader first: counts bounded by the file size, offsets and tensor data inside it. A
+    // crafted header makes llama.cpp's loader grow without bound; ours throws a FormatError.
+    readGguf(path);
     const llama = await runtime(opts);
     try {
       const model = await llama.loadModel({ modelPath: path, gpuLayers: opts.gpu ? 'auto' : 0, useMmap: true });

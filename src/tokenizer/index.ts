@@ -9,7 +9,13 @@ import { writeJsonAtomic } from '../util/fs.js';
 import { buildTokenizerConfig, buildTokenizerJson, specialTokens } from './build.js';
 import { ggufTokenizerMeta } from './gguf.js';
 import { countWords, type CorpusOptions, type CorpusStats } from './corpus.js';
-import { learnMerges } from './trainer.js';
+import type { LearnOptions, MergeResult } from './trainer.js';
+import { lockDir } from '../util/lock.js';
+import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals, checkStop, throwIfStopped } from '../util/interrupt.js';
+import { callInWorker } from '../util/worker-call.js';
+
+const NOTHING_WRITTEN = 'nothing was written; run the same command again to train from the start';
 import { Tokenizer, type TokenizerJson } from './tokenizer.js';
 
 export { Tokenizer, type TokenizerJson, type EncodeOptions, type DecodeOptions } from './tokenizer.js';
@@ -49,14 +55,29 @@ export async function trainTokenizer(opts: TrainOptions): Promise<TrainResult> {
       hint: `use --vocab-size ≥ ${minSize} (typical: 8000–256000)`,
     });
   }
+  checkOutDir(opts.out, { inputs: opts.inputs });
+  mkdirSync(opts.out, { recursive: true });
+  const unlock = lockDir(opts.out, { what: 'oellm tokenizer train' });
+  const release = catchStopSignals();
+  try {
+    return await trainLocked(opts, specials, minSize);
+  } finally {
+    release();
+    unlock();
+  }
+}
+
+async function trainLocked(opts: TrainOptions, specials: ReturnType<typeof specialTokens>, minSize: number): Promise<TrainResult> {
+  const stopped = 'tokenizer training stopped';
   const t0 = performance.now();
-  const table = await countWords({ ...opts, onProgress: (d, t) => opts.onProgress?.('read', d, t) });
+  const table = await countWords({ ...opts, onProgress: (d, t) => (throwIfStopped(stopped, NOTHING_WRITTEN), opts.onProgress?.('read', d, t)) });
+  await checkStop(stopped, NOTHING_WRITTEN);
   const t1 = performance.now();
   const target = opts.vocabSize - minSize;
-  const { merges, tokenBytes } = learnMerges(table.words, table.weights, {
-    merges: target,
-    onProgress: (d, t) => opts.onProgress?.('merge', d, t),
-  });
+  // The merge loop is synchronous: in a worker thread, so a stop signal can end it at once.
+  const mergeOpts: LearnOptions = { merges: target, ...(opts.onProgress ? { onProgress: (d: number, t: number) => opts.onProgress?.('merge', d, t) } : {}) };
+  const { merges, tokenBytes } = await callInWorker<MergeResult>(new URL(`./trainer.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), 'learnMerges', [table.words, table.weights, mergeOpts], stopped);
+  await checkStop(stopped, NOTHING_WRITTEN);
   const t2 = performance.now();
   const json = buildTokenizerJson(merges, tokenBytes, specials);
   const config = buildTokenizerConfig(json);

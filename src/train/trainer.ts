@@ -2,8 +2,11 @@
 // trained with AdamW, checkpoints (atomic, resumable bit for bit), train_log.jsonl and per-language
 // validation in bits per byte. Not the kernels, not the CLI (src/cli/commands/train.ts).
 // Reference: llm.c train_gpt2.c main loop; nanoGPT train.py (accumulation, schedule, eval).
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { lockDir, siblingLockFile } from '../util/lock.js';
+import { checkOutDir } from '../util/outdir.js';
+import { catchStopSignals, Interrupted, stopRequested } from '../util/interrupt.js';
 import { checkModelConfig, PRESETS, type ModelConfig } from '../model/config.js';
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { loadTokenizer } from '../tokenizer/index.js';
@@ -135,7 +138,25 @@ export interface TrainOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Trains (or resumes) into `config.out`: checks the location, locks it against a second writer
+ * (a sibling `.<name>.oellm.lock`, since checkpoints replace the folder itself), and stops at
+ * the next step boundary on SIGINT/SIGTERM/SIGHUP with a checkpoint there (src/util/interrupt.ts).
+ */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const out = checkOutDir(opts.config.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const unlock = lockDir(out, { file: siblingLockFile(out), what: 'oellm train' });
+  const release = catchStopSignals();
+  try {
+    return await trainLocked(opts);
+  } finally {
+    release();
+    unlock();
+  }
+}
+
+async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   let cfg = opts.config;
   const out = resolve(cfg.out);
   const logPath = join(out, 'train_log.jsonl');
@@ -255,6 +276,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
   while (step < cfg.maxSteps) {
+    // The step boundary is the safe point: a signal saves a checkpoint here and stops.
+    await new Promise<void>((r) => setImmediate(r));
+    const sig = stopRequested();
+    if (sig) {
+      if (step !== loadSavedStep(out)) save();
+      throw new Interrupted(sig, `training stopped at step ${step} of ${cfg.maxSteps} (checkpoint saved in ${out})`, `resume with: oellm train --resume --out ${cfg.out}`);
+    }
     const t0 = performance.now();
     model.zeroGrad();
     let loss = 0;

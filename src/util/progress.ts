@@ -26,6 +26,7 @@ export class Progress {
   private readonly logger: Logger;
   private readonly intervalMs: number;
   private stopped = false;
+  private bars = 0;
 
   constructor(opts: ProgressOptions) {
     this.tty = opts.tty ?? (!!process.stderr.isTTY && process.env.OELLM_LOG !== 'json');
@@ -47,6 +48,7 @@ export class Progress {
             .join(' ')
         : '';
     if (this.multi) {
+      this.bars++;
       const b = this.multi.create(total, 0, { name: name.padEnd(8), unit, extra: '' });
       return {
         update: (v, p) => b.update(v, { extra: fmt(p) }),
@@ -85,13 +87,18 @@ export class Progress {
 
   /** Writes a log line without tearing the bars (above them on a terminal). */
   write(line: string): void {
-    if (this.multi && !this.stopped) this.multi.log(line.endsWith('\n') ? line : line + '\n');
-    else process.stderr.write(line);
+    const l = line.endsWith('\n') ? line : line + '\n';
+    // Before the first bar the MultiBar never renders, so its log buffer would never flush.
+    if (this.multi && !this.stopped && this.bars > 0) this.multi.log(l);
+    else process.stderr.write(l);
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    // Lines logged since the last render would be lost: stop() draws the bars, not the buffer.
+    const pending = (this.multi as unknown as { loggingBuffer?: string[] } | undefined)?.loggingBuffer?.splice(0) ?? [];
     this.multi?.stop();
+    for (const l of pending) process.stderr.write(l);
   }
 }

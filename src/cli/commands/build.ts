@@ -76,9 +76,16 @@ export function register(program: Command): void {
         process.stdout.write(dumpConfig({ ...config, data }));
         return;
       }
-      const logger = createLogger();
-      const progress = new Progress({ logger });
-      const s = await runBuild({ ...(file ? { file } : {}), overrides: o, ...(f.out ? { out: f.out } : {}), log: (line) => logger.info(line), progress });
+      // On a terminal, log lines go above the bars (progress.write), never into a bar's line.
+      let progress: Progress | undefined;
+      const logger = createLogger({ write: (line) => (progress ? progress.write(line) : process.stderr.write(line)) });
+      progress = new Progress({ logger });
+      let s: BuildSummary;
+      try {
+        s = await runBuild({ ...(file ? { file } : {}), overrides: o, ...(f.out ? { out: f.out } : {}), log: (line) => logger.info(line), progress });
+      } finally {
+        progress.stop();
+      }
       emit(f.json, s, () => humanSummary(s));
     });
 }

@@ -1,12 +1,39 @@
 // `oellm export gguf | megatron`: checkpoint → GGUF for llama.cpp (src/export/gguf.ts) and
 // dataset → Megatron-LM indexed dataset (src/export/megatron.ts). Flag parsing and output only.
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { lockDir } from '../../util/lock.js';
+import { checkOutFile } from '../../util/outdir.js';
+import { catchStopSignals, Interrupted, throwIfStopped } from '../../util/interrupt.js';
+import { callInWorker } from '../../util/worker-call.js';
 import { EXPORT_TYPES, exportGguf, parseExportType } from '../../export/gguf.js';
 import { exportMegatron } from '../../export/megatron.js';
 import { emit, fmtNum, table } from '../output.js';
 
 const mb = (b: number): string => `${(b / 1e6).toFixed(1)} MB`;
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+
+/**
+ * Runs an export into `file` with the location checked, `<file>.oellm.lock` held against a
+ * second writer, and stop signals caught; a stopped export leaves no temp file behind.
+ */
+async function guardedExport<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const abs = checkOutFile(file);
+  const unlock = lockDir(dirname(abs), { file: `${abs}.oellm.lock`, what: 'oellm export' });
+  const release = catchStopSignals();
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof Interrupted) {
+      for (const n of readdirSync(dirname(abs))) if (n.startsWith(`.${basename(abs)}.tmp-${process.pid}-`)) rmSync(join(dirname(abs), n), { force: true });
+    }
+    throw e;
+  } finally {
+    release();
+    unlock();
+  }
+}
 
 export function register(program: Command): void {
   const ex = program.command('export').description('export a checkpoint to GGUF (llama.cpp, Ollama, LM Studio) or a dataset to Megatron-LM .bin/.idx');
@@ -22,10 +49,11 @@ export function register(program: Command): void {
     .option('--url <url>', 'general.url: link to the release bundle')
     .option('--release-sha256 <hex>', 'sha256 of the release bundle (oellm.release.sha256)')
     .option('--json', 'print the report as JSON')
-    .action((ckpt: string, o: { type: string; out?: string; name?: string; modelVersion?: string; license?: string; url?: string; releaseSha256?: string; json?: boolean }) => {
+    .action(async (ckpt: string, o: { type: string; out?: string; name?: string; modelVersion?: string; license?: string; url?: string; releaseSha256?: string; json?: boolean }) => {
       const type = parseExportType(o.type);
       const out = o.out ?? join(ckpt, `model-${type}.gguf`);
-      const r = exportGguf(ckpt, {
+      // Quantization is synchronous: in a worker thread, so SIGINT/SIGTERM/SIGHUP end it at once.
+      const r = await guardedExport(out, () => callInWorker<ReturnType<typeof exportGguf>>(new URL(`../../export/gguf.${EXT}`, import.meta.url), 'exportGguf', [ckpt, {
         type,
         out,
         ...(o.name ? { name: o.name } : {}),
@@ -33,7 +61,7 @@ export function register(program: Command): void {
         ...(o.license ? { license: o.license } : {}),
         ...(o.url ? { url: o.url } : {}),
         ...(o.releaseSha256 ? { releaseSha256: o.releaseSha256 } : {}),
-      });
+      }], 'export stopped'));
       for (const f of r.fallbacks) process.stderr.write(`oellm: fallback: ${f}\n`);
       emit(o.json, r, () => {
         const counts = new Map<string, number>();
@@ -51,7 +79,8 @@ export function register(program: Command): void {
     .option('--no-eos', 'do not append EOS after each document')
     .option('--json', 'print the report as JSON')
     .action(async (dataset: string, o: { tokenizer: string; out: string; eos: boolean; json?: boolean }) => {
-      const r = await exportMegatron(dataset, { tokenizer: o.tokenizer, out: o.out, appendEos: o.eos });
+      // Every 1000 documents is a safe point: a stop signal aborts the writer (no partial files).
+      const r = await guardedExport(`${o.out}.bin`, () => exportMegatron(dataset, { tokenizer: o.tokenizer, out: o.out, appendEos: o.eos, onProgress: () => throwIfStopped('export stopped', 'nothing was written; run the same command again') }));
       emit(o.json, r, () =>
         table(['lang', 'documents', 'tokens'], Object.entries(r.perLang).map(([l, s]) => [l, s.documents, s.tokens])) +
         `wrote ${r.bin} + ${r.idx}: ${fmtNum(r.documents)} documents, ${fmtNum(r.tokens)} tokens (${r.dtype}), ${r.seconds.toFixed(1)} s${r.skipped ? `, ${r.skipped} empty skipped` : ''}\n` +

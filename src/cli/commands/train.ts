@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
+import { Progress, type Bar } from '../../util/progress.js';
+import { createLogger } from '../../util/log.js';
 import { resolveConfig, type Plain } from '../../config/load.js';
 import { addSchemaFlags, kebab, numberRuleOf, OPTIONS, parseList, parseNumber, parseWeights, schemaOverrides } from '../flags.js';
 import { TrainConfigSchema } from '../../train/config.js';
@@ -59,20 +60,20 @@ export function register(program: Command): void {
       }
       const cfg = resolveConfig(TrainConfigSchema, { ...(o.config ? { file: o.config as string } : {}), overrides: ov });
       const tty = !!process.stderr.isTTY && !o.json;
-      const bar = tty ? new cliProgress.SingleBar({ format: ' {phase} |{bar}| {value}/{total} steps  loss {loss}  {tps} tok/s  lr {lr}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-      let started = false;
+      // On a terminal, log lines go above the bar (Progress.write), never into the bar's line.
+      const progress = tty ? new Progress({ tty: true, logger: createLogger() }) : undefined;
+      let bar: Bar | undefined;
+      const shown = { loss: '-', 'tok/s': '-', lr: '-' };
       const r = await train({
         config: cfg,
-        log: (l) => !o.json && process.stderr.write(`${l}\n`),
+        log: (l) => !o.json && (progress ? progress.write(l) : process.stderr.write(`${l}\n`)),
         onProgress: (p) => {
-          if (!bar) return;
-          if (!started) {
-            bar.start(p.maxSteps, p.step, { phase: p.phase, loss: '-', tps: '-', lr: '-' });
-            started = true;
-          }
-          bar.update(p.step, { phase: p.phase.padEnd(10), ...(Number.isFinite(p.loss) ? { loss: p.loss.toFixed(4) } : {}), ...(p.phase === 'train' ? { tps: Math.round(p.tokensPerS), lr: p.lr.toExponential(2) } : {}) });
+          if (!progress) return;
+          bar ??= progress.bar('train', p.maxSteps, 'steps');
+          Object.assign(shown, Number.isFinite(p.loss) ? { loss: p.loss.toFixed(4) } : {}, p.phase === 'train' ? { 'tok/s': Math.round(p.tokensPerS), lr: p.lr.toExponential(2) } : {});
+          bar.update(p.step, shown);
         },
-      }).finally(() => bar?.stop());
+      }).finally(() => progress?.stop());
       emit(!!o.json, r, () =>
         `trained ${r.steps} steps, ${r.tokens.toLocaleString('en-US')} tokens, ${r.params.toLocaleString('en-US')} parameters in ${r.seconds.toFixed(1)} s (${Math.round(r.tokensPerS)} tokens/s, ${r.kernels})\n` +
         `final loss ${r.finalLoss.toFixed(4)}\n` +

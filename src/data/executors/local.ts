@@ -10,6 +10,10 @@ import { OellmError } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
 import type { Progress } from '../../util/progress.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
+import { Interrupted, onStop, throwIfStopped } from '../../util/interrupt.js';
+
+const STOPPED = 'data run stopped';
+const RESUME = 'run the same command again: finished ranks are kept and skipped';
 
 export interface ExecutorOptions {
   logger: Logger;
@@ -54,7 +58,8 @@ export async function runLocal(plan: Plan, planFile: string, out: string, worker
       const nThreads = Math.min(workers, pending.length);
       if (nThreads <= 1) {
         for (const r of pending) {
-          await runRank(plan, out, st.name, r, { logger, onProgress: (d) => onProgress(r, d) });
+          throwIfStopped(STOPPED, RESUME);
+          await runRank(plan, out, st.name, r, { logger, onProgress: (d) => (throwIfStopped(STOPPED, RESUME), onProgress(r, d)) });
           finished++;
           onProgress(r, docsByRank.get(r) ?? 0);
         }
@@ -87,7 +92,13 @@ function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger:
     const queue = [...ranks];
     let running = 0;
     let failed = false;
-    const cleanups: (() => void)[] = [];
+    // A stop signal ends the stage; runLocal's finally terminates the threads mid-rank (the
+    // unfinished ranks have no completion marker and run again on resume).
+    const cleanups: (() => void)[] = [onStop((sig) => {
+      if (failed) return;
+      failed = true;
+      finish(new Interrupted(sig, STOPPED, RESUME));
+    })];
     const finish = (err?: Error) => {
       for (const c of cleanups) c();
       if (err) reject(err);

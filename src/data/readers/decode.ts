@@ -150,12 +150,14 @@ export function decodeText(bytes: Uint8Array, opts: DecodeOptions = {}): Decoded
     const text = iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), charset);
     return finish(text, 0, charset, source, maxRatio, opts.declared);
   }
-  // Declared UTF-8, or nothing declared: valid UTF-8 wins; otherwise detect.
+  // Declared UTF-8, or nothing declared: valid UTF-8 wins. Declared UTF-8 with invalid bytes
+  // follows the invalid-UTF-8 rule (count, or quarantine past maxRatio), never a re-decode in a
+  // guessed charset (that published windows-1252 mojibake with no count); only undeclared bytes
+  // are detected.
   const strict = tryUtf8(body);
   if (strict !== null) return { text: strict, charset: 'utf-8', source: charset ? source : 'utf8', invalid: 0 };
   const lax = laxUtf8(body);
-  const ratio = lax.invalid / Math.max(1, lax.text.length);
-  if (ratio > maxRatio || !charset) {
+  if (!charset) {
     const det = detect(body);
     if (det && det !== 'utf-8') {
       return finish(iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), det), 0, det, 'detected', maxRatio, opts.declared);

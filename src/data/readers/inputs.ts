@@ -1,5 +1,6 @@
 // Input expansion for `--input`: files, folders (recursive) and globs (`*`, `?`, `**`, `[ab]`,
-// `{a,b}`), sorted and deduplicated, so every rank sees the same list. Node 20 has no fs.glob,
+// `{a,b}`), sorted and deduplicated (by real file: symlinked folders are entered once), so every
+// rank sees the same list. Node 20 has no fs.glob,
 // hence the small matcher. Not a reader (index.ts picks the format per file).
 // Folders contribute only files with a known corpus extension (KNOWN_EXT); hidden entries skipped.
 import { readdirSync, statSync } from 'node:fs';
@@ -14,9 +15,17 @@ export function hasKnownExt(name: string): boolean {
   return KNOWN_EXT.some((e) => base.endsWith(e));
 }
 
-function walk(dir: string, out: string[], filter: (rel: string, isFile: boolean) => boolean, rel = ''): void {
+/** Identity of a file or folder on disk: symlinked paths to one inode share it. */
+const idOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
+
+/**
+ * Recursive folder listing that follows symlinks but enters each real folder once (`seen`
+ * holds dev:ino), so `self -> ..` links neither repeat files nor recurse forever.
+ */
+function walk(dir: string, out: string[], filter: (rel: string, isFile: boolean) => boolean, seen: Set<string>, rel = ''): void {
   let names: string[];
   try {
+    seen.add(idOf(statSync(dir)));
     names = readdirSync(dir).sort();
   } catch (e) {
     throw new OellmError(`cannot list folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dir, code: 'E_IO' });
@@ -29,10 +38,11 @@ function walk(dir: string, out: string[], filter: (rel: string, isFile: boolean)
     try {
       st = statSync(p);
     } catch {
-      continue; // dangling link
+      continue; // dangling link or a link loop
     }
-    if (st.isDirectory()) walk(p, out, filter, r);
-    else if (st.isFile() && filter(r, true)) out.push(p);
+    if (st.isDirectory()) {
+      if (!seen.has(idOf(st))) walk(p, out, filter, seen, r);
+    } else if (st.isFile() && filter(r, true)) out.push(p);
   }
 }
 
@@ -86,7 +96,7 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
       const root = parts.slice(0, firstGlob).join('/') || '/';
       const rx = globToRegExp(parts.slice(firstGlob).join('/'));
       try {
-        if (statSync(root).isDirectory()) walk(root, found, (rel) => rx.test(rel));
+        if (statSync(root).isDirectory()) walk(root, found, (rel) => rx.test(rel), new Set());
       } catch {
         /* root missing: reported below */
       }
@@ -95,10 +105,11 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
       let st;
       try {
         st = statSync(abs);
-      } catch {
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new OellmError(`input is a symbolic link loop: ${input}`, { file: input, code: 'E_INPUT', hint: 'the link points (through other links) back at itself; fix or remove it' });
         throw new OellmError(`input not found: ${input}`, { file: input, code: 'E_INPUT', hint: 'check the path; globs must be quoted so the shell does not expand them' });
       }
-      if (st.isDirectory()) walk(abs, found, (rel) => hasKnownExt(rel));
+      if (st.isDirectory()) walk(abs, found, (rel) => hasKnownExt(rel), new Set());
       else found.push(abs);
     }
     if (found.length === 0) {
@@ -110,5 +121,17 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
     }
     for (const f of found) out.add(f);
   }
-  return [...out].sort();
+  // One path per real file: two paths to one inode (a linked folder, a file linked twice) would
+  // read it twice. The first path in sorted order stands for it.
+  const byId = new Map<string, string>();
+  for (const f of [...out].sort()) {
+    let id = f;
+    try {
+      id = idOf(statSync(f));
+    } catch {
+      /* vanished: the reader reports it */
+    }
+    if (!byId.has(id)) byId.set(id, f);
+  }
+  return [...byId.values()];
 }

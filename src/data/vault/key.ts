@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OellmError } from '../../util/errors.js';
+import { checkOutFile } from '../../util/outdir.js';
 
 export const KEY_BYTES = 32;
 
@@ -24,6 +25,7 @@ export function loadKey(file: string): Buffer {
 
 /** Writes a new random key as hex (mode 0600); refuses to overwrite an existing file unless `force`. */
 export function generateKey(file: string, opts: { force?: boolean } = {}): Buffer {
+  checkOutFile(file);
   const key = randomBytes(KEY_BYTES);
   mkdirSync(dirname(file), { recursive: true });
   try {

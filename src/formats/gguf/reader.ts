@@ -5,7 +5,7 @@
 // Reference: ggml/docs/gguf.md; llama.cpp gguf-py/gguf/gguf_reader.py.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../../util/errors.js';
-import { GGML_TYPE_BY_ID, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, KEYS, VALUE_TYPE_BY_ID, type GgmlType, type ValueTypeName } from './constants.js';
+import { GGML_TYPE_BY_ID, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, KEYS, VALUE_TYPE_BY_ID, VALUE_TYPES, type GgmlType, type ValueTypeName } from './constants.js';
 
 export type GgufScalar = string | number | bigint | boolean;
 export interface GgufKvEntry {
@@ -43,6 +43,10 @@ export interface GgufFile {
 
 const MAX_STRING = 1 << 30;
 const MAX_ARRAY = 1 << 30;
+const TENSOR_INFO_MIN_BYTES = 32;
+const KV_MIN_BYTES = 13;
+/** Fewest bytes one array item of type `t` takes (a string: its u64 length). */
+const itemMinBytes = (t: ValueTypeName): number => (t === 'STRING' ? 8 : Math.max(1, VALUE_TYPES[t].size));
 
 /** Buffered little-endian cursor over a file descriptor; every read is bounds-checked. */
 class Cursor {
@@ -74,10 +78,21 @@ class Cursor {
   f64(w = 'f64'): number { const o = this.at(8, w); return this.buf.readDoubleLE(o); }
   u64big(w = 'u64'): bigint { const o = this.at(8, w); return this.buf.readBigUInt64LE(o); }
   i64big(w = 'i64'): bigint { const o = this.at(8, w); return this.buf.readBigInt64LE(o); }
-  /** u64 that must fit a JS number and be ≤ max. */
-  count(what: string, max: number): number {
+  /**
+   * u64 count that must fit a JS number and be ≤ max, and, when `minItemBytes` is given, small
+   * enough that that many items of at least that size fit in the rest of the file (a crafted
+   * count must never size an allocation or a loop: llama.cpp's loader grows without bound on one).
+   */
+  count(what: string, max: number, minItemBytes = 0): number {
     const start = this.pos;
-    const v = this.u64big(what);
+    return this.bound(this.u64big(what), start, what, max, minItemBytes);
+  }
+  /** The checks of count() on a value read earlier at `start`, against the bytes left now. */
+  bound(v: bigint, start: number, what: string, max: number, minItemBytes = 0): number {
+    const fit = minItemBytes > 0 ? Math.floor((this.size - this.pos) / minItemBytes) : Infinity;
+    if (fit < max && v > BigInt(fit)) {
+      throw new FormatError(`corrupt GGUF: ${what} is impossible for a file of ${this.size} bytes`, { file: this.path, offset: start, expected: `≤ ${fit} (${minItemBytes} bytes or more each)`, found: v.toString() });
+    }
     if (v > BigInt(max)) throw new FormatError(`corrupt GGUF: ${what} is implausibly large`, { file: this.path, offset: start, expected: `≤ ${max}`, found: v.toString() });
     return Number(v);
   }
@@ -139,8 +154,11 @@ export function readGguf(path: string): GgufFile {
     }
     const version = c.u32('version');
     if (version !== 2 && version !== 3) throw new FormatError('unsupported GGUF version', { file: path, offset: 4, expected: '2 or 3', found: String(version) });
-    const nTensors = c.count('tensor count', 1 << 24);
-    const nKv = c.count('metadata count', 1 << 24);
+    // Smallest possible entries: a tensor info is name length (8) + n_dims (4) + one dim (8) +
+    // type (4) + offset (8); a key/value is key length (8) + value type (4) + one byte.
+    const rawTensors = c.u64big('tensor count');
+    const nKv = c.count('metadata count', 1 << 24, KV_MIN_BYTES);
+    const nTensors = c.bound(rawTensors, 8, 'tensor count', 1 << 24, TENSOR_INFO_MIN_BYTES);
     const kv = new Map<string, GgufKvEntry>();
     for (let i = 0; i < nKv; i++) {
       const offset = c.pos;
@@ -148,7 +166,7 @@ export function readGguf(path: string): GgufFile {
       const type = valueType(c, `value type of ${key}`);
       if (type === 'ARRAY') {
         const itemType = valueType(c, `item type of ${key}`);
-        const n = c.count(`array length of ${key}`, MAX_ARRAY);
+        const n = c.count(`array length of ${key}`, MAX_ARRAY, itemMinBytes(itemType));
         const items: GgufScalar[] = new Array(n);
         for (let j = 0; j < n; j++) items[j] = readScalar(c, itemType, `${key}[${j}]`);
         kv.set(key, { type, itemType, value: items, offset });
@@ -177,6 +195,7 @@ export function readGguf(path: string): GgufFile {
       const type = GGML_TYPE_BY_ID.get(r.typeId);
       const info: GgufTensorInfo = { name: r.name, dims: r.dims, shape: [...r.dims].reverse(), typeId: r.typeId, offset: dataOffset + r.rel, nElements };
       if (r.rel % alignment !== 0) throw new FormatError(`corrupt GGUF: tensor ${r.name} data offset is not aligned`, { file: path, offset: r.at, expected: `multiple of ${alignment}`, found: String(r.rel) });
+      if (info.offset > size) throw new FormatError(`truncated GGUF: data of tensor ${r.name} starts past the end of the file`, { file: path, offset: r.at, expected: `offset ≤ ${size}`, found: String(info.offset) });
       if (type) {
         info.type = type;
         if (r.dims[0]! % type.blockSize !== 0) throw new FormatError(`corrupt GGUF: tensor ${r.name} row length is not a multiple of its ${type.name} block size`, { file: path, offset: r.at, expected: `multiple of ${type.blockSize}`, found: String(r.dims[0]) });
