@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGE_CODES } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
-import { readJson, writeJsonAtomic } from '../util/fs.js';
+import { readJson, sha256, writeJsonAtomic } from '../util/fs.js';
 import { openBackend, type OpenOptions } from './backends/index.js';
 import { compareOnTexts, summarize } from './quant.js';
 import { scoreUnit } from './score.js';
@@ -89,7 +89,7 @@ export async function planEval(o: EvalOptions): Promise<EvalPlan> {
           units.push({ key: unitKey({ task: QUANT_TASK, model: m.sha256, base: base.sha256, lang, data: d?.dataSha256 ?? null, limit: quantLimit }), model: o.models[i]!, modelId: m.id, task: QUANT_TASK, lang, split: 'dev', shots: 0, limit: quantLimit, base: baseSpec, baseId: base.id });
         });
       }
-      tasks.push({ id: QUANT_TASK, kind: 'quant', description: `quantization cost vs ${base.id} on FLORES dev sentences (llama-perplexity --kl-divergence definitions)`, data_sha256: unitKey({ shas }) });
+      tasks.push({ id: QUANT_TASK, kind: 'quant', description: `quantization cost vs ${base.id} on FLORES dev sentences (llama-perplexity --kl-divergence definitions)`, data_sha256: sha256(shas.join('\n')) });
       continue;
     }
     const t = resolveTask(name, log);
@@ -105,7 +105,7 @@ export async function planEval(o: EvalOptions): Promise<EvalPlan> {
         units.push({ key: unitKey({ task: t.id, model: models[i]!.sha256, lang, data: d?.dataSha256 ?? null, n: d?.items.length ?? 0, split, shots: o.shots ?? 0, limit: o.limit ?? null, template: d?.template?.id ?? null }), model: o.models[i]!, modelId: models[i]!.id, task: t.id, taskRef: name, lang, split, shots: t.kind === 'multiple_choice' ? (o.shots ?? 0) : 0, ...(o.limit !== undefined ? { limit: o.limit } : {}) });
       }
     }
-    tasks.push({ id: t.id, kind: t.kind, description: t.description, data_sha256: unitKey({ shas }) });
+    tasks.push({ id: t.id, kind: t.kind, description: t.description, data_sha256: sha256(shas.join('\n')) });
   }
   const { warn: _w, ...task } = topt;
   return { version: 1, out, models, task, backend: o.backend ?? {}, quantLimit, units, tasks };
