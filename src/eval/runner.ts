@@ -145,6 +145,7 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
           const avail = floresBpb.languages(topt).includes(u.lang);
           if (!avail) {
             writeUnit(plan.out, { unit: u, status: 'ok', rows: [{ ...spec, metric: 'kld_mean', value: null, stderr: null, n: 0, template: 'sentence/1', status: 'no_data', error: 'no FLORES text for this language' }], quant: [], wall_s: wall() });
+            log(`eval: ${u.modelId} ${u.task} ${u.lang}: no data`);
             continue;
           }
           const d = loadLimited(floresBpb, u.lang, { ...topt, split: 'dev' }, u.limit);
@@ -157,6 +158,7 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
           if (!t.languages(topt).includes(u.lang)) {
             const metric = t.kind === 'text' ? 'bits_per_byte' : 'acc';
             writeUnit(plan.out, { unit: u, status: 'ok', rows: [{ ...spec, metric, value: null, stderr: null, n: 0, template: 'none', status: 'no_data', error: `${t.id} has no data for ${u.lang}` }], wall_s: wall() });
+            log(`eval: ${u.modelId} ${u.task} ${u.lang}: no data`);
             continue;
           }
           const d = loadLimited(t, u.lang, topt, u.limit);
@@ -170,15 +172,24 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
         stats.failed++;
         const msg = e instanceof OellmError ? e.message : (e as Error).message;
         log(`eval: ${u.modelId} ${u.task} ${u.lang} FAILED: ${msg}`);
-        // A model that cannot open fails all its units; drop the cached promise so each reports it.
-        open.delete(u.model);
-        writeUnit(plan.out, { unit: u, status: 'failed', rows: [{ ...spec, metric: u.task === QUANT_TASK ? 'kld_mean' : 'acc', value: null, stderr: null, n: 0, template: 'none', status: 'failed', error: msg }], error: msg, wall_s: wall() });
+        // A model that cannot open keeps its rejected promise: its other units fail fast with the same error.
+        writeUnit(plan.out, { unit: u, status: 'failed', rows: [{ ...spec, metric: primaryMetricOf(u), value: null, stderr: null, n: 0, template: 'none', status: 'failed', error: msg }], error: msg, wall_s: wall() });
       }
     }
   } finally {
     await closeAllBut([]);
   }
   return stats;
+}
+
+/** The metric a failed or missing unit's row carries (its task's primary metric). */
+function primaryMetricOf(u: PlanUnit): string {
+  if (u.task === QUANT_TASK) return 'kld_mean';
+  try {
+    return resolveTask(u.taskRef ?? u.task).kind === 'text' ? 'bits_per_byte' : 'acc';
+  } catch {
+    return 'acc';
+  }
 }
 
 function binPath(): string {
@@ -244,7 +255,7 @@ export function collect(plan: EvalPlan): Report {
   const units: UnitFile[] = plan.units.map((u) => {
     const f = readUnit(plan.out, u.key);
     if (f) return f;
-    const row: ResultRow = { model: u.modelId, task: u.task, lang: u.lang, metric: u.task === QUANT_TASK ? 'kld_mean' : 'acc', value: null, stderr: null, n: 0, shots: u.shots, template: 'none', status: 'failed', error: 'unit did not finish (worker killed?): rerun to resume' };
+    const row: ResultRow = { model: u.modelId, task: u.task, lang: u.lang, metric: primaryMetricOf(u), value: null, stderr: null, n: 0, shots: u.shots, template: 'none', status: 'failed', error: 'unit did not finish (worker killed?): rerun to resume' };
     return { unit: u, status: 'failed', rows: [row], wall_s: 0 };
   });
   return buildReport(plan, units);
