@@ -20,6 +20,7 @@ import { readJson, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
 import { VERSION } from '../util/version.js';
 import type { Progress } from '../util/progress.js';
+import { buildEval, type BuildEvalSummary } from '../eval/build.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -55,6 +56,8 @@ export interface BuildSummary {
   tokenizer: { vocabSize: number; dir: string };
   variants: VariantSummary[];
   stages: StageRecord[];
+  /** Per-language eval figures (src/eval/build.ts); the full report is eval/report.json. */
+  eval?: BuildEvalSummary;
   wall_s: number;
 }
 
@@ -281,6 +284,9 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
   }
 
+  // 7. eval: every variant and quantization per language (cached per unit under eval/units).
+  const evaluation = await wrapIo('eval', () => buildEval({ runDir, variants, languages: config.languages, log }));
+
   // Summary: documents and tokens per language.
   const languages = config.languages.map((code) => {
     const l = getLanguage(code);
@@ -306,6 +312,7 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     tokenizer: { vocabSize: config.tokenizer.vocabSize, dir: 'tokenizer' },
     variants,
     stages: stages.records,
+    eval: evaluation,
     wall_s: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeJsonAtomic(join(runDir, 'build_summary.json'), summary);

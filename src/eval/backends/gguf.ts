@@ -32,7 +32,7 @@ const QUANT_NAMES: Record<number, string> = { 0: 'f32', 1: 'f16', 7: 'q8_0', 2: 
 
 export class GgufBackend implements Backend {
   readonly kind = 'gguf' as const;
-  private ctx: LlamaContext | undefined;
+  private ctx: Promise<LlamaContext> | undefined;
   private free: LlamaContextSequence[] = [];
   private waiters: ((s: LlamaContextSequence) => void)[] = [];
 
@@ -71,12 +71,13 @@ export class GgufBackend implements Backend {
     return this.model.tokenize(text, false);
   }
 
-  private async context(): Promise<LlamaContext> {
-    if (!this.ctx) {
-      // Room beyond the window: a full context would trigger a context shift on the last token.
-      this.ctx = await this.model.context(this.contextLength + 16, this.sequences, Math.min(4096, (this.contextLength + 16) * this.sequences));
-      for (let i = 0; i < this.sequences; i++) this.free.push(this.ctx.getSequence());
-    }
+  /** The shared context, created once (concurrent first callers wait for the same one). */
+  private context(): Promise<LlamaContext> {
+    // Room beyond the window: a full context would trigger a context shift on the last token.
+    this.ctx ??= this.model.context(this.contextLength + 16, this.sequences, Math.min(4096, (this.contextLength + 16) * this.sequences)).then((c) => {
+      for (let i = 0; i < this.sequences; i++) this.free.push(c.getSequence());
+      return c;
+    });
     return this.ctx;
   }
 
@@ -165,7 +166,7 @@ export class GgufBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    await this.ctx?.dispose();
+    await (await this.ctx?.catch(() => undefined))?.dispose();
     await this.model.dispose();
   }
 }
