@@ -47,12 +47,18 @@ export async function buildEval(o: BuildEvalInput): Promise<BuildEvalSummary> {
   const bases = o.variants.filter((v) => v.gguf.length).map((v) => join(o.runDir, v.gguf[0]!.path));
   const log = o.log ?? (() => {});
   const common = { langs: o.languages, out, backend: {}, log: (l: string) => (/FAILED/.test(l) ? log(l) : undefined) };
-  const flores = await runEval({ ...common, models: all, tasks: ['flores-bpb'], split: 'dev', limit: limits.flores });
-  const sib = await runEval({ ...common, models: bases, tasks: ['sib200'], limit: limits.sib200 });
+  if (process.env.OELLM_EVAL_DEBUG) common.log = (l: string) => process.stderr.write(l + '\n');
+  // Failed units are not cached: a second pass reruns only those (a transient failure heals).
+  const twice = async (opts: Parameters<typeof runEval>[0]): Promise<Report> => {
+    const r = await runEval(opts);
+    return r.results.some((x) => x.status === 'failed') ? runEval(opts) : r;
+  };
+  const flores = await twice({ ...common, models: all, tasks: ['flores-bpb'], split: 'dev', limit: limits.flores });
+  const sib = await twice({ ...common, models: bases, tasks: ['sib200'], limit: limits.sib200 });
   const quant: Report[] = [];
   for (const v of o.variants) {
     if (v.gguf.length < 2) continue;
-    quant.push(await runEval({ ...common, models: v.gguf.map((g) => join(o.runDir, g.path)), tasks: ['quant'], quantLimit: limits.quant }));
+    quant.push(await twice({ ...common, models: v.gguf.map((g) => join(o.runDir, g.path)), tasks: ['quant'], quantLimit: limits.quant }));
   }
   // One report over the three runs (they share models and the unit cache).
   const models = [...new Map([flores, sib, ...quant].flatMap((r) => r.models).map((m) => [m.id, m])).values()];

@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readGguf } from '../formats/gguf/reader.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import { fileSha256 } from './backends/gguf.js';
+import { fileSha256 } from './tasks/files.js';
 import type { QuantSummary } from './quant.js';
 import type { ItemResult } from './score.js';
 import type { Item, ModelKind, ResultRow } from './types.js';

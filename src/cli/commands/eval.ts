@@ -130,6 +130,25 @@ export function register(program: Command): void {
       if (t.errors.length) process.exitCode = 1;
     });
 
+  ev.command('contamination')
+    .description('normalised 13-gram overlap of eval items with a training dataset (lm-eval decontamination): share contaminated per task × language, and scores re-computed on the clean subset')
+    .requiredOption('--data <dir>', 'dataset dir of `oellm data run` (manifest.json + shards/)')
+    .option('--tasks <list>', 'comma-separated tasks or native task files', 'sib200,exams')
+    .option('--langs <codes>', 'comma-separated registry codes (default: every language a task has)')
+    .option('--split <split>', 'split(s) to check, + joined (default: each task\'s own)')
+    .option('--eval <dir>', 'an `oellm eval --out` dir: re-score its cached units on the clean items')
+    .option('--ngram <n>', 'n-gram length in words', '13')
+    .option('--eval-data <dir>', 'evaluation data folder (default: $OELLM_EVAL_DATA or ../shared/eval)')
+    .option('--out <file>', 'write the result as JSON to this file')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { data: string; tasks: string; langs?: string; split?: string; eval?: string; ngram: string; evalData?: string; out?: string; json?: boolean }) => {
+      const { runContamination, formatContamination } = await import('../../eval/contamination.js');
+      const { writeJsonAtomic } = await import('../../util/fs.js');
+      const r = await runContamination({ data: o.data, tasks: o.tasks.split(',').map((s) => s.trim()).filter(Boolean), ...(o.langs ? { langs: o.langs.split(',').map((s) => s.trim()) } : {}), ...(o.split ? { split: o.split } : {}), ...(o.eval ? { evalOut: o.eval } : {}), ...(o.evalData ? { dataDir: o.evalData } : {}), n: int('ngram', o.ngram, 1)!, log: (l) => process.stderr.write(l + '\n') });
+      if (o.out) writeJsonAtomic(o.out, r);
+      emit(o.json, r, () => formatContamination(r));
+    });
+
   ev.command('unit', { hidden: true })
     .description('run one rank of an eval plan (used by worker processes and Slurm array tasks)')
     .requiredOption('--plan <file>', 'plan.json written by `oellm eval`')

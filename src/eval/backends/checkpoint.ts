@@ -10,7 +10,7 @@ import { defaultKernels } from '../../train/backend.js';
 import { LlamaModel } from '../../train/model.js';
 import { OellmError } from '../../util/errors.js';
 import type { Backend, ScoreRequest, Scored } from '../types.js';
-import { fileSha256 } from './gguf.js';
+import { fileSha256 } from '../tasks/files.js';
 import { basename, resolve } from 'node:path';
 
 export class CheckpointBackend implements Backend {

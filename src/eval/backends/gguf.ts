@@ -5,20 +5,14 @@
 // ln P = logit − max − ln Σ — no full-vocabulary copy into JavaScript. `distributions` (for the
 // quant task) copies full rows. Not the runtime wrapper (src/runtime/llamacpp.ts).
 // Reference: node-llama-cpp 3.x LlamaContextSequence.controlledEvaluate.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
 import { LlamaCppModel, type RuntimeOptions } from '../../runtime/llamacpp.js';
 import { readGguf } from '../../formats/gguf/reader.js';
 import { OellmError } from '../../util/errors.js';
 import type { Backend, ScoreRequest, Scored } from '../types.js';
+import { fileSha256 } from '../tasks/files.js';
 
-export async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 export interface GgufBackendOptions extends RuntimeOptions {
   /** Parallel sequences per context (default 8). */

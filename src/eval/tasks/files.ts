@@ -1,7 +1,7 @@
 // Reading task data in place: gzip or plain files, their sha256, the evaluation data folder
 // (`../shared/eval` unless told), and a tab/comma-separated parser that honours double quotes
 // as pandas `to_csv` writes them. Not a task. Reference: RFC 4180; ../shared/eval/README.md.
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,4 +90,11 @@ export function parseDelimited(text: string, delim: string): { header: string[];
   }
   const head = records.shift();
   return { header: head?.cells ?? [], rows: records };
+}
+
+/** sha256 of a file, streamed (model weights can be large). */
+export async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
