@@ -192,6 +192,15 @@ test('local executor: worker processes give the same rows as inline', async () =
   }
 });
 
+test('k-shot: sib200 draws its examples from train; EXAMS German has no train split, so its rows say 0 shots', async () => {
+  const r = await runEval({ models: [g.q4_0!], tasks: ['sib200', 'exams'], langs: ['hr', 'de'], shots: 2, limit: 2, out: join(root, 'kshot'), backend: { threads: 1 } });
+  assert.equal(one(r, 'm-q4_0', 'sib200', 'hr', 'acc').shots, 2);
+  assert.equal(one(r, 'm-q4_0', 'exams', 'hr', 'acc').shots, 2);
+  assert.equal(one(r, 'm-q4_0', 'exams', 'de', 'acc').shots, 0);
+  const z = await runEval({ models: [g.q4_0!], tasks: ['sib200'], langs: ['hr'], limit: 2, out: join(root, 'kshot'), backend: { threads: 1 } });
+  assert.equal(one(z, 'm-q4_0', 'sib200', 'hr', 'acc').shots, 0);
+});
+
 test('oellm eval validate names each bad line (file:line) and exits 1; --help documents the command', () => {
   const f = join(root, 'bad.jsonl');
   writeFileSync(f, [

@@ -111,6 +111,8 @@ export function aggregate(spec: UnitSpec, data: Pick<TaskData, 'template' | 'ski
 /** Scores every item of `data` (already limited) and aggregates. */
 export async function scoreUnit(b: Backend, spec: UnitSpec, data: TaskData): Promise<{ rows: ResultRow[]; items: ItemResult[]; kind: Item['kind'] }> {
   const kind = data.items[0]?.kind ?? 'text';
+  // Few-shot needs a pool (a train split): the rows say how many shots were really used.
+  if (kind === 'multiple_choice' && spec.shots > 0) spec = { ...spec, shots: Math.min(spec.shots, Math.max(0, (data.fewshot?.length ?? 0) - 1)) };
   let items: ItemResult[];
   if (kind === 'text') items = await scoreTexts(b, data.items as TextItem[]);
   else if (kind === 'multiple_choice') items = await scoreMc(b, data, data.items as McItem[], spec.shots);
