@@ -58,8 +58,15 @@ test('a reduced embedded build produces every artefact, and a re-run is fully ca
   assert.equal(kvValue(built, 'general.name'), 'oellm-t-core');
   assert.deepEqual(kvValue(built, 'general.languages'), ['hr', 'en', 'sr']);
   for (const k of ['general.name', 'general.languages']) assert.deepEqual(kvValue(again1, k), kvValue(built, k), k);
+  // The eval stage: per-language figures for every export, quant cost per quantized type.
+  assert.ok(existsSync(join(out, 'eval', 'report.json')) && existsSync(join(out, 'eval', 'report.md')));
+  for (const l of ['en', 'hr', 'sr']) {
+    for (const id of ['core-f16', 'core-q8_0', 'core-q4_0', 'edge-f16', 'edge-q4_0']) assert.ok(s.eval!.floresBpb[id]![l]! > 0, `${id} ${l} bpb: ${readFileSync(join(out, 'eval', 'report.md'), 'utf8').split('Rows without a value')[1]?.slice(0, 600)}`);
+    assert.ok(s.eval!.quantKld['core-q4_0']![l]! >= 0 && s.eval!.sib200['core-f16']![l]! >= 0);
+  }
   const again = await runBuild({ file, out });
   assert.ok(again.stages.every((r) => r.skipped), 'second run skips every stage');
+  assert.deepEqual(again.eval!.floresBpb, s.eval!.floresBpb);
 });
 
 test('changing only the series re-runs only that training and export', async () => {

@@ -24,6 +24,7 @@ import type { Progress } from '../util/progress.js';
 import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
 import { catchStopSignals } from '../util/interrupt.js';
+import { buildEval, type BuildEvalSummary } from '../eval/build.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -59,6 +60,8 @@ export interface BuildSummary {
   tokenizer: { vocabSize: number; dir: string };
   variants: VariantSummary[];
   stages: StageRecord[];
+  /** Per-language eval figures (src/eval/build.ts); the full report is eval/report.json. */
+  eval?: BuildEvalSummary;
   wall_s: number;
 }
 
@@ -336,6 +339,9 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
     variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
   }
 
+  // Eval: every variant and quantization per language (cached per unit under eval/units).
+  const evaluation = await wrapIo('eval', () => buildEval({ runDir, variants, languages: config.languages, log }));
+
   const languages = languageSummary(config, manifest, tokenCounts);
   const summary: BuildSummary = {
     runDir,
@@ -346,6 +352,7 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
     tokenizer: { vocabSize: config.tokenizer.vocabSize, dir: 'tokenizer' },
     variants,
     stages: r.stages.records,
+    eval: evaluation,
     wall_s: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeJsonAtomic(join(runDir, 'build_summary.json'), summary);

@@ -2,6 +2,7 @@
 // orchestration dials (ranks, workers, executor, shard size, exclusion writer, size limit) plus
 // every step's own schema, composed. Strict: unknown keys are an error. Not the steps' logic.
 // Defaults ← YAML/JSON file ← flags via src/config/load.ts. Reference: datatrove executor args.
+import { DecontaminateConfigSchema } from './decontaminate/step.js';
 import { z } from 'zod';
 import { DedupConfigSchema } from './dedup/config.js';
 import { NormalizeConfigSchema, QualityConfigSchema } from './filters/config.js';
@@ -66,6 +67,7 @@ export const DataConfigSchema = z
     rights: RightsConfigSchema.prefault({}),
     pii: PiiConfigSchema.prefault({}),
     dedup: DedupConfigSchema.prefault({}),
+    decontaminate: DecontaminateConfigSchema.prefault({}),
     slurm: SlurmConfigSchema.prefault({}),
   })
   .describe('corpus pipeline');

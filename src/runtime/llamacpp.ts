@@ -4,6 +4,7 @@
 // timing. Not a server (src/serve) and not a chat wrapper: plain completion of a prompt.
 // Reference: node-llama-cpp 3.x API (getLlama, LlamaModel, LlamaContextSequence.controlledEvaluate).
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
 import { OellmError } from '../util/errors.js';
 import { readGguf } from '../formats/gguf/reader.js';
@@ -11,8 +12,23 @@ import { readGguf } from '../formats/gguf/reader.js';
 export interface RuntimeOptions {
   /** Use a GPU backend when one is available (default false: CPU, reproducible). */
   gpu?: boolean;
-  /** Threads for the CPU backend (default: node-llama-cpp's choice). */
+  /** Threads for the CPU backend (default: defaultThreads()). */
   threads?: number;
+}
+
+/**
+ * llama.cpp's CPU thread count when none is given: OELLM_LLAMA_THREADS, else half the cores minus
+ * the load other processes already put on them, at least 1. llama.cpp's workers spin at every
+ * barrier; when the machine is oversubscribed a descheduled worker stalls the rest, and the
+ * default (all cores) fell to 0.6 tokens/s against 1,728 with one thread on the loaded 2-core
+ * build machine (bench/eval/threads.ts measures both in one run).
+ */
+export function defaultThreads(): number {
+  const env = Number(process.env.OELLM_LLAMA_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  const cores = availableParallelism();
+  const busy = Math.floor(loadavg()[0] ?? 0);
+  return Math.max(1, Math.min(Math.floor(cores / 2), cores - busy));
 }
 
 const llamas = new Map<string, Promise<Llama>>();
@@ -22,7 +38,7 @@ export function runtime(o: RuntimeOptions = {}): Promise<Llama> {
   const key = o.gpu ? 'auto' : 'cpu';
   let p = llamas.get(key);
   if (!p) {
-    p = getLlama({ gpu: o.gpu ? 'auto' : false, build: 'never', skipDownload: true, progressLogs: false, logLevel: 'error' as never, ...(o.threads ? { maxThreads: o.threads } : {}) }).catch((e: unknown) => {
+    p = getLlama({ gpu: o.gpu ? 'auto' : false, build: 'never', skipDownload: true, progressLogs: false, logLevel: 'error' as never }).catch((e: unknown) => {
       llamas.delete(key);
       throw new OellmError(`llama.cpp runtime (node-llama-cpp) could not start: ${(e as Error).message}`, { code: 'E_RUNTIME', hint: 'node-llama-cpp ships prebuilt binaries as optional npm dependencies (@node-llama-cpp/<platform>); reinstall with optional dependencies enabled' });
     });
@@ -92,14 +108,24 @@ export class LlamaCppModel {
     return this.model.detokenize(ids as Token[], special);
   }
 
-  private async context(size: number): Promise<LlamaContext> {
+  /** Threads this model's contexts use (the option, else defaultThreads()). */
+  get threads(): number {
+    return this.opts.threads ?? defaultThreads();
+  }
+
+  /**
+   * A context in the parity setting (F32 KV cache, flash attention off) with `sequences`
+   * independent sequences of `size` tokens each, evaluated together in batches of `batch` tokens.
+   */
+  async context(size: number, sequences = 1, batch = size): Promise<LlamaContext> {
     return this.model.createContext({
       contextSize: size,
-      batchSize: size,
+      sequences,
+      batchSize: batch,
       flashAttention: false,
       experimentalKvCacheKeyType: 'F32',
       experimentalKvCacheValueType: 'F32',
-      ...(this.opts.threads ? { threads: this.opts.threads } : {}),
+      threads: { ideal: this.threads, min: 1 },
     });
   }
 

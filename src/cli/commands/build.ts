@@ -8,6 +8,7 @@ import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
 import { emit, fmtNum, table } from '../output.js';
 import { OPTIONS, parseList, parseNumber } from '../flags.js';
+import { formatBuildEval } from '../../eval/build.js';
 
 interface Flags {
   out?: string;
@@ -51,6 +52,7 @@ export function humanSummary(s: BuildSummary): string {
     out.push(`  checkpoint  ${v.checkpoint}/`);
     for (const g of v.gguf) out.push(`  ${g.type.padEnd(10)}  ${g.path}  ${(g.bytes / 1e6).toFixed(2)} MB  llama.cpp: "${(g.sample ?? '').replace(/\s+/g, ' ').slice(0, 50)}"`);
   }
+  if (s.eval) out.push('\n' + formatBuildEval(s.eval));
   const first = s.variants[0]?.gguf.find((g) => g.type === 'q4_0') ?? s.variants[0]?.gguf[0];
   if (first) out.push(`\ntry it:  npx oellm generate --model ${s.runDir}/${first.path} --prompt "Svi ljudi rađaju se"`);
   out.push(`stages: ${s.stages.map((r) => `${r.stage} ${r.skipped ? 'cached' : `${r.wall_s}s`}`).join(', ')}\n`);

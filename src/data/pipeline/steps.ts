@@ -19,6 +19,7 @@ import { VaultWriter, loadKey } from '../vault/index.js';
 import { LidStep } from '../lid/index.js';
 import { createLid, type LangId } from '../../lid/index.js';
 import { rankName } from '../writers/shards.js';
+import { DecontaminateFilter } from '../decontaminate/step.js';
 
 /** Longest common folder of the inputs: doc ids hash paths relative to it (stable across cwd). */
 export function idBaseOf(files: string[]): string {
@@ -63,6 +64,7 @@ export async function stage1Steps(cfg: PlanConfig): Promise<Step[]> {
     new NormalizeStep(cfg.normalize),
     new LidStep(cfg.lid, await lidFor(cfg)),
     new QualityFilter(cfg.quality),
+    ...(cfg.decontaminate.tasks.length ? [new DecontaminateFilter(cfg.decontaminate)] : []),
     new RightsStep(cfg.rights),
     new PiiStep(cfg.pii),
   ];

@@ -1,0 +1,166 @@
+// GGUF backend: log-probabilities from llama.cpp through node-llama-cpp. One context holds
+// `sequences` independent sequences; requests go to free sequences concurrently, so llama.cpp
+// evaluates many of them in one batch. Per scored position it asks only for the target token's
+// raw logit, the max logit and Σ exp(logit − max) (node-llama-cpp `totalLogitWeight`), so
+// ln P = logit − max − ln Σ — no full-vocabulary copy into JavaScript. `distributions` (for the
+// quant task) copies full rows. Not the runtime wrapper (src/runtime/llamacpp.ts).
+// Reference: node-llama-cpp 3.x LlamaContextSequence.controlledEvaluate.
+import { basename } from 'node:path';
+import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
+import { LlamaCppModel, type RuntimeOptions } from '../../runtime/llamacpp.js';
+import { readGguf } from '../../formats/gguf/reader.js';
+import { OellmError } from '../../util/errors.js';
+import type { Backend, ScoreRequest, Scored } from '../types.js';
+import { fileSha256 } from '../tasks/files.js';
+
+
+export interface GgufBackendOptions extends RuntimeOptions {
+  /** Parallel sequences per context (default 8). */
+  sequences?: number;
+  /** Cap on the context length (default: the model's training context). */
+  contextLength?: number;
+  id?: string;
+}
+
+const QUANT_NAMES: Record<number, string> = { 0: 'f32', 1: 'f16', 7: 'q8_0', 2: 'q4_0', 15: 'q4_k', 14: 'q4_k', 18: 'q6_k' };
+
+export class GgufBackend implements Backend {
+  readonly kind = 'gguf' as const;
+  private ctx: Promise<LlamaContext> | undefined;
+  private free: LlamaContextSequence[] = [];
+  private waiters: ((s: LlamaContextSequence) => void)[] = [];
+
+  private constructor(
+    readonly id: string,
+    readonly path: string,
+    readonly sha256: string,
+    readonly model: LlamaCppModel,
+    readonly contextLength: number,
+    readonly prefix: number | null,
+    readonly vocabSize: number,
+    private readonly sequences: number,
+    readonly quant?: string,
+  ) {}
+
+  static async open(path: string, o: GgufBackendOptions = {}): Promise<GgufBackend> {
+    const model = await LlamaCppModel.load(path, o);
+    let quant: string | undefined;
+    let vocab = 0;
+    try {
+      const f = readGguf(path);
+      quant = QUANT_NAMES[Number(f.kv.get('general.file_type')?.value)];
+      const toks = f.kv.get('tokenizer.ggml.tokens')?.value;
+      if (Array.isArray(toks)) vocab = toks.length;
+    } catch {
+      /* llama.cpp loaded it; the names are informative only */
+    }
+    const train = model.model.trainContextSize || 2048;
+    const ctxLen = Math.min(o.contextLength ?? train, train);
+    const addBos = model.model.fileInfo.metadata?.tokenizer?.ggml?.add_bos_token !== false;
+    const prefix = addBos && model.bos !== null ? model.bos : model.eos;
+    return new GgufBackend(o.id ?? basename(path).replace(/\.gguf$/, ''), path, await fileSha256(path), model, ctxLen, prefix, vocab, Math.max(1, o.sequences ?? 8), ...(quant ? [quant] : []));
+  }
+
+  async tokenize(text: string): Promise<number[]> {
+    return this.model.tokenize(text, false);
+  }
+
+  /** The shared context, created once (concurrent first callers wait for the same one). */
+  private context(): Promise<LlamaContext> {
+    // Room beyond the window: a full context would trigger a context shift on the last token.
+    this.ctx ??= this.model.context(this.contextLength + 16, this.sequences, Math.min(4096, (this.contextLength + 16) * this.sequences)).then((c) => {
+      for (let i = 0; i < this.sequences; i++) this.free.push(c.getSequence());
+      return c;
+    });
+    return this.ctx;
+  }
+
+  private async acquire(): Promise<LlamaContextSequence> {
+    await this.context();
+    const s = this.free.pop();
+    if (s) return s;
+    return new Promise((res) => this.waiters.push(res));
+  }
+
+  private release(s: LlamaContextSequence): void {
+    const w = this.waiters.shift();
+    if (w) w(s);
+    else this.free.push(s);
+  }
+
+  private check(req: ScoreRequest): void {
+    if (req.from < 1 || req.from > req.tokens.length) throw new OellmError(`score request: from ${req.from} outside 1..${req.tokens.length}`, { code: 'E_INPUT' });
+    if (req.tokens.length - 1 > this.contextLength) throw new OellmError(`score request of ${req.tokens.length} tokens exceeds the context (${this.contextLength})`, { code: 'E_INPUT', hint: 'split the text into windows (src/eval/windows.ts)' });
+  }
+
+  private async scoreOne(req: ScoreRequest): Promise<Scored> {
+    this.check(req);
+    const seq = await this.acquire();
+    try {
+      await seq.clearHistory();
+      const t = req.tokens;
+      const input = [] as Parameters<LlamaContextSequence['controlledEvaluate']>[0];
+      for (let i = 0; i < t.length - 1; i++) {
+        input.push(i + 1 >= req.from ? [t[i]! as Token, { generateNext: { logits: { filter: { tokens: [t[i + 1]! as Token], includeTop: 1 } }, totalLogitWeight: true } }] : (t[i]! as Token));
+      }
+      const res = await seq.controlledEvaluate(input);
+      const logprobs: number[] = [];
+      let greedy = true;
+      for (let i = req.from - 1; i < t.length - 1; i++) {
+        const next = res[i]?.next;
+        const m = next?.logits;
+        const total = next?.totalLogitWeight;
+        if (!m || total === undefined) throw new OellmError(`llama.cpp returned no logits for position ${i}`, { code: 'E_RUNTIME' });
+        const first = m.entries().next().value as [number, number];
+        const target = m.get(t[i + 1]! as Token);
+        if (target === undefined) throw new OellmError(`llama.cpp returned no logit for token ${t[i + 1]}`, { code: 'E_RUNTIME' });
+        // The map is sorted by logit, highest first: its first entry is the max.
+        logprobs.push(target - first[1] - Math.log(total));
+        if (first[0] !== t[i + 1] && first[1] > target) greedy = false;
+      }
+      return { logprobs, greedy };
+    } finally {
+      this.release(seq);
+    }
+  }
+
+  score(reqs: readonly ScoreRequest[]): Promise<Scored[]> {
+    return Promise.all(reqs.map((r) => this.scoreOne(r)));
+  }
+
+  async distributions(req: ScoreRequest): Promise<Float32Array[]> {
+    this.check(req);
+    const seq = await this.acquire();
+    try {
+      await seq.clearHistory();
+      const t = req.tokens;
+      const input = [] as Parameters<LlamaContextSequence['controlledEvaluate']>[0];
+      for (let i = 0; i < t.length - 1; i++) input.push(i + 1 >= req.from ? [t[i]! as Token, { generateNext: { logits: true } }] : (t[i]! as Token));
+      const res = await seq.controlledEvaluate(input);
+      const rows: Float32Array[] = [];
+      for (let i = req.from - 1; i < t.length - 1; i++) {
+        const m = res[i]?.next.logits;
+        if (!m) throw new OellmError(`llama.cpp returned no logits for position ${i}`, { code: 'E_RUNTIME' });
+        const row = new Float32Array(this.vocabSize || m.size);
+        let max = -Infinity;
+        for (const [k, v] of m) {
+          row[k] = v;
+          if (v > max) max = v;
+        }
+        let s = 0;
+        for (let k = 0; k < row.length; k++) s += Math.exp(row[k]! - max);
+        const lse = max + Math.log(s);
+        for (let k = 0; k < row.length; k++) row[k] = row[k]! - lse;
+        rows.push(row);
+      }
+      return rows;
+    } finally {
+      this.release(seq);
+    }
+  }
+
+  async close(): Promise<void> {
+    await (await this.ctx?.catch(() => undefined))?.dispose();
+    await this.model.dispose();
+  }
+}
