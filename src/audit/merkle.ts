@@ -92,7 +92,7 @@ export function rootFromPath(leaf: Uint8Array, index: number, size: number, path
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return null;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf) as Buffer;
   for (const p of path) {
     if (sn === 0) return null;
     if (fn % 2 === 1 || fn === sn) {

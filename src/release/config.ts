@@ -4,7 +4,7 @@
 // A field left out is written as "not recorded" (and warned about), never invented.
 import { z } from 'zod';
 
-export const NOT_RECORDED = 'not recorded';
+export const NOT_RECORDED = 'not recorded' as const;
 
 export const ReleaseConfigSchema = z
   .object({

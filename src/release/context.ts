@@ -47,7 +47,7 @@ export class ReleaseContext {
     const out: Source[] = [];
     const udhr = this.rec.manifest.inputs.filter((i) => /[/\\]corpus[/\\][a-z]{3}_[A-Z][a-z]{3}\.jsonl$/.test(i.path) && i.path.startsWith(this.rec.runDir));
     if (udhr.length) {
-      let version = NOT_RECORDED;
+      let version: string = NOT_RECORDED;
       try {
         version = (JSON.parse(readFileSync(new URL(import.meta.resolve('udhr')).pathname.replace(/index\.js$/, 'package.json'), 'utf8')) as { version: string }).version;
       } catch {
@@ -78,6 +78,7 @@ export function toMarkdown(title: string, obj: Record<string, unknown>, intro = 
   const cell = (v: unknown): string => (v === null || v === undefined ? NOT_RECORDED : typeof v === 'object' ? JSON.stringify(v) : String(v)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const walk = (o: Record<string, unknown>, depth: number) => {
     for (const [k, v] of Object.entries(o)) {
+      if (v && typeof v === 'object' && lines[lines.length - 1] !== '') lines.push('');
       if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
         const cols = [...new Set(v.flatMap((x) => Object.keys(x as object)))];
         lines.push(`${'#'.repeat(Math.min(depth, 6))} ${human(k)}`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);

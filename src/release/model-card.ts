@@ -88,7 +88,7 @@ export function modelCards(ctx: ReleaseContext): { cards: { path: string; meta: 
           .filter((x) => evalIds.includes(x.model) && x.status === 'ok' && typeof x.value === 'number')
           .map((x) => ({ task: { type: 'text-generation', name: x.task }, dataset: { name: `${x.task} (${x.lang})`, type: x.task, config: x.lang, split: 'test' }, metrics: [{ type: x.metric, value: x.value, name: `${x.metric} (${x.lang})`, ...(typeof x.stderr === 'number' ? { stderr: x.stderr } : {}) }] }))
       : [];
-    const oellm = { data_commitment: ctx.commitment.root, run: r.name, variant: v.name, parameters: v.params ?? NOT_RECORDED, training_tokens: v.tokens ?? NOT_RECORDED };
+    const oellm = { data_commitment: ctx.commitment.root, run: r.name, variant: v.name, parameters: v.params ?? (NOT_RECORDED as typeof NOT_RECORDED), training_tokens: v.tokens ?? (NOT_RECORDED as typeof NOT_RECORDED) };
     const base: ModelCardMeta = {
       language: langs,
       ...licMeta,
