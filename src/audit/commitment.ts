@@ -153,3 +153,12 @@ export async function proveDocument(datasetDir: string, c: Commitment, id: strin
 }
 
 export { sha256Bytes };
+
+/** The top root of a data-commitment.json, validated (for `oellm export gguf --commitment`). */
+export function readCommitmentRoot(file: string): string {
+  const r = CommitmentSchema.safeParse(readJson(file));
+  if (!r.success) throw new OellmError(`not a data commitment: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, { file, code: 'E_FORMAT', hint: 'pass the data-commitment.json of a release bundle' });
+  const recomputed = topRoot(r.data.shards).toString('hex');
+  if (recomputed !== r.data.root) throw new OellmError(`the commitment's root ${r.data.root} is not the root of its shard entries (${recomputed})`, { file, code: 'E_COMMITMENT', hint: 'the file was changed; take it from a verified bundle' });
+  return r.data.root;
+}

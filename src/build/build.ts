@@ -20,6 +20,7 @@ import { readJson, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 import { dumpConfig, resolveConfig, zodIssues, type Plain } from '../config/load.js';
 import { VERSION } from '../util/version.js';
 import type { Progress } from '../util/progress.js';
+import { BUILD_COMMITMENT, buildCommitmentRoot, releaseInputs, releaseStage, writeBuildCommitment } from '../release/stage.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -195,6 +196,11 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
   const manifest = readJson<Manifest>(join(runDir, 'data', 'manifest.json'));
   if (manifest.counts.kept_public === 0) throw new OellmError('the corpus pipeline kept no public documents: nothing to train on', { file: join(runDir, 'data', 'manifest.json'), code: 'E_DATA', hint: 'see the manifest `dropped` and `quarantined` counts and relax the filters in the `data:` section' });
 
+  // Data commitment (src/release/stage.ts): its root goes into every GGUF export.
+  const commitKey = stageKey('commitment', { v: 1 }, [dataKey]);
+  await wrapIo('commitment', () => stages.run('commitment', commitKey, [BUILD_COMMITMENT], () => writeBuildCommitment(runDir, data)));
+  const commitment = buildCommitmentRoot(runDir);
+
   // 3. tokenizer.
   const tokKey = stageKey('tokenizer', config.tokenizer, [dataKey]);
   await wrapIo('tokenizer', () =>
@@ -262,10 +268,10 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     const gguf: VariantSummary['gguf'] = [];
     for (const type of v.export) {
       const file = join(ckpt, `${v.name}-${type}.gguf`);
-      const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
+      const exportKey = stageKey(`export:${v.name}:${type}`, { type, commitment }, [trainKey]);
       await wrapIo(`export ${v.name} ${type}`, () =>
         stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
-          const rep = exportGguf(ckpt, { type: type as ExportType, out: file, name: `oellm-${config.name}-${v.name}`, languages: config.languages });
+          const rep = exportGguf(ckpt, { type: type as ExportType, out: file, name: `oellm-${config.name}-${v.name}`, languages: config.languages, dataCommitment: commitment });
           // Check that llama.cpp loads it and generates, and keep what it said.
           // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
           const m = await LlamaCppModel.load(file, { threads: 1 });
@@ -309,6 +315,10 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
     wall_s: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeJsonAtomic(join(runDir, 'build_summary.json'), summary);
-  return summary;
+  // Last stage: the release bundle (src/release), from the records above.
+  const releaseKey = stageKey('release', releaseInputs(runDir, config.release), [commitKey, ...stages.records.map((r) => r.key)]);
+  await wrapIo('release', () => stages.run('release', releaseKey, ['release/release-manifest.json'], () => releaseStage(runDir, config.release, log), ['release']));
+  writeJsonAtomic(join(runDir, 'build_summary.json'), { ...summary, stages: stages.records });
+  return { ...summary, stages: stages.records };
 }
 

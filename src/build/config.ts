@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PRESETS } from '../model/config.js';
 import { LANGUAGE_CODES } from '../lang/index.js';
+import { ReleaseConfigSchema } from '../release/config.js';
 
 export const GGUF_EXPORT_TYPES = ['f32', 'f16', 'q8_0', 'q4_0', 'q4_k', 'q6_k'] as const;
 
@@ -53,6 +54,7 @@ export const BuildConfigSchema = z
       .strict()
       .default({ vocabSize: 4096, temperature: 3, seed: 1 }),
     series: z.array(VariantSchema).min(1).describe('the model series: each variant is trained and exported'),
+    release: ReleaseConfigSchema.default({ wattsPerCore: 15 }).describe('fields of the release documents no record holds: provider, contact, license, version… (src/release/config.ts)'),
   })
   .strict()
   .superRefine((c, ctx) => {

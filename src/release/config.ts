@@ -17,6 +17,7 @@ export const ReleaseConfigSchema = z
     url: z.string().min(1).optional().describe('where the release bundle is published'),
     hardware: z.string().min(1).optional().describe('training hardware, e.g. "2-core AMD EPYC VM" (Model Documentation Form)'),
     wattsPerCore: z.number().positive().default(15).describe('assumed power per busy CPU core for the energy estimate (W)'),
+    signingKey: z.string().min(1).optional().describe('Ed25519 private key (PEM, `oellm release keygen`); default a per-run key in .oellm/'),
   })
   .strict();
 export type ReleaseConfig = z.output<typeof ReleaseConfigSchema>;
