@@ -72,7 +72,7 @@ export function modelDocumentationForm(ctx: ReleaseContext): { doc: Mdf; files: 
         distribution_and_licence: { methods: ['release bundle (Hugging Face safetensors checkpoint)', ...(v.gguf.length ? ['GGUF for llama.cpp'] : [])], licence: lic, files: v.gguf.map((g) => ({ path: g.path, format: `GGUF ${g.type}`, bytes: g.bytes })) },
         use: {
           intended_uses: 'research and demonstration of a transparent multilingual model factory',
-          acceptable_use_policy: ctx.nr(D, 'acceptable use policy', 'no policy file in the run'),
+          acceptable_use_policy: r.release.acceptableUse ?? ctx.nr(D, 'acceptable use policy', 'release.acceptableUse'),
           integration: 'Hugging Face transformers (LlamaForCausalLM), llama.cpp / node-llama-cpp (GGUF), `oellm serve`',
           required_hardware: 'any CPU (tiny model)',
           required_software: 'transformers, or llama.cpp, or oellm',

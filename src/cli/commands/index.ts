@@ -11,6 +11,8 @@ import { register as exportCmd } from './export.js';
 import { register as inspect } from './inspect.js';
 import { register as importCmd } from './import.js';
 import { register as generate } from './generate.js';
+import { register as release } from './release.js';
+import { register as audit } from './audit.js';
 
 export function registerAll(program: Command): void {
   langs(program);
@@ -24,4 +26,6 @@ export function registerAll(program: Command): void {
   inspect(program);
   importCmd(program);
   generate(program);
+  release(program);
+  audit(program);
 }
