@@ -134,7 +134,7 @@ export function aiActSummary(ctx: ReleaseContext): { doc: AiActSummary; files: R
         user_agents_checked: (cfgRights.userAgents ?? []).map(String),
         on_reservation: cfgRights.onReserved ?? ctx.nr(D, '§3.1 on reservation', 'manifest.config.rights.onReserved'),
         decisions: Object.entries(m.rights).map(([decision, documents]) => ({ decision, documents })),
-        code_of_practice_signatory: r.release.provider ? ctx.nr(D, '§3.1 Code of Practice signature', 'not a field of the run config') : ctx.nr(D, '§3.1 Code of Practice signature', 'no provider recorded'),
+        code_of_practice_signatory: r.release.codeOfPractice ?? ctx.nr(D, '§3.1 Code of Practice signatory', 'release.codeOfPractice'),
       },
       '3.2_removal_of_illegal_content': {
         measures: 'No classifier for illegal content (e.g. CSAM, terrorist content) is run; measures are the domain blocklist and the quality filters',

@@ -20,6 +20,7 @@ interface ReleaseFlags {
   url?: string;
   hardware?: string;
   acceptableUse?: string;
+  codeOfPractice?: string;
   json?: boolean;
 }
 
@@ -50,13 +51,14 @@ export function register(program: Command): void {
     .option('--url <url>', 'where the bundle is published')
     .option('--hardware <text>', 'training hardware, for the Model Documentation Form')
     .option('--acceptable-use <text>', 'acceptable use policy (text or URL)')
+    .option('--code-of-practice <yes|no>', 'is the provider a GPAI Code of Practice signatory')
     .option('--json', 'machine-readable output')
     .action(async (runDir: string | undefined, o: ReleaseFlags) => {
       if (!runDir) {
         rel.help();
         return;
       }
-      const overrides = { provider: o.provider, contact: o.contact, license: o.license, dataLicense: o.dataLicense, version: o.modelVersion, placedOnMarket: o.date, url: o.url, hardware: o.hardware, acceptableUse: o.acceptableUse };
+      const overrides = { provider: o.provider, contact: o.contact, license: o.license, dataLicense: o.dataLicense, version: o.modelVersion, placedOnMarket: o.date, url: o.url, hardware: o.hardware, acceptableUse: o.acceptableUse, codeOfPractice: o.codeOfPractice === undefined ? undefined : /^y/i.test(o.codeOfPractice) ? 'Yes' : 'No' };
       const r = await runRelease(runDir, {
         ...(o.out ? { out: o.out } : {}),
         ...(o.key ? { key: o.key } : {}),
