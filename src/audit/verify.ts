@@ -73,7 +73,8 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
   if (!mBytes || !sig || !pubPem) add('signature', false, `missing ${[!mBytes && MANIFEST_FILE, !sig && SIG_FILE, !pubPem && (opts.pubkey ?? PUBKEY_FILE)].filter(Boolean).join(', ')}`);
   else {
     try {
-      const ok = verifyBytes(pubPem, mBytes, sig.toString('utf8'));
+      // Exactly one base64 Ed25519 signature and a newline: nothing else may vary in the file.
+      const ok = /^[A-Za-z0-9+/]{86}==\n$/.test(sig.toString('latin1')) && verifyBytes(pubPem, mBytes, sig.toString('utf8'));
       report.fingerprint = fingerprint(createPublicKey(pubPem));
       add('signature', ok, ok ? `${MANIFEST_FILE} signed by Ed25519 key sha256:${report.fingerprint}${opts.pubkey ? ' (the trusted key given)' : ` (the bundle's own ${PUBKEY_FILE}: compare this fingerprint with the one the provider publishes)`}` : `${SIG_FILE} is not a valid signature of ${MANIFEST_FILE} under ${opts.pubkey ?? PUBKEY_FILE}: the manifest, the signature or the key was changed`);
     } catch (e) {
