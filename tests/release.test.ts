@@ -272,3 +272,27 @@ test('export gguf --commitment writes the root into the metadata; a doctored com
   assert.notEqual(r2.status, 0);
   assert.match(r2.stderr, /bad-commitment\.json.*not the root of its shard entries/);
 });
+
+test('an independent verifier written from docs/COMMITMENT.md (Python, scripts/commitment) agrees on every root and proof', async (t) => {
+  if (spawnSync('python3', ['--version']).status !== 0 || spawnSync('zstd', ['--version']).status !== 0) return t.skip('python3 or zstd absent');
+  const key = loadKey(fx.vaultKeyFile);
+  const c = CommitmentSchema.parse(JSON.parse(readFileSync(join(bundle, 'data-commitment.json'), 'utf8')));
+  let rid = '';
+  for await (const d of readVaultAll(join(data, 'vault'), key)) rid ||= d.id;
+  const proofs = [await proveDocument(data, c, await firstPublicId()), await proveDocument(data, c, rid, key)].map((p, i) => {
+    const f = join(tmp, `py-proof-${i}.json`);
+    writeFileSync(f, JSON.stringify(p, null, 2));
+    return f;
+  });
+  const script = join(import.meta.dirname, '..', 'scripts', 'commitment', 'verify_commitment.py');
+  const r = spawnSync('python3', [script, join(bundle, 'data-commitment.json'), '--data', data, ...proofs.flatMap((p) => ['--proof', p])], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.root, c.root);
+  assert.equal(out.public_docs, c.docs.public);
+  // And it rejects what ours rejects: a proof with a changed sibling.
+  const bad = JSON.parse(readFileSync(proofs[1]!, 'utf8'));
+  bad.shard.path_hashes[0] = bad.shard.path_hashes[0].replace(/^./, (ch: string) => (ch === '0' ? '1' : '0'));
+  writeFileSync(proofs[1]!, JSON.stringify(bad));
+  assert.equal(spawnSync('python3', [script, join(bundle, 'data-commitment.json'), '--proof', proofs[1]!]).status, 1);
+});
