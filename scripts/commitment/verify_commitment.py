@@ -11,7 +11,8 @@ HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def leaf(doc_id: str, text_sha: bytes, salt: bytes = b"") -> bytes:
-    return H(b"\x00", b"oellm-commitment/1", bytes([len(salt)]), salt, H(doc_id.encode("utf-8")), text_sha)
+    i = doc_id.encode("utf-8")
+    return H(b"\x00", b"oellm-commitment/1", bytes([len(salt)]), salt, len(i).to_bytes(4, "big"), i, text_sha)
 
 
 def mth(d):

@@ -3,12 +3,13 @@
 // top root over the shard entries — written as `data-commitment.json`. Also the inclusion proof
 // of one document. Not the hashing rules (merkle.ts). Spec: docs/COMMITMENT.md.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Manifest } from '../data/index.js';
-import { codecOf, decompressor } from '../util/compress.js';
+import { codecOf, decompressor, unzstd } from '../util/compress.js';
 import { readVault } from '../data/vault/index.js';
 import { OellmError } from '../util/errors.js';
 import { readJson, sha256File } from '../util/fs.js';
@@ -63,6 +64,16 @@ export interface LeafDoc {
 
 const textHash = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+function decodeWhole(file: string): string {
+  const raw = readFileSync(file);
+  const codec = codecOf(file);
+  try {
+    return (codec === 'zst' ? unzstd(raw) : codec === 'gz' ? gunzipSync(raw) : raw).toString('utf8');
+  } catch (e) {
+    throw new OellmError(`cannot decompress: ${(e as Error).message}`, { file, code: 'E_FORMAT', hint: 'the shard is corrupt; restore it (its sha256 is in manifest.json)' });
+  }
+}
+
 /** Non-empty lines of a (compressed) text file: chunks split on "\n" by hand (readline costs ~2×). */
 async function* lines(file: string): AsyncGenerator<string> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(decompressor(codecOf(file)));
@@ -81,11 +92,25 @@ async function* lines(file: string): AsyncGenerator<string> {
   if (rest) yield rest;
 }
 
+/** Files up to this size are read and decompressed in one call (faster than a stream); larger ones stream. */
+const WHOLE_FILE_BYTES = 64 << 20;
+
+function* splitLines(s: string): Generator<string> {
+  let start = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', start)) {
+    if (i > start) yield s.slice(start, i);
+    start = i + 1;
+  }
+  if (start < s.length) yield s.slice(start);
+}
+
 /** Documents of a public shard in file order. */
 export async function publicShardDocs(file: string): Promise<LeafDoc[]> {
   const out: LeafDoc[] = [];
   let line = 0;
-  for await (const text of lines(file)) {
+  const whole = statSync(file).size <= WHOLE_FILE_BYTES;
+  const source: Iterable<string> | AsyncIterable<string> = whole ? splitLines(decodeWhole(file)) : lines(file);
+  for await (const text of source) {
     line++;
     let r: { id?: unknown; text?: unknown };
     try {

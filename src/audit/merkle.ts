@@ -18,13 +18,16 @@ const sha = (...parts: (Uint8Array | string)[]): Buffer => {
 export const sha256Bytes = (s: string | Uint8Array): Buffer => sha(s);
 
 /**
- * leaf = SHA256(0x00 ‖ "oellm-commitment/1" ‖ u8(len salt) ‖ salt ‖ SHA256(utf8 id) ‖ SHA256(utf8 text)).
+ * leaf = SHA256(0x00 ‖ "oellm-commitment/1" ‖ u8(len salt) ‖ salt ‖ u32be(len id) ‖ utf8 id ‖ SHA256(utf8 text)).
  * Public leaves have an empty salt; restricted leaves a 32-byte salt derived from the vault key.
  */
 export function leafHash(id: string, textSha256: Uint8Array, salt: Uint8Array = new Uint8Array(0)): Buffer {
   if (textSha256.length !== 32) throw new Error('leafHash: text hash must be 32 bytes');
   if (salt.length !== 0 && salt.length !== SALT_BYTES) throw new Error(`leafHash: salt must be 0 or ${SALT_BYTES} bytes`);
-  return sha(Uint8Array.of(PREFIX.leaf), LEAF_TAG, Uint8Array.of(salt.length), salt, sha(id), textSha256);
+  const idBytes = Buffer.from(id, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(idBytes.length);
+  return sha(Uint8Array.of(PREFIX.leaf), LEAF_TAG, Uint8Array.of(salt.length), salt, len, idBytes, textSha256);
 }
 
 /** node = SHA256(0x01 ‖ left ‖ right). */
