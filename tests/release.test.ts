@@ -240,8 +240,9 @@ test('missing records: an error naming them, or "not recorded" with --allow-inco
       { model: 'core', task: 'sib200', lang: 'hr', metric: 'acc', value: 0.27, stderr: 0.02, n: 204, shots: 0, template: 't', status: 'ok' },
       { model: 'core', task: 'belebele', lang: 'en', metric: 'acc', value: 0.25, stderr: 0.01, n: 900, shots: 0, template: 't', status: 'ok' },
       { model: 'core', task: 'belebele', lang: 'sr', metric: 'acc', value: 0, stderr: 0, n: 0, shots: 0, template: 't', status: 'no_data' },
+      { model: 'core-q4_0', task: 'sib200', lang: 'en', metric: 'acc', value: 0.29, stderr: 0.02, n: 204, shots: 0, template: 't', status: 'ok' },
     ],
-    quant: [],
+    quant: [{ model: 'core-q4_0', base: 'core', lang: 'en', kld_mean: 0.0123, kld_median: 0.01, kld_p99: 0.05, top1: 0.97, rms_dp: 0.01, ppl_ratio: 1.004, n_tokens: 2048 }],
   };
   const withEval = join(tmp, 'with-eval');
   cpSync(fx.runDir, withEval, { recursive: true });
@@ -252,6 +253,10 @@ test('missing records: an error naming them, or "not recorded" with --allow-inco
   const fm = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(card)![1]!);
   const results = fm['model-index'][0].results as { dataset: { type: string; config: string }; metrics: { value: number }[] }[];
   assert.deepEqual(results.map((x) => `${x.dataset.type}/${x.dataset.config}=${x.metrics[0]!.value}`), ['sib200/en=0.31', 'sib200/hr=0.27', 'belebele/en=0.25']);
+  const gcard = readFileSync(join(tmp, 'eval-out', 'models', 'core-GGUF', 'README.md'), 'utf8');
+  const gres = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(gcard)![1]!)['model-index'][0].results as { dataset: { config: string }; metrics: { value: number; name: string }[] }[];
+  assert.deepEqual(gres.map((x) => `${x.dataset.config}=${x.metrics[0]!.value} ${x.metrics[0]!.name}`), ['en=0.29 acc (en, q4_0)'], 'GGUF results go to the GGUF card');
+  assert.match(gcard, /\| core-q4_0 \| en \| 0\.0123 \| 0\.97 \| 1\.004 \| 2048 \|/);
   const edge = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(readFileSync(join(tmp, 'eval-out', 'models', 'edge', 'README.md'), 'utf8'))![1]!);
   assert.equal(edge['model-index'], undefined, 'edge has no eval results');
   assert.equal(JSON.parse(readFileSync(join(tmp, 'eval-out', 'openness', 'mof.json'), 'utf8')).components.find((x: { component: string }) => x.component === 'Evaluation results').present, 'Yes');

@@ -82,12 +82,22 @@ export function modelCards(ctx: ReleaseContext): { cards: { path: string; meta: 
   const ev = r.evalReport;
   for (const v of r.variants) {
     const modelName = `oellm-${r.name}-${v.name}`;
-    const evalIds = ev ? ev.models.filter((m) => m.id === v.name || m.id === modelName || m.path.includes(`models/${v.name}/`) || m.path.endsWith(`models/${v.name}`)).map((m) => m.id) : [];
-    const results = ev
-      ? ev.results
-          .filter((x) => evalIds.includes(x.model) && x.status === 'ok' && typeof x.value === 'number')
-          .map((x) => ({ task: { type: 'text-generation', name: x.task }, dataset: { name: `${x.task} (${x.lang})`, type: x.task, config: x.lang, split: 'test' }, metrics: [{ type: x.metric, value: x.value, name: `${x.metric} (${x.lang})`, ...(typeof x.stderr === 'number' ? { stderr: x.stderr } : {}) }] }))
-      : [];
+    // Eval rows: the checkpoint's (kind checkpoint, or an endpoint named like it) and each GGUF file's of this variant.
+    const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+    const isCkpt = (m: { id: string; path: string; kind: string }) => m.kind !== 'gguf' && (m.id === v.name || m.id === modelName || norm(m.path).endsWith(`models/${v.name}`));
+    const isGguf = (m: { id: string; path: string; kind: string }) => m.kind === 'gguf' && norm(m.path).includes(`models/${v.name}/`);
+    const rowsOf = (pick: (m: { id: string; path: string; kind: string }) => boolean) => {
+      if (!ev) return [];
+      const models = new Map(ev.models.filter(pick).map((m) => [m.id, m]));
+      return ev.results
+        .filter((x) => models.has(x.model) && x.status === 'ok' && typeof x.value === 'number')
+        .map((x) => {
+          const q = models.get(x.model)!.quant;
+          return { task: { type: 'text-generation', name: x.task }, dataset: { name: `${x.task} (${x.lang})`, type: x.task, config: x.lang, split: 'test' }, metrics: [{ type: x.metric, value: x.value, name: `${x.metric} (${x.lang}${q ? `, ${q}` : ''})`, ...(typeof x.stderr === 'number' ? { stderr: x.stderr } : {}) }] };
+        });
+    };
+    const results = rowsOf(isCkpt);
+    const ggufResults = rowsOf(isGguf);
     const oellm = { data_commitment: ctx.commitment.root, run: r.name, variant: v.name, parameters: v.params ?? (NOT_RECORDED as typeof NOT_RECORDED), training_tokens: v.tokens ?? (NOT_RECORDED as typeof NOT_RECORDED) };
     const base: ModelCardMeta = {
       language: langs,
@@ -106,16 +116,27 @@ export function modelCards(ctx: ReleaseContext): { cards: { path: string; meta: 
     if (v.gguf.length) {
       const gmeta: ModelCardMeta = { ...base, library_name: 'gguf', tags: [...base.tags, 'gguf', 'llama.cpp'], base_model: modelName, base_model_relation: 'quantized', model_name: `${modelName}-GGUF` };
       delete gmeta['model-index'];
-      if (results.length) gmeta['model-index'] = [{ name: `${modelName}-GGUF`, results: results.filter((x) => true) }];
+      if (ggufResults.length) gmeta['model-index'] = [{ name: `${modelName}-GGUF`, results: ggufResults }];
       const rows = v.gguf.map((g) => `| ${g.path.split('/').pop()} | ${g.type} | ${g.bytes} | ${sha(g.file)} | ${g.commitment === ctx.commitment.root ? 'yes' : g.commitment ? 'DIFFERS' : 'absent'} |`);
       files[`models/${v.name}-GGUF/README.md`] =
         `---\n${YAML.stringify(gmeta)}---\n\n# ${modelName}-GGUF\n\nGGUF exports of [${modelName}](../${v.name}/README.md) for llama.cpp, Ollama and LM Studio, written by oellm's own exporter (quantized blocks bit-identical to ggml's reference quantizers).\n\n` +
         `| file | type | bytes | sha256 | \`oellm.data.commitment\` = release root |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n\n` +
+        quantTable(ctx, v.name) +
         `Data commitment root (also in each file's GGUF metadata \`oellm.data.commitment\`): \`${ctx.commitment.root}\` (see ../../data-commitment.json).\n\nRun: \`llama-cli -m ${v.gguf[0]!.path.split('/').pop()} -p "All human beings are"\` or \`oellm generate --model <file>\`.\n`;
       cards.push({ path: `models/${v.name}-GGUF/README.md`, meta: gmeta });
     }
   }
   return { cards, files };
+}
+
+/** The eval report's quantization rows (KL divergence to the base, top-1 agreement…) for this variant's GGUFs. */
+function quantTable(ctx: ReleaseContext, variant: string): string {
+  const ev = ctx.rec.evalReport as (ReleaseContext['rec']['evalReport'] & { quant?: { model: string; base: string; lang: string; kld_mean: number; top1: number; ppl_ratio: number; n_tokens: number }[] }) | null;
+  if (!ev?.quant?.length) return '';
+  const ids = new Set(ev.models.filter((m) => m.kind === 'gguf' && m.path.replace(/\\/g, '/').includes(`models/${variant}/`)).map((m) => m.id));
+  const rows = ev.quant.filter((q) => ids.has(q.model));
+  if (!rows.length) return '';
+  return `Quantization quality against the unquantized model (eval/report.json \`quant\`):\n\n| model | language | KLD mean | top-1 agreement | perplexity ratio | tokens |\n| --- | --- | --- | --- | --- | --- |\n${rows.map((q) => `| ${q.model} | ${q.lang} | ${q.kld_mean} | ${q.top1} | ${q.ppl_ratio} | ${q.n_tokens} |`).join('\n')}\n\n`;
 }
 
 function cardBody(ctx: ReleaseContext, v: VariantRecord, modelName: string, evalResults: number | null): string {
