@@ -28,8 +28,8 @@ export function register(program: Command): void {
   audit
     .command('verify')
     .description(
-      'check a release bundle: Ed25519 signature of release-manifest.json, every checksum, every document schema, the commitment root;\n' +
-        'with --data also every shard root (and vault roots with --vault-key); --doc proves one document, --text looks for a text.\n' +
+      'check a release bundle: Ed25519 signature of release-manifest.json, every checksum, every document schema, the commitment root; ' +
+        'with --data also every shard root (and vault roots with --vault-key); --doc proves one document, --text looks for a text. ' +
         'Exits 1 and names the file on any failure.',
     )
     .argument('<bundle>', 'release bundle folder (<run>/release)')

@@ -31,10 +31,11 @@ export function register(program: Command): void {
   const rel = program
     .command('release')
     .description(
-      'write the release bundle of a run from its own records: AI Act public summary of training content, copyright policy, PII report,\n' +
-        'model cards (HF YAML, model-index from eval/report.json), dataset card + Croissant 1.1, Model Documentation Form, MOF / EOSAI\n' +
-        'self-assessments, data commitment (Merkle roots), SHA256SUMS and an Ed25519-signed manifest. Every document is validated\n' +
-        'against its schema and cross-checked; a field no record holds fails the command unless --allow-incomplete ("not recorded").',
+      'write the release bundle of a run from its own records: AI Act public summary of training content, copyright policy, PII report, ' +
+        'model cards (HF YAML, model-index from eval/report.json), dataset card + Croissant 1.1, Model Documentation Form, MOF / EOSAI ' +
+        'self-assessments, data commitment (Merkle roots), SHA256SUMS and an Ed25519-signed manifest. Every document is validated ' +
+        'against its schema and cross-checked; a field no record holds fails the command unless --allow-incomplete ("not recorded"). ' +
+        'Fields no record holds come from the release: section of the build config or the flags below.',
     )
     .argument('[run-dir]', 'run directory written by `oellm build`')
     .enablePositionalOptions()
