@@ -116,7 +116,7 @@ export function aiActSummary(ctx: ReleaseContext): { doc: AiActSummary; files: R
       },
       '2.3_data_crawled_and_scraped_from_online_sources': {
         used: crawl ? 'Yes' : 'No',
-        crawler_names: crawl ? ctx.nr(D, '§2.3 crawler name', 'the WARC inputs do not name the crawler that wrote them') : 'N/A: no crawled data',
+        crawler_names: crawl ? (r.release.crawler ?? ctx.nr(D, '§2.3 crawler name', 'release.crawler: the WARC inputs do not name the crawler that wrote them')) : 'N/A: no crawled data',
         crawler_purposes: crawl ? 'Training data for the released language models' : 'N/A: no crawled data',
         crawler_behaviour: crawl ? `Archived responses were filtered after collection: robots.txt groups for ${(cfgRights.userAgents ?? []).length} AI user agents, TDMRep, tdm-reservation headers and meta tags were honoured (see §3.1)` : 'N/A: no crawled data',
         collection_period: crawl ? (m.fetch_dates ? `${m.fetch_dates.min} to ${m.fetch_dates.max}` : ctx.nr(D, '§2.3 collection period', 'manifest.fetch_dates')) : 'N/A: no crawled data',

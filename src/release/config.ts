@@ -15,6 +15,7 @@ export const ReleaseConfigSchema = z
     version: z.string().min(1).optional().describe('release version of the model series'),
     placedOnMarket: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('date the models are placed on the EU market (YYYY-MM-DD)'),
     url: z.string().min(1).optional().describe('where the release bundle is published'),
+    crawler: z.string().min(1).optional().describe('name / user agent of the crawler that wrote the WARC inputs (AI Act summary §2.3)'),
     codeOfPractice: z.enum(['Yes', 'No']).optional().describe('is the provider a signatory of the GPAI Code of Practice (AI Act summary §3.1)'),
     acceptableUse: z.string().min(1).optional().describe('acceptable use policy: text or URL (Model Documentation Form)'),
     hardware: z.string().min(1).optional().describe('training hardware, e.g. "2-core AMD EPYC VM" (Model Documentation Form)'),

@@ -186,8 +186,8 @@ export function readRecords(runDir: string, overrides: Partial<ReleaseConfig> = 
     ? readdirSync(stagesDir)
         .filter((f) => f.endsWith('.json'))
         .sort()
-        .map((f) => JSON.parse(readFileSync(join(stagesDir, f), 'utf8')) as { stage: string; wall_s: number })
-        .map((s) => ({ stage: s.stage ?? basename(s.stage), wall_s: s.wall_s }))
+        .map((f) => JSON.parse(readFileSync(join(stagesDir, f), 'utf8')) as { stage?: string; wall_s: number } & Record<string, unknown>)
+        .map((s, i) => ({ stage: s.stage ?? basename(readdirSync(stagesDir).filter((f) => f.endsWith('.json')).sort()[i]!, '.json'), wall_s: s.wall_s }))
     : [];
   const evalFile = join(runDir, 'eval', 'report.json');
   const evalReport = existsSync(evalFile) ? (JSON.parse(readFileSync(evalFile, 'utf8')) as EvalReport) : null;

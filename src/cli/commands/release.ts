@@ -21,6 +21,7 @@ interface ReleaseFlags {
   hardware?: string;
   acceptableUse?: string;
   codeOfPractice?: string;
+  crawler?: string;
   json?: boolean;
 }
 
@@ -52,6 +53,7 @@ export function register(program: Command): void {
     .option('--url <url>', 'where the bundle is published')
     .option('--hardware <text>', 'training hardware, for the Model Documentation Form')
     .option('--acceptable-use <text>', 'acceptable use policy (text or URL)')
+    .option('--crawler <name>', 'crawler (name / user agent) that wrote the WARC inputs')
     .option('--code-of-practice <yes|no>', 'is the provider a GPAI Code of Practice signatory')
     .option('--json', 'machine-readable output')
     .action(async (runDir: string | undefined, o: ReleaseFlags) => {
@@ -59,7 +61,7 @@ export function register(program: Command): void {
         rel.help();
         return;
       }
-      const overrides = { provider: o.provider, contact: o.contact, license: o.license, dataLicense: o.dataLicense, version: o.modelVersion, placedOnMarket: o.date, url: o.url, hardware: o.hardware, acceptableUse: o.acceptableUse, codeOfPractice: o.codeOfPractice === undefined ? undefined : /^y/i.test(o.codeOfPractice) ? 'Yes' : 'No' };
+      const overrides = { provider: o.provider, contact: o.contact, license: o.license, dataLicense: o.dataLicense, version: o.modelVersion, placedOnMarket: o.date, url: o.url, hardware: o.hardware, acceptableUse: o.acceptableUse, crawler: o.crawler, codeOfPractice: o.codeOfPractice === undefined ? undefined : /^y/i.test(o.codeOfPractice) ? 'Yes' : 'No' };
       const r = await runRelease(runDir, {
         ...(o.out ? { out: o.out } : {}),
         ...(o.key ? { key: o.key } : {}),
