@@ -78,7 +78,8 @@ export function toMarkdown(title: string, obj: Record<string, unknown>, intro = 
   const cell = (v: unknown): string => (v === null || v === undefined ? NOT_RECORDED : typeof v === 'object' ? JSON.stringify(v) : String(v)).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const walk = (o: Record<string, unknown>, depth: number) => {
     for (const [k, v] of Object.entries(o)) {
-      if (v && typeof v === 'object' && lines[lines.length - 1] !== '') lines.push('');
+      const block = (Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) || (!!v && typeof v === 'object' && !Array.isArray(v));
+      if (block && lines[lines.length - 1] !== '') lines.push('');
       if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
         const cols = [...new Set(v.flatMap((x) => Object.keys(x as object)))];
         lines.push(`${'#'.repeat(Math.min(depth, 6))} ${human(k)}`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
