@@ -3,7 +3,7 @@
 # Slurm + munge (executor tests), PyTorch with OpenBLAS (training reference), SentencePiece.
 # Idempotent; skips what is present. Needs root (as on CI and the dev machines).
 set -euo pipefail
-want=(slurm-wlm munge python3-torch libopenblas0-pthread python3-numpy sentencepiece)
+want=(slurm-wlm munge python3-torch libopenblas0-pthread python3-numpy sentencepiece zstd openssl)
 missing=()
 for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

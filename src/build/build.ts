@@ -25,6 +25,7 @@ import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
 import { catchStopSignals } from '../util/interrupt.js';
 import { buildEval, type BuildEvalSummary } from '../eval/build.js';
+import { BUILD_COMMITMENT, buildCommitmentRoot, releaseInputs, releaseStage, writeBuildCommitment } from '../release/stage.js';
 
 export interface BuildOptions {
   /** Config file (YAML/JSON); none = the embedded default. */
@@ -266,13 +267,13 @@ async function trainStage(r: BuildRun, v: Variant, upstream: string[]): Promise<
 }
 
 /** Stages 5–6 for one variant and type: GGUF export, then a llama.cpp load-and-generate check. */
-async function exportStage(r: BuildRun, v: Variant, type: Variant['export'][number], ckpt: string, trainKey: string): Promise<VariantSummary['gguf'][number]> {
+async function exportStage(r: BuildRun, v: Variant, type: Variant['export'][number], ckpt: string, trainKey: string, commitment: string): Promise<VariantSummary['gguf'][number]> {
   const { runDir, stages } = r;
   const file = join(ckpt, `${v.name}-${type}.gguf`);
-  const exportKey = stageKey(`export:${v.name}:${type}`, { type }, [trainKey]);
+  const exportKey = stageKey(`export:${v.name}:${type}`, { type, commitment }, [trainKey]);
   await wrapIo(`export ${v.name} ${type}`, () =>
     stages.run(`export-${v.name}-${type}`, exportKey, [relative(runDir, file), relative(runDir, file) + '.json'], async () => {
-      const rep = exportGguf(ckpt, { type, out: file }); // name and languages: modelIdentity, as `oellm export gguf`
+      const rep = exportGguf(ckpt, { type, out: file, dataCommitment: commitment }); // name and languages: modelIdentity, as `oellm export gguf`
       // Check that llama.cpp loads it and generates, and keep what it said.
       // One thread: these models are tiny, and llama.cpp's spinning thread pool collapses on a busy machine.
       const m = await LlamaCppModel.load(file, { threads: 1 });
@@ -330,12 +331,16 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
 
   const corpus = await corpusStage(r);
   const { key: dataKey, manifest } = await dataStage(r, corpus);
+  // Data commitment (src/release/stage.ts): its root goes into every GGUF export.
+  const commitKey = stageKey('commitment', { v: 1 }, [dataKey]);
+  await wrapIo('commitment', () => r.stages.run('commitment', commitKey, [BUILD_COMMITMENT], () => writeBuildCommitment(runDir, data)));
+  const commitment = buildCommitmentRoot(runDir);
   const { key: tokKey, tokenCounts } = await tokenizerStage(r, dataKey, manifest);
   const variants: VariantSummary[] = [];
   for (const v of config.series) {
     const { key: trainKey, result, ckpt } = await trainStage(r, v, [dataKey, tokKey]);
     const gguf: VariantSummary['gguf'] = [];
-    for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey));
+    for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey, commitment));
     variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
   }
 
@@ -356,5 +361,9 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
     wall_s: Math.round((performance.now() - t0) / 100) / 10,
   };
   writeJsonAtomic(join(runDir, 'build_summary.json'), summary);
-  return summary;
+  // Last stage: the release bundle (src/release), from the records above.
+  const releaseKey = stageKey('release', releaseInputs(runDir, config.release), [commitKey, ...r.stages.records.map((x) => x.key)]);
+  await wrapIo('release', () => r.stages.run('release', releaseKey, ['release/release-manifest.json'], () => releaseStage(runDir, config.release, log), ['release']));
+  writeJsonAtomic(join(runDir, 'build_summary.json'), { ...summary, stages: r.stages.records });
+  return { ...summary, stages: r.stages.records };
 }

@@ -7,6 +7,7 @@ import { PRESETS } from '../model/config.js';
 import { LANGUAGE_CODES } from '../lang/index.js';
 import { EXPORT_TYPE_NAMES } from '../export/types.js';
 import { DataConfigSchema } from '../data/config.js';
+import { ReleaseConfigSchema } from '../release/config.js';
 
 /** The build's GGUF types: the export table's (src/export/types.ts), one list. */
 export const GGUF_EXPORT_TYPES = EXPORT_TYPE_NAMES;
@@ -65,6 +66,7 @@ export const BuildConfigSchema = z
       .strict()
       .default({ vocabSize: 4096, temperature: 3, seed: 1 }),
     series: z.array(VariantSchema).min(1).describe('the model series: each variant is trained and exported'),
+    release: ReleaseConfigSchema.default({ wattsPerCore: 15 }).describe('fields of the release documents no record holds: provider, contact, license, version… (src/release/config.ts)'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -32,6 +32,8 @@ export interface ExportGgufOptions {
   /** Link to the release bundle (general.url) and its sha256 (oellm.release.sha256). */
   url?: string;
   releaseSha256?: string;
+  /** Data commitment top root (oellm.data.commitment; src/audit/commitment.ts). */
+  dataCommitment?: string;
   onTensor?: (name: string, done: number, total: number) => void;
 }
 
@@ -164,6 +166,7 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
     tokenizerKvs(ckpt, w);
     w.addKv(KEYS.oellm.version, gv.str(VERSION));
     if (opts.releaseSha256) w.addKv(KEYS.oellm.releaseSha256, gv.str(opts.releaseSha256));
+    if (opts.dataCommitment) w.addKv(KEYS.oellm.dataCommitment, gv.str(opts.dataCommitment));
     if (typeof (meta.files as Record<string, string> | undefined)?.['model.safetensors'] === 'string') w.addKv(KEYS.oellm.checkpointSha256, gv.str((meta.files as Record<string, string>)['model.safetensors']!));
 
     // Plan every tensor's type (with fallbacks) before writing: the header lists them all.

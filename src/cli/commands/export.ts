@@ -9,6 +9,7 @@ import { catchStopSignals, Interrupted, throwIfStopped } from '../../util/interr
 import { callInWorker } from '../../util/worker-call.js';
 import { EXPORT_TYPES, exportGguf, parseExportType } from '../../export/gguf.js';
 import { exportMegatron } from '../../export/megatron.js';
+import { readCommitmentRoot } from '../../audit/commitment.js';
 import { emit, fmtNum, table } from '../output.js';
 
 const mb = (b: number): string => `${(b / 1e6).toFixed(1)} MB`;
@@ -48,8 +49,9 @@ export function register(program: Command): void {
     .option('--license <id>', 'general.license (SPDX id)')
     .option('--url <url>', 'general.url: link to the release bundle')
     .option('--release-sha256 <hex>', 'sha256 of the release bundle (oellm.release.sha256)')
+    .option('--commitment <file>', 'data-commitment.json (from `oellm release` / `oellm build`): its root goes into oellm.data.commitment')
     .option('--json', 'print the report as JSON')
-    .action(async (ckpt: string, o: { type: string; out?: string; name?: string; modelVersion?: string; license?: string; url?: string; releaseSha256?: string; json?: boolean }) => {
+    .action(async (ckpt: string, o: { type: string; out?: string; name?: string; modelVersion?: string; license?: string; url?: string; releaseSha256?: string; commitment?: string; json?: boolean }) => {
       const type = parseExportType(o.type);
       const out = o.out ?? join(ckpt, `model-${type}.gguf`);
       // Quantization is synchronous: in a worker thread, so SIGINT/SIGTERM/SIGHUP end it at once.
@@ -61,6 +63,7 @@ export function register(program: Command): void {
         ...(o.license ? { license: o.license } : {}),
         ...(o.url ? { url: o.url } : {}),
         ...(o.releaseSha256 ? { releaseSha256: o.releaseSha256 } : {}),
+        ...(o.commitment ? { dataCommitment: readCommitmentRoot(o.commitment) } : {}),
       }], 'export stopped'));
       for (const f of r.fallbacks) process.stderr.write(`oellm: fallback: ${f}\n`);
       emit(o.json, r, () => {

@@ -12,6 +12,8 @@ import { register as inspect } from './inspect.js';
 import { register as importCmd } from './import.js';
 import { register as generate } from './generate.js';
 import { register as evalCmd } from './eval.js';
+import { register as release } from './release.js';
+import { register as audit } from './audit.js';
 
 export function registerAll(program: Command): void {
   langs(program);
@@ -26,4 +28,6 @@ export function registerAll(program: Command): void {
   importCmd(program);
   generate(program);
   evalCmd(program);
+  release(program);
+  audit(program);
 }

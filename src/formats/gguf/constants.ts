@@ -168,6 +168,8 @@ export const KEYS = {
     checkpointSha256: 'oellm.checkpoint.model_sha256',
     version: 'oellm.version',
     fallbacks: 'oellm.quant.fallbacks',
+    /** Top root of the data commitment (data-commitment.json, docs/COMMITMENT.md), 64 hex chars. */
+    dataCommitment: 'oellm.data.commitment',
   },
 } as const;
 
