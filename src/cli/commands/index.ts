@@ -11,6 +11,7 @@ import { register as exportCmd } from './export.js';
 import { register as inspect } from './inspect.js';
 import { register as importCmd } from './import.js';
 import { register as generate } from './generate.js';
+import { register as serve } from './serve.js';
 
 export function registerAll(program: Command): void {
   langs(program);
@@ -24,4 +25,5 @@ export function registerAll(program: Command): void {
   inspect(program);
   importCmd(program);
   generate(program);
+  serve(program);
 }
