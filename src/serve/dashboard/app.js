@@ -96,7 +96,7 @@ function heatmap(rows, cols, value, { digits = 3, label = '' } = {}) {
     return `hsl(${30 - 30 * t} ${70 + 20 * t}% ${97 - 45 * t}%)`;
   };
   let t = `<table class="heat"><tr><th>${esc(label)}</th>${cols.map((c) => `<th class="num">${esc(c)}</th>`).join('')}</tr>`;
-  for (const r of rows) t += `<tr><th>${esc(r)}</th>${cols.map((c) => { const v = value(r, c); return `<td class="cell" style="background:${color(v)}" title="${esc(r)} · ${esc(c)}: ${v == null ? 'no data' : fmt(v, 6)}">${v == null ? '–' : fmt(v, digits)}</td>`; }).join('')}</tr>`;
+  for (const r of rows) t += `<tr><th>${esc(r)}</th>${cols.map((c) => { const v = value(r, c); return `<td class="cell" style="background:${color(v)}" title="${esc(r)} · ${esc(c)}: ${v == null ? 'no data' : v.toPrecision(4)}">${v == null ? '–' : Math.abs(v) < 10 ** -digits && v !== 0 ? v.toExponential(1) : fmt(v, digits)}</td>`; }).join('')}</tr>`;
   return t + '</table>';
 }
 const kpi = (label, value) => `<div class="kpi"><b>${value}</b><span>${esc(label)}</span></div>`;
