@@ -22,11 +22,19 @@ async function api(path, init = {}) {
 function svg(w, h, inner) {
   return `<svg viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px" role="img">${inner}</svg>`;
 }
-function niceMax(v) {
-  if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= v);
+/** A round tick step for about 4–5 ticks up to v, and the axis maximum (a multiple of it). */
+function niceStep(v) {
+  if (!(v > 0)) return 0.25;
+  const raw = v / 4.5;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= raw);
 }
+function niceMax(v) {
+  const st = niceStep(v);
+  return Math.max(st, Math.ceil(v / st - 1e-9) * st);
+}
+const ticks = (lo, hi) => { const st = niceStep(hi - lo); const out = []; for (let v = lo; v <= hi + st * 1e-6; v += st) out.push(v); return out; };
+const tickDigits = (lo, hi) => { const st = niceStep(hi - lo); return st >= 1 ? 0 : st >= 0.1 ? 1 : 2; };
 /** Grouped horizontal-label bar chart: cats on x, one bar per series. */
 function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {}) {
   const w = Math.max(360, 70 + cats.length * (14 + series.length * 16));
@@ -36,10 +44,7 @@ function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {})
   const slot = (w - left - right) / Math.max(1, cats.length);
   const bw = Math.min(22, (slot - 8) / series.length);
   let g = '';
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
-    g += `<line class="grid" x1="${left}" x2="${w - right}" y1="${y(v)}" y2="${y(v)}"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, max < 10 ? 1 : 0)}</text>`;
-  }
+  for (const v of ticks(0, max)) g += `<line class="grid" x1="${left}" x2="${w - right}" y1="${y(v)}" y2="${y(v)}"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, tickDigits(0, max))}</text>`;
   cats.forEach((c, i) => {
     const x0 = left + i * slot + (slot - bw * series.length) / 2;
     series.forEach((s, j) => {
@@ -55,21 +60,19 @@ function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {})
   return legend + svg(w, h, g);
 }
 /** Line chart of series [{name, color, points: [[x, y]]}]. */
-function lines(series, { w = 560, h = 240, xlabel = '', ylabel = '', digits = 2 } = {}) {
+function lines(series, { w = 440, h = 230, xlabel = '', ylabel = '', digits = 2 } = {}) {
   const pts = series.flatMap((s) => s.points);
   if (!pts.length) return '<div class="empty">no points</div>';
   const left = 56, right = 12, top = 14, bottom = 34;
   const xmax = Math.max(...pts.map((p) => p[0])), xmin = Math.min(...pts.map((p) => p[0]));
   const ymaxRaw = Math.max(...pts.map((p) => p[1])), yminRaw = Math.min(...pts.map((p) => p[1]));
-  const ymin = yminRaw > 0 && yminRaw / ymaxRaw > 0.3 ? Math.floor(yminRaw * 0.95) : 0;
-  const ymax = niceMax(ymaxRaw);
+  const ymin0 = yminRaw > 0 && yminRaw / ymaxRaw > 0.3 ? yminRaw * 0.95 : 0;
+  const ymin = ymin0 > 0 ? Math.floor(ymin0 / niceStep(ymaxRaw - ymin0)) * niceStep(ymaxRaw - ymin0) : 0;
+  const ymax = ymin + niceMax(ymaxRaw - ymin);
   const x = (v) => left + ((w - left - right) * (v - xmin)) / Math.max(1e-9, xmax - xmin);
   const y = (v) => top + (h - top - bottom) * (1 - (v - ymin) / Math.max(1e-9, ymax - ymin));
   let g = '';
-  for (let i = 0; i <= 4; i++) {
-    const v = ymin + ((ymax - ymin) * i) / 4;
-    g += `<line class="grid" x1="${left}" x2="${w - right}" y1="${y(v)}" y2="${y(v)}"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, ymax - ymin < 10 ? 1 : 0)}</text>`;
-  }
+  for (const v of ticks(ymin, ymax)) g += `<line class="grid" x1="${left}" x2="${w - right}" y1="${y(v)}" y2="${y(v)}"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, tickDigits(ymin, ymax))}</text>`;
   for (let i = 0; i <= 4; i++) {
     const v = xmin + ((xmax - xmin) * i) / 4;
     g += `<text x="${x(v)}" y="${h - bottom + 14}" text-anchor="middle">${fmt(v)}</text>`;
