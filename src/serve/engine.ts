@@ -1,7 +1,7 @@
 // One served model: a GGUF loaded in llama.cpp (node-llama-cpp) with one context of `parallel`
 // sequences that llama.cpp batches into shared decode steps, a bounded wait queue in front of
 // them (429 when full), token generation with optional log-probabilities, and prompt scoring
-// (the log-probability of every prompt token, for `echo`). Not HTTP (routes.ts) and not text
+// (the log-probability of every prompt token, for `echo`). Not HTTP (api.ts) and not text
 // handling such as stop strings (generation.ts). Reference: node-llama-cpp 3.x LlamaContext,
 // LlamaContextSequence.evaluateWithMetadata / controlledEvaluate; llama.cpp tools/server slots.
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
@@ -17,6 +17,8 @@ export interface SampleOptions {
   maxTokens: number;
   /** Alternatives per generated token (0: only the chosen token's log-probability; null: none). */
   logprobs: number | null;
+  /** Generate past end-of-generation tokens (benchmarks). */
+  ignoreEos?: boolean;
 }
 
 export interface TokenLogprob {
@@ -172,29 +174,45 @@ export class ModelEngine {
       ...(o.topP !== undefined && o.topP < 1 ? { topP: o.topP } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
     };
-    let n = 0;
-    if (o.logprobs === null) {
-      for await (const tok of slot.seq.evaluate(prompt as Token[], sampling)) {
-        if (signal.aborted) return;
-        const eog = this.llm.model.isEogToken(tok);
-        yield { id: Number(tok), eog };
-        if (eog || ++n >= max) return;
-      }
-      return;
-    }
     const k = o.logprobs;
-    for await (const out of slot.seq.evaluateWithMetadata(prompt as Token[], { probabilities: true }, sampling)) {
-      if (signal.aborted) return;
-      const tok = out.token;
-      const p = out.probabilities.get(tok) ?? 0;
-      const top: TokenLogprob[] = [];
-      if (k > 0) for (const [id, q] of out.probabilities) {
-        if (top.length >= k) break;
-        top.push({ id: Number(id), logprob: Math.log(q) });
+    const source: AsyncGenerator<unknown, void, void | Token | Token[]> =
+      k === null ? slot.seq.evaluate(prompt as Token[], sampling) : slot.seq.evaluateWithMetadata(prompt as Token[], { probabilities: true }, sampling);
+    // One token ahead: the next decode runs in llama.cpp's thread while this one is turned into
+    // text, JSON and bytes on the socket, so the per-token JavaScript work does not add to the
+    // decode time. Never past max_tokens or an end-of-generation token; a stop string or a
+    // disconnect costs at most one extra decode.
+    let pending = source.next();
+    let ahead = true;
+    let n = 0;
+    try {
+      for (;;) {
+        const r = await pending;
+        ahead = false;
+        if (r.done || signal.aborted) return;
+        const out = r.value as Token | { token: Token; probabilities: Map<Token, number> };
+        const tok = typeof out === 'object' ? out.token : out;
+        const eog = !o.ignoreEos && this.llm.model.isEogToken(tok);
+        n++;
+        if (!eog && n < max) {
+          pending = source.next();
+          ahead = true;
+        }
+        if (typeof out !== 'object') yield { id: Number(tok), eog };
+        else {
+          const p = out.probabilities.get(tok) ?? 0;
+          const top: TokenLogprob[] = [];
+          if (k !== null && k > 0) for (const [id, q] of out.probabilities) {
+            if (top.length >= k) break;
+            top.push({ id: Number(id), logprob: Math.log(q) });
+          }
+          yield { id: Number(tok), logprob: Math.log(p), top, eog };
+        }
+        if (eog || n >= max) return;
       }
-      const eog = this.llm.model.isEogToken(tok);
-      yield { id: Number(tok), logprob: Math.log(p), top, eog };
-      if (eog || ++n >= max) return;
+    } finally {
+      // A decode requested ahead must finish before the sequence is reused.
+      if (ahead) await pending.catch(() => undefined);
+      await source.return(undefined);
     }
   }
 

@@ -1,7 +1,7 @@
 // Request bodies of the API as zod schemas: every wrong type, range or missing field becomes one
 // OpenAI-style 400 naming the field (errors.ts fromZod). Fields OpenAI defines that change nothing
 // here (user, presence/frequency penalties, logit_bias) are accepted and ignored; other unknown
-// fields are ignored as OpenAI-compatible servers do. Not the handlers (routes.ts).
+// fields are ignored as OpenAI-compatible servers do. Not the handlers (api.ts).
 // Reference: OpenAI API reference (completions, chat completions); llama.cpp server /tokenize.
 import { z } from 'zod';
 
@@ -21,6 +21,8 @@ const common = {
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   logit_bias: z.record(z.string(), z.number()).nullish(),
+  /** Extension (vLLM, llama.cpp server): keep generating past end-of-text, for benchmarks. */
+  ignore_eos: z.boolean().nullish(),
 };
 
 export const CompletionRequest = z.object({

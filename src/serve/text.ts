@@ -42,6 +42,9 @@ export function tokenPieces(ids: readonly number[], detokenize: (ids: readonly n
 /** Accumulates generated token ids into text and decides what may be emitted and where to stop. */
 export class TextAssembler {
   private ids: number[] = [];
+  /** Text of the tokens up to the last complete character, and the token ids after it. */
+  private stable = '';
+  private pending: number[] = [];
   private emitted = 0;
   private text = '';
   private readonly maxStop: number;
@@ -56,9 +59,17 @@ export class TextAssembler {
 
   /** Adds a token; returns the text that may be shown now (may be ''). Sets `stopped` on a stop string. */
   push(id: number): string {
+    // Byte-level tokens decode independently from a character boundary: only the tokens since
+    // the last complete character are decoded again (O(1) per token, not O(length)).
     this.ids.push(id);
-    let full = this.detokenize(this.ids);
-    const incomplete = full.endsWith('\uFFFD');
+    this.pending.push(id);
+    const tail = this.detokenize(this.pending);
+    let full = this.stable + tail;
+    if (!tail.endsWith('\uFFFD')) {
+      this.stable = full;
+      this.pending = [];
+    }
+    const incomplete = this.pending.length > 0;
     if (this.stop.length) {
       const from = Math.max(0, this.emitted - this.maxStop);
       let cut = -1;
@@ -74,7 +85,7 @@ export class TextAssembler {
       }
     }
     this.text = full;
-    let safe = incomplete ? full.length - 1 : full.length;
+    let safe = incomplete ? this.stable.length : full.length;
     // Hold back a suffix that is the start of a stop string.
     for (const s of this.stop) {
       for (let k = Math.min(s.length - 1, safe - this.emitted); k > 0; k--) {
