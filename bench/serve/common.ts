@@ -14,15 +14,15 @@ export const arg = (k: string, d?: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : d;
 };
 
-/** The GGUF to benchmark: --model, else a dim-128, 4-layer model built once (≈ 20 s). */
+/** The GGUF to benchmark: --model, else a dim-128, 4-layer model built once (≈ 1 min). */
 export async function benchModel(): Promise<string> {
   const m = arg('model');
   if (m) return m;
-  const out = join(tmpdir(), 'oellm-bench-serve-run');
+  const out = join(tmpdir(), 'oellm-bench-serve-run2');
   const gguf = join(out, 'models', 'core', 'core-q8_0.gguf');
   if (existsSync(gguf)) return gguf;
   const cfg = join(tmpdir(), 'oellm-bench-serve.yaml');
-  writeFileSync(cfg, 'name: bench-serve\nlanguages: [en, hr, de, fr]\ntokenizer: { vocabSize: 1024 }\nseries:\n  - { name: core, preset: micro, dim: 128, nLayers: 4, maxSteps: 60, seqLen: 128, batchSize: 4, evalEvery: 60, export: [q8_0] }\n');
+  writeFileSync(cfg, 'name: bench-serve\nlanguages: [en, hr, de, fr]\ntokenizer: { vocabSize: 1024 }\nseries:\n  - { name: core, preset: micro, dim: 128, nLayers: 4, maxSteps: 300, seqLen: 128, batchSize: 8, evalEvery: 300, export: [q8_0] }\n');
   console.error(`building a bench model into ${out} …`);
   await runBuild({ file: cfg, out });
   return gguf;

@@ -61,7 +61,6 @@ interface ChoiceOptions {
   logprobs: number | null;
   /** Score the prompt tokens (echo with logprobs). */
   scorePrompt: boolean;
-  ignoreEos?: boolean;
 }
 
 /** One choice on one sequence; `onStart` runs once it has a sequence (streams start then, so a 429 is still a plain error); `onToken` sees every token with the text it releases. */
@@ -79,7 +78,7 @@ async function runChoice(state: ServerState, e: ModelEngine, prompt: number[], o
     const generated: GeneratedToken[] = [];
     let finish: 'stop' | 'length' = 'length';
     if (o.maxTokens > 0) {
-      for await (const tok of e.generate(slot, prompt, { temperature: o.temperature, maxTokens: o.maxTokens, logprobs: o.logprobs, ignoreEos: o.ignoreEos ?? false, ...(o.topP !== undefined ? { topP: o.topP } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }, signal)) {
+      for await (const tok of e.generate(slot, prompt, { temperature: o.temperature, maxTokens: o.maxTokens, logprobs: o.logprobs, ...(o.topP !== undefined ? { topP: o.topP } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }, signal)) {
         if (generated.length === 0) state.metrics.observe('oellm_time_to_first_token_seconds', { model: e.entry.id }, (performance.now() - t0) / 1000);
         if (tok.eog) {
           finish = 'stop';
@@ -190,7 +189,6 @@ export async function completions(state: ServerState, body: unknown, signal: Abo
     stop: stops(r.stop),
     logprobs,
     scorePrompt: echo && logprobs !== null,
-    ignoreEos: r.ignore_eos ?? false,
   });
   const echoTexts = prompts.map((ids) => (echo ? tokenPieces(ids, (x) => e.detokenize(x)).text : ''));
   if (send) {
@@ -255,7 +253,6 @@ export async function chatCompletions(state: ServerState, body: unknown, signal:
     stop: [...stops(r.stop), ...CHAT_STOPS],
     logprobs,
     scorePrompt: false,
-    ignoreEos: r.ignore_eos ?? false,
   });
   const entry = (tok: GeneratedToken) => {
     const token = e.detokenize([tok.id]);

@@ -17,8 +17,6 @@ export interface SampleOptions {
   maxTokens: number;
   /** Alternatives per generated token (0: only the chosen token's log-probability; null: none). */
   logprobs: number | null;
-  /** Generate past end-of-generation tokens (benchmarks). */
-  ignoreEos?: boolean;
 }
 
 export interface TokenLogprob {
@@ -169,9 +167,13 @@ export class ModelEngine {
     const room = this.ctxSize - prompt.length;
     const max = Math.min(o.maxTokens, room);
     if (max <= 0 || signal.aborted) return;
+    // OpenAI's semantics: no top-k and top_p 1 unless asked (node-llama-cpp's own defaults are
+    // top-k 40 and top-p 0.95); the end-of-generation token is yielded so finish_reason is "stop".
     const sampling = {
       temperature: o.temperature,
-      ...(o.topP !== undefined && o.topP < 1 ? { topP: o.topP } : {}),
+      topK: 0,
+      topP: o.topP ?? 1,
+      yieldEogToken: true,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
     };
     const k = o.logprobs;
@@ -191,7 +193,7 @@ export class ModelEngine {
         if (r.done || signal.aborted) return;
         const out = r.value as Token | { token: Token; probabilities: Map<Token, number> };
         const tok = typeof out === 'object' ? out.token : out;
-        const eog = !o.ignoreEos && this.llm.model.isEogToken(tok);
+        const eog = this.llm.model.isEogToken(tok);
         n++;
         if (!eog && n < max) {
           pending = source.next();

@@ -21,8 +21,6 @@ const common = {
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   logit_bias: z.record(z.string(), z.number()).nullish(),
-  /** Extension (vLLM, llama.cpp server): keep generating past end-of-text, for benchmarks. */
-  ignore_eos: z.boolean().nullish(),
 };
 
 export const CompletionRequest = z.object({

@@ -241,8 +241,10 @@ export async function startServer(set: ModelSet, o: ServeOptions = {}): Promise<
       else if ('text' in out) send(out.status ?? 200, out.text, out.type);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(500, `internal error: ${(e as Error)?.message ?? String(e)}`);
-      if (!res.headersSent) send(err.status, JSON.stringify(err.body()), 'application/json', { ...err.headers, ...(err.status === 413 ? { Connection: 'close' } : {}) });
-      else res.statusCode = err.status;
+      if (!res.headersSent) {
+        res.statusCode = err.status; // recorded even when the client is gone (499)
+        send(err.status, JSON.stringify(err.body()), 'application/json', { ...err.headers, ...(err.status === 413 ? { Connection: 'close' } : {}) });
+      } else res.statusCode = err.status;
     } finally {
       finished = true;
       clearTimeout(timer);
