@@ -3,13 +3,14 @@
 // calling node-llama-cpp directly (one context with as many sequences, same threads, same greedy
 // decoding; both stop at end-of-text, so both make the same tokens) in the same run; prints the ratio and p50/p99 time to first token for both. Then the
 // thread check: direct tokens/s at --threads 1 and at all cores, idle and with one busy core.
+// Also tokens per CPU-second of the generating process (server vs direct), robust to other load.
 // Usage: npx tsx bench/serve/run.ts [--model x.gguf] [--requests 4] [--max-tokens 100] [--threads N] [--skip-threads] [--json]
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Token } from 'node-llama-cpp';
 import { runtime } from '../../src/runtime/llamacpp.js';
 import { defaultThreads } from '../../src/serve/limits.js';
-import { arg, benchModel, pct, startServe, streamRequest } from './common.js';
+import { arg, benchModel, cpuSeconds, pct, startServe, streamRequest } from './common.js';
 
 const LEVELS = (arg('levels', '1,4,16') ?? '').split(',').map(Number);
 const REQUESTS = Number(arg('requests', '4'));
@@ -31,6 +32,8 @@ const PROMPTS = [
 interface Round {
   tokens: number;
   seconds: number;
+  /** CPU seconds of the generating process (this one for direct, the server's for serve). */
+  cpu: number;
   ttft: number[];
   texts: string[];
 }
@@ -43,6 +46,7 @@ async function direct(model: string, threads: number, clients: number, parallel 
   const texts: string[] = [];
   let tokens = 0;
   const t0 = performance.now();
+  const c0 = cpuSeconds(process.pid);
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const seq = ctx.getSequence();
@@ -65,16 +69,18 @@ async function direct(model: string, threads: number, clients: number, parallel 
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(process.pid) - c0;
   await ctx.dispose();
   await m.dispose();
-  return { tokens, seconds, ttft, texts };
+  return { tokens, seconds, cpu, ttft, texts };
 }
 
-async function served(url: string, clients: number): Promise<Round> {
+async function served(url: string, pid: number, clients: number): Promise<Round> {
   const ttft: number[] = [];
   const texts: string[] = [];
   let tokens = 0;
   const t0 = performance.now();
+  const c0 = cpuSeconds(pid);
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let r = 0; r < REQUESTS; r++) {
@@ -87,7 +93,7 @@ async function served(url: string, clients: number): Promise<Round> {
       }
     }),
   );
-  return { tokens, seconds: (performance.now() - t0) / 1000, ttft, texts };
+  return { tokens, seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(pid) - c0, ttft, texts };
 }
 
 if (arg('thread-probe')) {
@@ -107,12 +113,12 @@ console.error(`model ${model}; ${REQUESTS} requests per client, ≤ ${MAX_TOKENS
 const srv = await startServe([benchFile, '--parallel', String(PARALLEL), '--threads', String(THREADS), '--queue', '256']);
 const rows = [];
 try {
-  await served(srv.url, 1); // warm-up
+  await served(srv.url, srv.proc.pid!, 1); // warm-up
   for (const c of LEVELS) {
     const d1 = await direct(model, THREADS, c);
-    const s1 = await served(srv.url, c);
+    const s1 = await served(srv.url, srv.proc.pid!, c);
     const d2 = await direct(model, THREADS, c);
-    const s2 = await served(srv.url, c);
+    const s2 = await served(srv.url, srv.proc.pid!, c);
     const same = s1.texts.every((t, i) => t === d1.texts[i]);
     const dt = Math.max(d1.tokens / d1.seconds, d2.tokens / d2.seconds);
     const st = Math.max(s1.tokens / s1.seconds, s2.tokens / s2.seconds);
@@ -121,13 +127,17 @@ try {
       direct_tokens_per_s: Math.round(dt),
       serve_tokens_per_s: Math.round(st),
       ratio: Math.round((st / dt) * 1000) / 1000,
+      // Tokens per CPU-second of the generating process: what the server costs, robust to other load.
+      direct_tokens_per_cpu_s: Math.round((d1.tokens + d2.tokens) / (d1.cpu + d2.cpu)),
+      serve_tokens_per_cpu_s: Math.round((s1.tokens + s2.tokens) / (s1.cpu + s2.cpu)),
+      cpu_ratio: Math.round(((s1.tokens + s2.tokens) / (s1.cpu + s2.cpu) / ((d1.tokens + d2.tokens) / (d1.cpu + d2.cpu))) * 1000) / 1000,
       ttft_p50_ms: { direct: +(pct([...d1.ttft, ...d2.ttft], 0.5) * 1000).toFixed(1), serve: +(pct([...s1.ttft, ...s2.ttft], 0.5) * 1000).toFixed(1) },
       ttft_p99_ms: { direct: +(pct([...d1.ttft, ...d2.ttft], 0.99) * 1000).toFixed(1), serve: +(pct([...s1.ttft, ...s2.ttft], 0.99) * 1000).toFixed(1) },
       same_text: same,
       tokens: s1.tokens,
     };
     rows.push(row);
-    console.error(`${c} clients: direct ${row.direct_tokens_per_s} tok/s, serve ${row.serve_tokens_per_s} tok/s → ${row.ratio}×; TTFT p50 ${row.ttft_p50_ms.direct}/${row.ttft_p50_ms.serve} ms, p99 ${row.ttft_p99_ms.direct}/${row.ttft_p99_ms.serve} ms (direct/serve); same text: ${same}`);
+    console.error(`${c} clients: direct ${row.direct_tokens_per_s} tok/s, serve ${row.serve_tokens_per_s} tok/s → ${row.ratio}× (per CPU-second ${row.direct_tokens_per_cpu_s} vs ${row.serve_tokens_per_cpu_s} → ${row.cpu_ratio}×); TTFT p50 ${row.ttft_p50_ms.direct}/${row.ttft_p50_ms.serve} ms, p99 ${row.ttft_p99_ms.direct}/${row.ttft_p99_ms.serve} ms (direct/serve); same text: ${same}`);
   }
 } finally {
   await srv.stop();
