@@ -9,7 +9,7 @@ import { arg, benchModel, rssMiB, startServe, streamRequest } from './common.js'
 const N = Number(arg('requests', '3000'));
 const CONC = Number(arg('concurrency', '24'));
 const model = await benchModel();
-const srv = await startServe([model, '--parallel', '4', '--queue', '8', '--timeout', '30', '--threads', '1', '--max-body', String(256 * 1024)]);
+const srv = await startServe([model, '--parallel', '4', '--queue', '12', '--timeout', '30', '--threads', '1', '--max-body', String(256 * 1024)]);
 const url = srv.url;
 if (!url.startsWith('http://127.0.0.1:')) throw new Error('the soak runs on loopback only');
 const id = (await (await fetch(url + '/v1/models')).json() as { data: { id: string }[] }).data[0]!.id;
@@ -106,7 +106,8 @@ async function one(k: Kind): Promise<void> {
   }
 }
 
-const rss: { done: number; mib: number }[] = [{ done: 0, mib: rssMiB(srv.proc.pid!) }];
+const heapMiB = async () => Number(/oellm_process_memory_bytes\{kind="heap_used"\} (\d+)/.exec(await (await fetch(url + '/metrics')).text())?.[1] ?? NaN) / 2 ** 20;
+const rss: { done: number; mib: number; heap: number }[] = [{ done: 0, mib: rssMiB(srv.proc.pid!), heap: await heapMiB() }];
 let next = 0;
 let done = 0;
 const t0 = performance.now();
@@ -120,7 +121,7 @@ try {
         } catch (e) {
           bad.push(`client error: ${(e as Error).message}`);
         }
-        if (++done % Math.ceil(N / 10) === 0) rss.push({ done, mib: rssMiB(srv.proc.pid!) });
+        if (++done % Math.ceil(N / 10) === 0) rss.push({ done, mib: rssMiB(srv.proc.pid!), heap: await heapMiB() });
       }
     }),
   );
@@ -137,12 +138,14 @@ try {
     by_status: Object.fromEntries([...byStatus].sort()),
     by_kind: Object.fromEntries(byKind),
     rss_mib: rss.map((r) => [r.done, +r.mib.toFixed(1)]),
+    heap_used_mib: rss.map((r) => [r.done, +r.heap.toFixed(1)]),
     rss_growth_after_warmup_mib: +(last - warm).toFixed(1),
     server_cancelled: Number(/oellm_cancelled_total\{route="chat"\} (\d+)/.exec(metrics)?.[1] ?? 0),
   };
   console.error(`${done} requests in ${out.seconds} s; server alive: ${alive}; malformed responses: ${bad.length}`);
   console.error(`by status: ${JSON.stringify(out.by_status)}; server-side cancellations (chat): ${out.server_cancelled}`);
   console.error(`RSS MiB: ${out.rss_mib.map(([d, m]) => `${d}:${m}`).join(' ')} (growth after the first 10 %: ${out.rss_growth_after_warmup_mib} MiB)`);
+  console.error(`V8 heap used MiB: ${out.heap_used_mib.map(([d, m]) => `${d}:${m}`).join(' ')}`);
   for (const b of bad.slice(0, 10)) console.error('  ' + b);
   if (process.argv.includes('--json')) console.log(JSON.stringify(out, null, 1));
   process.exitCode = bad.length || !alive ? 1 : 0;

@@ -186,6 +186,10 @@ function newMetrics(state: () => ServerState): Metrics {
   m.counter('oellm_generated_tokens_total', 'tokens generated');
   m.gauge('oellm_queue_depth', 'requests waiting for a sequence', () => [...state().engines.values()].map((e) => [{ model: e.entry.id }, e.queueDepth]));
   m.gauge('oellm_active_sequences', 'sequences generating or scoring now', () => [...state().engines.values()].map((e) => [{ model: e.entry.id }, e.activeSequences]));
+  m.gauge('oellm_process_memory_bytes', 'memory of the server process (rss, V8 heap used, external)', () => {
+    const u = process.memoryUsage();
+    return [[{ kind: 'rss' }, u.rss], [{ kind: 'heap_used' }, u.heapUsed], [{ kind: 'external' }, u.external]];
+  });
   m.gauge('oellm_models_loaded', 'models loaded and ready', () => [[{}, state().engines.size]]);
   m.gauge('oellm_limit', 'configured limits (oellm serve flags)', () => Object.entries(state().limits).map(([k, v]) => [{ name: k }, v]));
   m.histogram('oellm_request_duration_seconds', 'request latency by route, from headers to the last byte', LATENCY_BUCKETS);
