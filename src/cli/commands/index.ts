@@ -14,6 +14,7 @@ import { register as generate } from './generate.js';
 import { register as evalCmd } from './eval.js';
 import { register as release } from './release.js';
 import { register as audit } from './audit.js';
+import { register as serve } from './serve.js';
 
 export function registerAll(program: Command): void {
   langs(program);
@@ -30,4 +31,5 @@ export function registerAll(program: Command): void {
   evalCmd(program);
   release(program);
   audit(program);
+  serve(program);
 }
