@@ -12,7 +12,7 @@ import { LANGUAGE_CODES } from '../../src/lang/index.js';
 import { buildModels, DEFAULT_BUILD } from '../../src/lid/build.js';
 import { loadCorpus, sourceOf, SOURCES, textHash, type Sample, type SourceName } from '../../src/lid/data.js';
 import { score, type Scores } from '../../src/lid/eval.js';
-import { createLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, type LangId } from '../../src/lid/index.js';
+import { createLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
 import { deserializeModels, serializeModels } from '../../src/lid/linear.js';
 import { gettextSamples } from './gettext.js';
 
@@ -38,15 +38,24 @@ function capRows(rows: Sample[], cap: number): Sample[] {
   return out;
 }
 
-/** Documents of DOC_SENTS consecutive rows of one language and source, one sentence per line (paragraphs). */
-function documents(rows: Sample[]): { text: string; lang: string }[] {
+/**
+ * Documents of one language and source: `short` = DOC_SENTS consecutive rows, one sentence per line;
+ * `long` = 12 rows in two paragraphs of 6 (as bench/data builds its corpus).
+ */
+function documents(rows: Sample[], kind: 'short' | 'long' = 'short'): { text: string; lang: string }[] {
   const by = new Map<string, Sample[]>();
   for (const r of rows) {
     const k = `${r.lang}\t${sourceOf(r)}`;
     (by.get(k) ?? by.set(k, []).get(k)!).push(r);
   }
   const out: { text: string; lang: string }[] = [];
-  for (const xs of by.values()) for (let i = 0; i + DOC_SENTS <= xs.length; i += DOC_SENTS) out.push({ text: xs.slice(i, i + DOC_SENTS).map((x) => x.text).join('\n'), lang: xs[i]!.lang });
+  const k = kind === 'short' ? DOC_SENTS : 12;
+  for (const xs of by.values()) {
+    for (let i = 0; i + k <= xs.length; i += k) {
+      const t = xs.slice(i, i + k).map((x) => x.text);
+      out.push({ text: kind === 'short' ? t.join('\n') : t.slice(0, 6).join(' ') + '\n\n' + t.slice(6).join(' '), lang: xs[i]!.lang });
+    }
+  }
   return out;
 }
 
@@ -147,6 +156,7 @@ interface Result {
   system: string;
   s: Scores;
   doc: number;
+  long: number;
   und?: number;
 }
 const report: { setting: string; what: string; rows: number; docs: number; langs: string[]; results: Result[] }[] = [];
@@ -158,7 +168,8 @@ for (const st of settings) {
   const langs = LANGUAGE_CODES.filter((l) => rows.some((r) => r.lang === l));
   const gold = rows.map((r) => r.lang);
   const docs = documents(rows);
-  console.log(`\n== ${st.name}: ${st.what}\n   ${rows.length} sentences, ${langs.length} languages, ${docs.length} documents of ${DOC_SENTS} sentences`);
+  const longs = documents(rows, 'long');
+  console.log(`\n== ${st.name}: ${st.what}\n   ${rows.length} sentences, ${langs.length} languages, ${docs.length} documents of ${DOC_SENTS} sentences (one per line), ${longs.length} long ones (12 sentences, 2 paragraphs)`);
   const lid = await st.lid();
   const results: Result[] = [];
   // oellm: warm-up, then timed
@@ -169,16 +180,26 @@ for (const st of settings) {
   const pred = res.map((r) => r.lang);
   const docPred = docs.map((d) => identifyDocument(lid, d.text).lang);
   const docAcc = docs.filter((d, i) => docPred[i] === d.lang).length / Math.max(1, docs.length);
-  results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, und: res.filter((r) => r.score < 0.5).length });
+  const acc = (ds: { lang: string }[], p: string[]) => ds.filter((d, i) => p[i] === d.lang).length / Math.max(1, ds.length);
+  // long documents as the pipeline decides them (paragraphs scored on their first PARA_CHARS characters), and whole
+  let t1 = cpu();
+  const longAcc = acc(longs, longs.map((d) => identifyDocument(lid, d.text).lang));
+  const longSec = cpu() - t1;
+  t1 = cpu();
+  const longWhole = acc(longs, longs.map((d) => identifyDocument(lid, d.text, 4096, Infinity).lang));
+  const wholeSec = cpu() - t1;
+  console.log(`   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`);
+  results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, long: longAcc, und: res.filter((r) => r.score < 0.5).length });
   if (st.name === 'in-source') speed += `oellm ${Math.round(rows.length / sec)} sentences per CPU-second`;
   for (const p of peers) {
     const pp = await peerPreds(p, rows.map((r) => r.text));
     const dp = await peerPreds(p, docs.map((d) => d.text));
-    results.push({ system: p.name, s: score(gold, pp, langs), doc: docs.filter((d, i) => dp[i] === d.lang).length / Math.max(1, docs.length) });
+    const lp = await peerPreds(p, longs.map((d) => d.text));
+    results.push({ system: p.name, s: score(gold, pp, langs), doc: acc(docs, dp), long: acc(longs, lp) });
   }
-  console.log(`   system     macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  und@0.5`);
+  console.log(`   system     macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
   for (const r of results) {
-    console.log(`   ${r.system.padEnd(10)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${r.und ?? ''}`);
+    console.log(`   ${r.system.padEnd(10)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`);
   }
   const me = results[0]!;
   const others = results.slice(1);
@@ -233,4 +254,4 @@ for (const l of LANGUAGE_CODES) {
 }
 console.log(`\nmachine load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} at the end`);
 const jsonOut = opt('--json', '');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report.map((r) => ({ ...r, results: r.results.map((x) => ({ system: x.system, macroF1: x.s.macroF1, accuracy: x.s.accuracy, docAccuracy: x.doc, und: x.und, perLang: x.s.perLang })) })), null, 1));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report.map((r) => ({ ...r, results: r.results.map((x) => ({ system: x.system, macroF1: x.s.macroF1, accuracy: x.s.accuracy, docAccuracy: x.doc, longDocAccuracy: x.long, und: x.und, perLang: x.s.perLang })) })), null, 1));
