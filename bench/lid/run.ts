@@ -160,7 +160,7 @@ interface Result {
   und?: number;
 }
 const report: { setting: string; what: string; rows: number; docs: number; langs: string[]; results: Result[] }[] = [];
-const pct = (x: number | undefined) => (x === undefined ? '  -  ' : x.toFixed(3));
+const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '  -  ' : x.toFixed(3));
 let speed = '';
 
 for (const st of settings) {
@@ -191,18 +191,23 @@ for (const st of settings) {
   console.log(`   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`);
   results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, long: longAcc, und: res.filter((r) => r.score < 0.5).length });
   if (st.name === 'in-source') speed += `oellm ${Math.round(rows.length / sec)} sentences per CPU-second`;
+  const ens: Result[] = [];
   for (const p of peers) {
     const pp = await peerPreds(p, rows.map((r) => r.text));
     const dp = await peerPreds(p, docs.map((d) => d.text));
     const lp = await peerPreds(p, longs.map((d) => d.text));
     results.push({ system: p.name, s: score(gold, pp, langs), doc: acc(docs, dp), long: acc(longs, lp) });
+    // ensemble: where oellm is unsure (score < 0.5) and the peer names a registry language, take the peer's answer
+    const mix = res.map((r, i) => (r.score < 0.5 && pp[i] !== 'und' ? pp[i]! : r.lang));
+    ens.push({ system: `oellm⊕${p.name}`, s: score(gold, mix, langs), doc: NaN, long: NaN });
   }
-  console.log(`   system     macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
+  results.push(...ens);
+  console.log(`   system          macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
   for (const r of results) {
-    console.log(`   ${r.system.padEnd(10)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`);
+    console.log(`   ${r.system.padEnd(15)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`);
   }
   const me = results[0]!;
-  const others = results.slice(1);
+  const others = results.slice(1).filter((r) => !r.system.includes('⊕'));
   if (others.length) {
     const best = others.reduce((a, b) => (b.s.macroF1 > a.s.macroF1 ? b : a));
     console.log(`   ratio macro-F1 oellm / best peer (${best.system}): ${(me.s.macroF1 / best.s.macroF1).toFixed(3)}`);
@@ -246,7 +251,7 @@ for (const l of LANGUAGE_CODES) {
         .map((r) => {
           if (!r.langs.includes(l)) return '-'.padStart(16);
           const me = r.results[0]!.s.perLang[l]!.f1;
-          const best = Math.max(0, ...r.results.slice(1).map((x) => x.s.perLang[l]!.f1));
+          const best = Math.max(0, ...r.results.slice(1).filter((x) => !x.system.includes('⊕')).map((x) => x.s.perLang[l]!.f1));
           return `${pct(me)}/${pct(best)}`.padStart(16);
         })
         .join(''),

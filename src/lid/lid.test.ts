@@ -9,7 +9,7 @@ import { Stats, type StepContext } from '../data/step.js';
 import type { Doc } from '../data/doc.js';
 import { loadCorpus, REPO_ROOT } from './data.js';
 import { score } from './eval.js';
-import { createLid, identifyDocument, LidStep, LidConfigSchema, cyrlToLatn, latnToCyrl, detectScript } from './index.js';
+import { createLid, identifyDocument, LidStep, LidConfigSchema, cyrlToLatn, latnToCyrl, detectScript, PARA_CHARS } from './index.js';
 
 const corpus = loadCorpus();
 
@@ -80,6 +80,14 @@ test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when
   assert.equal(ctx.stats.counters['lid.de'], 1);
   const lid = await createLid();
   assert.equal(identifyDocument(lid, long).lang, 'de');
+  // a paragraph is scored on its first PARA_CHARS characters but votes with its whole length
+  const para = Array(30).fill('Der lange Absatz erzählt von den Bergen, den Seen und den Dörfern im Süden des Landes.').join(' ');
+  const doc = `${para}\nThis short English line is navigation.\nAnd another English line of boilerplate text.`;
+  assert.ok(para.length > 5 * PARA_CHARS);
+  const r = identifyDocument(lid, doc);
+  assert.equal(r.lang, 'de');
+  assert.ok(r.score > 0.9, `${r.score}`);
+  assert.equal(identifyDocument(lid, doc, 4096, Infinity).lang, 'de');
 });
 
 test('oellm lid on stdin: one JSON line per input line, --top, bad flags', () => {
