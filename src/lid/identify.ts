@@ -5,8 +5,9 @@
 // Not the fastText-format loader (./fasttext.ts); both implement LangId.
 import { LANGUAGES, UND } from '../lang/index.js';
 import { normalize } from './features.js';
-import { LinearModel, softmax } from './linear.js';
-import { cyrlToLatn, detectScript } from './script.js';
+import { LinearModel, prepare, softmax } from './linear.js';
+import { detectScript } from './script.js';
+import { alphabetTables, foreignLetters } from './alphabets.js';
 
 export interface LidResult {
   /** Registry code, or `und`. */
@@ -33,6 +34,9 @@ function scriptsOf(code: string): string[] {
   return l ? [...l.scripts] : [];
 }
 
+/** Logit penalty per Cyrillic letter outside a language's alphabet (e^-2 ≈ 0.14 per letter, 3 at most). */
+export const FOREIGN_LETTER_PENALTY = 2;
+
 export class OellmLid implements LangId {
   readonly languages: readonly string[];
   private readonly main: LinearModel;
@@ -42,8 +46,11 @@ export class OellmLid implements LangId {
   private readonly groupOf: Int32Array;
   private readonly p: Float64Array;
   private readonly q: Float64Array;
+  /** Cyrillic alphabets of the main classes (./alphabets.ts) and a count buffer. */
+  private readonly alphabets: (Uint8Array | undefined)[];
+  private readonly foreign: Int32Array;
 
-  constructor(models: LinearModel[], readonly threshold = 0.5) {
+  constructor(models: LinearModel[], readonly threshold = 0.5, private readonly foreignPenalty = FOREIGN_LETTER_PENALTY) {
     const main = models.find((m) => m.header.name === 'main');
     if (!main) throw new Error('an oellm LID model file must contain a `main` model');
     this.main = main;
@@ -64,6 +71,8 @@ export class OellmLid implements LangId {
       });
     this.p = new Float64Array(main.C);
     this.q = new Float64Array(Math.max(1, ...this.groups.map((g) => g.model.C)));
+    this.alphabets = alphabetTables(main.header.classes);
+    this.foreign = new Int32Array(main.C);
   }
 
   /** Fills this.p with the final probabilities; returns the script, or undefined when undecidable. */
@@ -75,6 +84,11 @@ export class OellmLid implements LangId {
     if (norm.length <= 2) return null;
     const p = this.p;
     this.main.scoresOf(this.main.features(norm), p);
+    if (script === 'Cyrl') {
+      // letters outside a language's alphabet count against it (at most 3 of them)
+      foreignLetters(text, this.alphabets, this.foreign);
+      for (let c = 0; c < this.main.C; c++) p[c] = p[c]! - this.foreignPenalty * Math.min(3, this.foreign[c]!);
+    }
     softmax(p, this.main.C, allowed);
     let best = 0;
     for (let c = 1; c < this.main.C; c++) if (p[c]! > p[best]!) best = c;
@@ -84,7 +98,7 @@ export class OellmLid implements LangId {
       const q = this.q;
       let mass = 0;
       for (const i of g.toMain) if (i >= 0) mass += p[i]!;
-      const gnorm = g.model.header.transliterate === 'latn' ? normalize(cyrlToLatn(text)) : norm;
+      const gnorm = g.model.header.transliterate === 'latn' ? prepare(text, g.model.header) : norm;
       g.model.scoresOf(g.model.features(gnorm), q);
       softmax(q, g.model.C, g.allowed.get(script));
       for (let j = 0; j < g.toMain.length; j++) if (g.toMain[j]! >= 0) p[g.toMain[j]!] = mass * q[j]!;

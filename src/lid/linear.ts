@@ -5,6 +5,7 @@
 // Reference: fastText's linear classifier without the hidden layer; CLD3 (hashed n-grams).
 import { FormatError } from '../util/errors.js';
 import { extract, featureCapacity, normalize, type FeatureSpec } from './features.js';
+import { cyrlToLatn, detectScript } from './script.js';
 
 export interface LinearHeader {
   /** What the model decides: `main` (all languages) or a confusable group (`bcms`, …). */
@@ -14,6 +15,21 @@ export interface LinearHeader {
   spec: FeatureSpec;
   /** `latn`: Serbian-style Cyrillic is transliterated to Latin before features (BCMS group). */
   transliterate?: 'latn';
+  /**
+   * With `transliterate`: text that was Cyrillic before transliteration starts with the pseudo-word
+   * SCRIPT_TOKEN, so the model can still learn what the script says (Cyrillic BCMS text is mostly Serbian).
+   */
+  scriptToken?: boolean;
+}
+
+/** The pseudo-word marking transliterated Cyrillic (ǂ is a letter no registry language uses). */
+export const SCRIPT_TOKEN = 'ǂǂǂ';
+
+/** The normalised text a model scores: transliterated for a `latn` group, with the script token if asked. */
+export function prepare(text: string, header: LinearHeader): string {
+  if (header.transliterate !== 'latn') return normalize(text);
+  const latn = normalize(cyrlToLatn(text));
+  return header.scriptToken && detectScript(text) === 'Cyrl' ? ` ${SCRIPT_TOKEN}${latn}` : latn;
 }
 
 export class LinearModel {

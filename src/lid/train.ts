@@ -3,9 +3,7 @@
 // language seen at least `minPerClass` times per epoch (small classes are repeated). Single
 // threaded and deterministic: same data + same seed → byte-identical model.
 // Not the data loading (./data.ts) nor the command (scripts/lid/train.ts).
-import { normalize } from './features.js';
-import { LinearModel, softmax, type LinearHeader } from './linear.js';
-import { cyrlToLatn } from './script.js';
+import { LinearModel, prepare, softmax, type LinearHeader } from './linear.js';
 import { mulberry32 } from '../util/rng.js';
 
 export interface TrainOptions {
@@ -17,6 +15,11 @@ export interface TrainOptions {
   minPerClass: number;
   /** At most this many examples per class per epoch (a seeded subset when larger). */
   maxPerClass: number;
+  /**
+   * Draw a class's examples of an epoch evenly from its sources (`ud`, `flores`, …: the part of
+   * Example.source before ':'), so one large source does not define the language (default false).
+   */
+  balanceSources?: boolean;
   /** Progress callback (epoch, mean loss). */
   log?: (epoch: number, loss: number) => void;
 }
@@ -38,20 +41,18 @@ function shuffle<T>(a: T[], r: () => number): void {
   }
 }
 
-export function prepare(text: string, header: LinearHeader): string {
-  return normalize(header.transliterate === 'latn' ? cyrlToLatn(text) : text);
-}
+export { prepare } from './linear.js';
 
 export function trainLinear(header: LinearHeader, examples: Example[], opt: TrainOptions): LinearModel {
   const model = new LinearModel(header);
   const C = model.C;
   const cls = new Map(header.classes.map((c, i) => [c, i]));
   // features once per example (copied out of the reused buffer)
-  const byClass: { f: Int32Array; y: number }[][] = header.classes.map(() => []);
+  const byClass: { f: Int32Array; y: number; src: string }[][] = header.classes.map(() => []);
   for (const e of examples) {
     const y = cls.get(e.lang);
     if (y === undefined) continue;
-    byClass[y]!.push({ f: model.features(prepare(e.text, header)).slice(), y });
+    byClass[y]!.push({ f: model.features(prepare(e.text, header)).slice(), y, src: opt.balanceSources ? (e.source ?? '').split(':')[0]! : '' });
   }
   const r = rng(opt.seed);
   const epochLists: { f: Int32Array; y: number }[][] = [];
@@ -59,8 +60,23 @@ export function trainLinear(header: LinearHeader, examples: Example[], opt: Trai
     const list: { f: Int32Array; y: number }[] = [];
     for (const xs of byClass) {
       if (!xs.length) continue;
-      const order = xs.slice();
+      let order = xs.slice();
       shuffle(order, r);
+      if (opt.balanceSources) {
+        // equal shares per source (each in its shuffled order), smallest first, none repeated more
+        // than twice per epoch; what a small source leaves goes to the others
+        const by = new Map<string, typeof order>();
+        for (const x of order) (by.get(x.src) ?? by.set(x.src, []).get(x.src)!).push(x);
+        const lists = [...by.entries()].sort((a, b) => a[1].length - b[1].length || (a[0] < b[0] ? -1 : 1)).map(([, v]) => v);
+        let left = Math.min(opt.maxPerClass, Math.max(opt.minPerClass, xs.length));
+        const picked: typeof order = [];
+        lists.forEach((l, i) => {
+          const q = Math.min(2 * l.length, Math.floor(left / (lists.length - i)));
+          for (let j = 0; j < q; j++) picked.push(l[j % l.length]!);
+          left -= q;
+        });
+        order = picked;
+      }
       const k = Math.min(opt.maxPerClass, Math.max(opt.minPerClass, xs.length));
       for (let i = 0; i < k; i++) list.push(order[i % order.length]!);
     }

@@ -29,7 +29,7 @@ export const LidConfigSchema = z
       .int()
       .positive()
       .default(4096)
-      .describe('long documents are identified on paragraphs from their first N bytes (per-paragraph vote)'),
+      .describe('long documents are identified on paragraphs from their first N characters (per-paragraph vote; each paragraph scored on its first 400 characters)'),
   })
   .describe('language identification');
 

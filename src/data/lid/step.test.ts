@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stats, type StepContext } from '../step.js';
 import type { Doc } from '../doc.js';
-import { createLid, identifyDocument } from '../../lid/index.js';
+import { createLid, identifyDocument, PARA_CHARS } from '../../lid/index.js';
 import { LidStep, LidConfigSchema } from './index.js';
 
 test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when asked', async () => {
@@ -26,4 +26,12 @@ test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when
   assert.equal(ctx.stats.counters['lid.de'], 1);
   const lid = await createLid();
   assert.equal(identifyDocument(lid, long).lang, 'de');
+  // a paragraph is scored on its first PARA_CHARS characters but votes with its whole length
+  const para = Array(30).fill('Der lange Absatz erzählt von den Bergen, den Seen und den Dörfern im Süden des Landes.').join(' ');
+  const doc = `${para}\nThis short English line is navigation.\nAnd another English line of boilerplate text.`;
+  assert.ok(para.length > 5 * PARA_CHARS);
+  const r = identifyDocument(lid, doc);
+  assert.equal(r.lang, 'de');
+  assert.ok(r.score > 0.9, `${r.score}`);
+  assert.equal(identifyDocument(lid, doc, 4096, Infinity).lang, 'de');
 });
