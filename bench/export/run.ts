@@ -5,7 +5,7 @@
 // run through Python ctypes on our F32 export) in the same run, with the ratio; (2) generation
 // tokens/s in llama.cpp (node-llama-cpp, CPU) of our Q8_0 and Q4_0 exports vs the F32 export of
 // the same model, same run. Both per wall second and per CPU-second (the build machine is
-// shared; CPU time is the steadier figure). Run: `npx tsx bench/export/run.ts [--threads 1] [--tokens 64] [--no-generation]
+// shared; CPU time is the steadier figure). Run: `npx tsx bench/export/run.ts [--threads 1] [--tokens 64] [--no-generation] [--kquant]
 // [--json out.json]`. Not a test: timings are printed, nothing is asserted.
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,8 +32,10 @@ const root = join(tmpdir(), `oellm-bench-export-${process.pid}`);
 mkdirSync(root, { recursive: true });
 try {
   const tokDir = await trainTestTokenizer(root, 600);
-  const config = checkModelConfig({ ...PRESETS.base!, vocabSize: 16384 });
-  console.log(`model: preset base, vocab 16384 → ${(paramCount(config) / 1e6).toFixed(1)}M parameters (dim ${config.dim}, ${config.nLayers} layers, ffn ${config.ffnDim}); threads ${threads}`);
+  // --kquant: dims that divide into 256 (dim 768, ffn 2048), so Q4_K/Q6_K are not replaced by fallbacks.
+  const kq = process.argv.includes('--kquant');
+  const config = checkModelConfig({ ...PRESETS.base!, vocabSize: 16384, ...(kq ? { dim: 768, nHeads: 12, nKvHeads: 4, ffnDim: 2048 } : {}) });
+  console.log(`model: preset base${kq ? ' with dim 768, ffn 2048 (--kquant)' : ''}, vocab 16384 → ${(paramCount(config) / 1e6).toFixed(1)}M parameters (dim ${config.dim}, ${config.nLayers} layers, ffn ${config.ffnDim}); threads ${threads}`);
   const ckDir = join(root, 'model');
   saveCheckpoint(ckDir, { config, params: randomParams(config, 7, 0.02), tokenizerDir: tokDir, tokens: { bos: 0, eos: 1 } });
   const ck = loadCheckpoint(ckDir, { skipOptimizer: true });

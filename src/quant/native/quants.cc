@@ -144,8 +144,29 @@ void quantize_q5_0(const float* x, uint8_t* out, long n) {
 }
 
 // ---------------------------------------------------------------- K-quants
-// make_qkx2_quants (ggml), n ≤ 32: returns scale, writes -min to *the_min.
-float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, uint8_t* L, float* the_min, uint8_t* Laux, float rmin, float rdelta, int nstep, bool use_mad) {
+inline void get_scale_min_k4(int j, const uint8_t* q, uint8_t* d, uint8_t* m) {
+  if (j < 4) {
+    *d = q[j] & 63;
+    *m = q[j + 4] & 63;
+  } else {
+    *d = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+    *m = (q[j + 4] >> 4) | ((q[j - 0] >> 6) << 4);
+  }
+}
+
+
+// ---- candidate search vectorised across candidates: each AVX lane is one candidate scale and
+// runs ggml's sequential sums in ggml's order (so every lane's result is bit-identical to the
+// scalar loop); the winner is then picked in candidate order as ggml does. In make_qkx2_quants
+// a winning candidate moves `min`, which changes the later candidates: the batch restarts there.
+inline __m256i nearest_int_v(__m256 v) {
+  __m256i i = _mm256_castps_si256(_mm256_add_ps(v, _mm256_set1_ps(12582912.f)));
+  return _mm256_sub_epi32(_mm256_and_si256(i, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x00400000));
+}
+inline bool same_bits(float a, float b) { return memcmp(&a, &b, sizeof(float)) == 0; }
+
+// make_qkx2_quants (ggml) with use_mad = false, n ≤ 32: returns scale, writes -min to *the_min.
+float make_qkx2_quants_v(int n, int nmax, const float* x, const float* weights, uint8_t* L, float* the_min, float rmin, float rdelta, int nstep) {
   float min = x[0];
   float max = x[0];
   float sum_w = weights[0];
@@ -170,7 +191,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
     int l = nearest_int(iscale * (x[i] - min));
     L[i] = imax(0, imin(nmax, l));
     float diff = scale * L[i] + min - x[i];
-    diff = use_mad ? fabsf(diff) : diff * diff;
+    diff = diff * diff;
     float w = weights[i];
     best_error += w * diff;
   }
@@ -178,58 +199,122 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
     *the_min = -min;
     return scale;
   }
-  for (int is = 0; is <= nstep; ++is) {
-    iscale = (rmin + rdelta * is + nmax) / (max - min);
-    float sum_l = 0, sum_l2 = 0, sum_xl = 0;
+  alignas(32) float lf[32 * 8];
+  alignas(32) float isc[8], vD[8], vs[8], vm[8], ve[8];
+  const __m256i vmax = _mm256_set1_epi32(nmax), vzero = _mm256_setzero_si256();
+  int is = 0;
+  while (is <= nstep) {
+    const float range = max - min;
+    for (int k = 0; k < 8; k++) isc[k] = (rmin + rdelta * (is + k) + nmax) / range;
+    const __m256 vis = _mm256_load_ps(isc);
+    __m256 sl = _mm256_setzero_ps(), sl2 = _mm256_setzero_ps(), sxl = _mm256_setzero_ps();
     for (int i = 0; i < n; ++i) {
-      int l = nearest_int(iscale * (x[i] - min));
-      l = imax(0, imin(nmax, l));
-      Laux[i] = l;
-      float w = weights[i];
-      sum_l += w * l;
-      sum_l2 += w * l * l;
-      sum_xl += w * l * x[i];
+      const __m256 xm = _mm256_set1_ps(x[i] - min);
+      __m256i li = _mm256_max_epi32(vzero, _mm256_min_epi32(vmax, nearest_int_v(_mm256_mul_ps(vis, xm))));
+      __m256 l = _mm256_cvtepi32_ps(li);
+      _mm256_store_ps(lf + 8 * i, l);
+      __m256 wl = _mm256_mul_ps(_mm256_set1_ps(weights[i]), l);
+      sl = _mm256_add_ps(sl, wl);
+      sl2 = _mm256_add_ps(sl2, _mm256_mul_ps(wl, l));
+      sxl = _mm256_add_ps(sxl, _mm256_mul_ps(wl, _mm256_set1_ps(x[i])));
     }
-    float D = sum_w * sum_l2 - sum_l * sum_l;
-    if (D > 0) {
-      float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
-      float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
-      if (this_min > 0) {
-        this_min = 0;
-        this_scale = sum_xl / sum_l2;
-      }
-      float cur_error = 0;
-      for (int i = 0; i < n; ++i) {
-        float diff = this_scale * Laux[i] + this_min - x[i];
-        diff = use_mad ? fabsf(diff) : diff * diff;
-        float w = weights[i];
-        cur_error += w * diff;
-      }
-      if (cur_error < best_error) {
-        for (int i = 0; i < n; ++i) L[i] = Laux[i];
-        best_error = cur_error;
-        scale = this_scale;
-        min = this_min;
+    const __m256 vsw = _mm256_set1_ps(sum_w), vsx = _mm256_set1_ps(sum_x);
+    __m256 D = _mm256_sub_ps(_mm256_mul_ps(vsw, sl2), _mm256_mul_ps(sl, sl));
+    __m256 ts = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(vsw, sxl), _mm256_mul_ps(vsx, sl)), D);
+    __m256 tm = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sl2, vsx), _mm256_mul_ps(sl, sxl)), D);
+    __m256 pos = _mm256_cmp_ps(tm, _mm256_setzero_ps(), _CMP_GT_OQ);
+    ts = _mm256_blendv_ps(ts, _mm256_div_ps(sxl, sl2), pos);
+    tm = _mm256_blendv_ps(tm, _mm256_setzero_ps(), pos);
+    __m256 err = _mm256_setzero_ps();
+    for (int i = 0; i < n; ++i) {
+      __m256 diff = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(ts, _mm256_load_ps(lf + 8 * i)), tm), _mm256_set1_ps(x[i]));
+      err = _mm256_add_ps(err, _mm256_mul_ps(_mm256_set1_ps(weights[i]), _mm256_mul_ps(diff, diff)));
+    }
+    _mm256_store_ps(vD, D);
+    _mm256_store_ps(vs, ts);
+    _mm256_store_ps(vm, tm);
+    _mm256_store_ps(ve, err);
+    int next = is + 8;
+    for (int k = 0; k < 8 && is + k <= nstep; k++) {
+      if (!(vD[k] > 0) || !(ve[k] < best_error)) continue;
+      for (int i = 0; i < n; ++i) L[i] = (uint8_t)lf[8 * i + k];
+      best_error = ve[k];
+      scale = vs[k];
+      const bool moved = !same_bits(vm[k], min);
+      min = vm[k];
+      if (moved) {
+        next = is + k + 1;
+        break;
       }
     }
+    is = next;
   }
   *the_min = -min;
   return scale;
 }
 
-inline void get_scale_min_k4(int j, const uint8_t* q, uint8_t* d, uint8_t* m) {
-  if (j < 4) {
-    *d = q[j] & 63;
-    *m = q[j + 4] & 63;
-  } else {
-    *d = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-    *m = (q[j + 4] >> 4) | ((q[j - 0] >> 6) << 4);
+// make_qx_quants (rmse_type 1, w = x²) with the 18 candidate scales in AVX lanes; n ≤ 32.
+float make_qx_quants1_v(int n, int nmax, const float* x, int8_t* L) {
+  float max = 0, amax = 0;
+  for (int i = 0; i < n; ++i) {
+    float ax = fabsf(x[i]);
+    if (ax > amax) {
+      amax = ax;
+      max = x[i];
+    }
   }
+  if (amax < GROUP_MAX_EPS) {
+    for (int i = 0; i < n; ++i) L[i] = 0;
+    return 0.f;
+  }
+  float iscale = -nmax / max;
+  float sumlx = 0, suml2 = 0;
+  for (int i = 0; i < n; ++i) {
+    int l = nearest_int(iscale * x[i]);
+    l = imax(-nmax, imin(nmax - 1, l));
+    L[i] = l + nmax;
+    float w = x[i] * x[i];
+    sumlx += w * x[i] * l;
+    suml2 += w * l * l;
+  }
+  float scale = suml2 ? sumlx / suml2 : 0.0f;
+  float best = scale * sumlx;
+  static const int CAND[24] = {-9, -8, -7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0, 0};
+  alignas(32) float isc[24], vlx[24], vl2[24];
+  for (int k = 0; k < 18; k++) isc[k] = -(nmax + 0.1f * CAND[k]) / max;
+  for (int k = 18; k < 24; k++) isc[k] = 0;
+  const __m256i lo = _mm256_set1_epi32(-nmax), hi = _mm256_set1_epi32(nmax - 1);
+  for (int b = 0; b < 24; b += 8) {
+    const __m256 vis = _mm256_load_ps(isc + b);
+    __m256 slx = _mm256_setzero_ps(), sl2 = _mm256_setzero_ps();
+    for (int i = 0; i < n; ++i) {
+      const __m256 xi = _mm256_set1_ps(x[i]);
+      __m256 l = _mm256_cvtepi32_ps(_mm256_max_epi32(lo, _mm256_min_epi32(hi, nearest_int_v(_mm256_mul_ps(vis, xi)))));
+      const float w = x[i] * x[i];
+      slx = _mm256_add_ps(slx, _mm256_mul_ps(_mm256_set1_ps(w * x[i]), l));
+      sl2 = _mm256_add_ps(sl2, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(w), l), l));
+    }
+    _mm256_store_ps(vlx + b, slx);
+    _mm256_store_ps(vl2 + b, sl2);
+  }
+  for (int k = 0; k < 18; k++) {
+    sumlx = vlx[k];
+    suml2 = vl2[k];
+    if (suml2 > 0 && sumlx * sumlx > best * suml2) {
+      for (int i = 0; i < n; ++i) {
+        int l = nearest_int(isc[k] * x[i]);
+        L[i] = nmax + imax(-nmax, imin(nmax - 1, l));
+      }
+      scale = sumlx / suml2;
+      best = scale * sumlx;
+    }
+  }
+  return scale;
 }
 
 void quantize_q4_k(const float* x, uint8_t* out, long n) {
   const long nb = n / 256;
-  uint8_t L[256], Laux[32];
+  uint8_t L[256];
   float weights[32], mins[8], scales[8];
   for (long i = 0; i < nb; i++) {
     const float* xb = x + i * 256;
@@ -241,7 +326,7 @@ void quantize_q4_k(const float* x, uint8_t* out, long n) {
       for (int l = 0; l < 32; ++l) sum_x2 += xb[32 * j + l] * xb[32 * j + l];
       float av_x = sqrtf(sum_x2 / 32);
       for (int l = 0; l < 32; ++l) weights[l] = av_x + fabsf(xb[32 * j + l]);
-      scales[j] = make_qkx2_quants(32, 15, xb + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20, false);
+      scales[j] = make_qkx2_quants_v(32, 15, xb + 32 * j, weights, L + 32 * j, &mins[j], -1.f, 0.1f, 20);
       float scale = scales[j];
       if (scale > max_scale) max_scale = scale;
       float min = mins[j];
@@ -286,55 +371,6 @@ void quantize_q4_k(const float* x, uint8_t* out, long n) {
   }
 }
 
-// make_qx_quants with rmse_type 1, no importance weights (w = x²); codes stored as l + nmax.
-float make_qx_quants1(int n, int nmax, const float* x, int8_t* L) {
-  float max = 0, amax = 0;
-  for (int i = 0; i < n; ++i) {
-    float ax = fabsf(x[i]);
-    if (ax > amax) {
-      amax = ax;
-      max = x[i];
-    }
-  }
-  if (amax < GROUP_MAX_EPS) {
-    for (int i = 0; i < n; ++i) L[i] = 0;
-    return 0.f;
-  }
-  float iscale = -nmax / max;
-  float sumlx = 0, suml2 = 0;
-  for (int i = 0; i < n; ++i) {
-    int l = nearest_int(iscale * x[i]);
-    l = imax(-nmax, imin(nmax - 1, l));
-    L[i] = l + nmax;
-    float w = x[i] * x[i];
-    sumlx += w * x[i] * l;
-    suml2 += w * l * l;
-  }
-  float scale = suml2 ? sumlx / suml2 : 0.0f;
-  float best = scale * sumlx;
-  for (int is = -9; is <= 9; ++is) {
-    if (is == 0) continue;
-    iscale = -(nmax + 0.1f * is) / max;
-    sumlx = suml2 = 0;
-    for (int i = 0; i < n; ++i) {
-      int l = nearest_int(iscale * x[i]);
-      l = imax(-nmax, imin(nmax - 1, l));
-      float w = x[i] * x[i];
-      sumlx += w * x[i] * l;
-      suml2 += w * l * l;
-    }
-    if (suml2 > 0 && sumlx * sumlx > best * suml2) {
-      for (int i = 0; i < n; ++i) {
-        int l = nearest_int(iscale * x[i]);
-        L[i] = nmax + imax(-nmax, imin(nmax - 1, l));
-      }
-      scale = sumlx / suml2;
-      best = scale * sumlx;
-    }
-  }
-  return scale;
-}
-
 void quantize_q6_k(const float* x, uint8_t* out, long n) {
   const long nb = n / 256;
   int8_t L[256];
@@ -344,7 +380,7 @@ void quantize_q6_k(const float* x, uint8_t* out, long n) {
     uint8_t* o = out + i * 210;
     float max_scale = 0, max_abs_scale = 0;
     for (int ib = 0; ib < 16; ++ib) {
-      const float scale = make_qx_quants1(16, 32, xb + 16 * ib, L + 16 * ib);
+      const float scale = make_qx_quants1_v(16, 32, xb + 16 * ib, L + 16 * ib);
       scales[ib] = scale;
       const float abs_scale = fabsf(scale);
       if (abs_scale > max_abs_scale) {
