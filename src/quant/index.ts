@@ -94,22 +94,65 @@ export function quantizeTensor(typeName: string, data: Float32Array, rowLen: num
   const q = quantizer(typeName);
   const nat = nativeFor(q.type.name);
   const bad = nat ? nat.firstNonFinite(data) : firstNonFiniteTs(data);
-  if (bad >= 0) throw new OellmError(`tensor ${tensorName} holds a non-finite value (${data[bad]}) at index ${bad} (row ${Math.floor(bad / rowLen)}, column ${bad % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
-  if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });
+  if (bad >= 0) throw nonFinite(tensorName, data[bad]!, bad, rowLen);
+  checkBlocks(q, data, rowLen, tensorName);
   const out = new Uint8Array((data.length / q.type.blockSize) * q.type.typeSize);
-  if (nat) nat.quantize(q.type.name, data, out);
-  else q.encode(data, out);
-  if (q.type.name === 'F16') {
-    const o = nat ? nat.firstF16Overflow(out, 2, 0) : firstF16OverflowTs(out, 2, 0);
-    if (o >= 0) throw new OellmError(`tensor ${tensorName}: value ${data[o / 2]} at index ${o / 2} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
-  }
-  for (const so of q.scaleOffsets) {
-    const b = nat ? nat.firstF16Overflow(out, q.type.typeSize, so) : firstF16OverflowTs(out, q.type.typeSize, so);
-    if (b >= 0) throw new OellmError(`tensor ${tensorName}: block ${Math.floor(b / q.type.typeSize)} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
-  }
+  encodeChecked(q, data, out, 0, rowLen, tensorName);
   return out;
 }
 
+/**
+ * quantizeTensor in chunks of whole rows (about `chunkValues` values each), for writing as they
+ * are made: the same bytes, the same errors (NaN/inf are refused per chunk, with the index in the
+ * tensor). Each yielded Uint8Array is a view of one reused buffer, valid until the next step.
+ */
+export function* quantizeTensorChunks(typeName: string, data: Float32Array, rowLen: number, tensorName: string, chunkValues = 1 << 18): Generator<Uint8Array> {
+  const q = quantizer(typeName);
+  checkBlocks(q, data, rowLen, tensorName);
+  const step = Math.max(1, Math.floor(chunkValues / rowLen)) * rowLen;
+  const buf = new Uint8Array(q.type.name === 'F32' ? 0 : (Math.min(step, data.length) / q.type.blockSize) * q.type.typeSize);
+  for (let start = 0; start < data.length; start += step) {
+    const x = data.subarray(start, Math.min(start + step, data.length));
+    if (q.type.name === 'F32') {
+      const bad = firstNonFiniteAny(x);
+      if (bad >= 0) throw nonFinite(tensorName, x[bad]!, start + bad, rowLen);
+      yield new Uint8Array(x.buffer, x.byteOffset, x.byteLength); // F32 is the bytes themselves
+      continue;
+    }
+    const out = buf.subarray(0, (x.length / q.type.blockSize) * q.type.typeSize);
+    encodeChecked(q, x, out, start, rowLen, tensorName);
+    yield out;
+  }
+}
+
+function nonFinite(tensorName: string, v: number, i: number, rowLen: number): OellmError {
+  return new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
+}
+function checkBlocks(q: Quantizer, data: Float32Array, rowLen: number, tensorName: string): void {
+  if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });
+}
+
+/** Encodes x (values from index `base` of the tensor) into out, refusing NaN/inf and f16 overflow. */
+function encodeChecked(q: Quantizer, x: Float32Array, out: Uint8Array, base: number, rowLen: number, tensorName: string): void {
+  const nat = nativeFor(q.type.name);
+  const bad = nat ? nat.firstNonFinite(x) : firstNonFiniteTs(x);
+  if (bad >= 0) throw nonFinite(tensorName, x[bad]!, base + bad, rowLen);
+  if (nat) nat.quantize(q.type.name, x, out);
+  else q.encode(x, out);
+  if (q.type.name === 'F16') {
+    const o = nat ? nat.firstF16Overflow(out, 2, 0) : firstF16OverflowTs(out, 2, 0);
+    if (o >= 0) throw new OellmError(`tensor ${tensorName}: value ${x[o / 2]} at index ${base + o / 2} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
+  }
+  for (const so of q.scaleOffsets) {
+    const b = nat ? nat.firstF16Overflow(out, q.type.typeSize, so) : firstF16OverflowTs(out, q.type.typeSize, so);
+    if (b >= 0) throw new OellmError(`tensor ${tensorName}: block ${base / q.type.blockSize + Math.floor(b / q.type.typeSize)} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
+  }
+}
+
+function firstNonFiniteAny(x: Float32Array): number {
+  const nat = nativeFor('F16'); // any native type: the scan is type-independent
+  return nat ? nat.firstNonFinite(x) : firstNonFiniteTs(x);
+}
 function firstNonFiniteTs(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
