@@ -77,6 +77,25 @@ try {
     for (let i = 0; i < n; i++) if (peerIds[i] !== oursIds[i]) { firstDiff = i; break; }
     console.log(`tokenizers ${peer.version.padEnd(6)} ${(mb / peer.cpu_s).toFixed(2)} MB/CPU-s  ${(mb / peer.wall_s).toFixed(2)} MB/s wall  (${peer.tokens} tokens, best of ${REPS}; ${python})`);
     console.log(`ratio oellm / Rust tokenizers: ${(peer.cpu_s / ours.cpu).toFixed(2)}× per CPU-second, ${(peer.wall_s / ours.wall).toFixed(2)}× wall; ids ${firstDiff < 0 ? `identical (${n} tokens)` : `DIFFER from token ${firstDiff}`}`);
+
+    // Whole processes (start-up, tokenizer load, encode, output), CPU seconds from bash `time`:
+    // `oellm tokenizer encode --json` (compiled dist/) vs the peer script (which writes the ids).
+    const cpuOf = (cmd: string): number => {
+      const p = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time (${cmd}) >/dev/null`], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`${cmd} failed: ${p.stderr}`);
+      const [u, sy] = p.stderr.trim().split(/\s+/).slice(-2).map(Number) as [number, number];
+      return u + sy;
+    };
+    const bin = join(here, '..', '..', 'bin', 'oellm.js');
+    if (existsSync(join(here, '..', '..', 'dist', 'cli', 'main.js'))) {
+      let cliCpu = Infinity;
+      let peerCpu = Infinity;
+      for (let r = 0; r < REPS; r++) {
+        cliCpu = Math.min(cliCpu, cpuOf(`${process.execPath} ${bin} tokenizer encode --json --tokenizer ${tokJson} ${linesFile}`));
+        peerCpu = Math.min(peerCpu, cpuOf(`RAYON_NUM_THREADS=1 ${python} ${join(here, 'rust_peer.py')} ${tokJson} ${linesFile} ${idsFile}`));
+      }
+      console.log(`whole process: oellm CLI ${(mb / cliCpu).toFixed(2)} MB/CPU-s (${cliCpu.toFixed(2)} s) | Rust peer process ${(mb / peerCpu).toFixed(2)} MB/CPU-s (${peerCpu.toFixed(2)} s) | ratio ${(peerCpu / cliCpu).toFixed(2)}×`);
+    } else console.log('whole process: skipped (dist/ not built: npm run build)');
   }
 } finally {
   if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });

@@ -143,7 +143,8 @@ export interface TrainOptions {
 
 /**
  * Trains (or resumes) a model. The tokenized corpus streams from token files in `<out>.tokens/`
- * (beside the checkpoint dir, which is swapped whole at each save), removed when training ends.
+ * (beside the checkpoint dir, which is swapped whole at each save), removed when training ends;
+ * OELLM_TRAIN_TOKENS=memory keeps them in memory instead (same tokens, same losses).
  */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const tokenDir = `${resolve(opts.config.out)}.tokens`;
@@ -202,7 +203,7 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
 
   // ---- data
   opts.onProgress?.({ step: state?.step ?? 0, maxSteps: cfg.maxSteps, loss: NaN, lr: 0, tokensPerS: 0, phase: 'data' });
-  const data = await loadTrainData(cfg.data, tok, eos, { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature, ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}), ...(cfg.langs ? { langs: cfg.langs } : {}), tokenDir });
+  const data = await loadTrainData(cfg.data, tok, eos, { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature, ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}), ...(cfg.langs ? { langs: cfg.langs } : {}), ...(process.env.OELLM_TRAIN_TOKENS === 'memory' ? {} : { tokenDir }) });
   cleanup.push(() => data.forEach((d) => d.train.close()));
   const weights = languageWeights(data, cfg.temperature, cfg.langWeights);
   log(`data: ${data.map((d, i) => `${d.lang} ${d.train.length} tok (${d.trainDocs} docs, p=${weights[i]!.toFixed(3)}, val ${d.valDocs} docs)`).join('; ')}`);
