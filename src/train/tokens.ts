@@ -104,6 +104,12 @@ export class TokenFileWriter {
   }
 
   pushAll(ids: ArrayLike<number>): void {
+    if (ids.length <= this.buf.length - this.n) {
+      this.buf.set(ids, this.n); // one bulk copy (a number[] or an Int32Array)
+      this.n += ids.length;
+      this.count += ids.length;
+      return;
+    }
     for (let i = 0; i < ids.length; i++) this.push(ids[i]!);
   }
 
