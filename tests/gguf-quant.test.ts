@@ -1,4 +1,5 @@
-// Our block quantizers (src/quant) vs ggml's own reference quantizers, bit for bit: the
+// Our block quantizers (src/quant, and the native addon src/quant/native when built) vs ggml's
+// own reference quantizers, bit for bit: the
 // `quantize_row_{q8_0,q4_0,q5_0,q4_K,q6_K}_ref` and `ggml_fp32_to_fp16_row` exported by the
 // libggml-base.so that node-llama-cpp ships, called through Python ctypes. Vectors: random
 // weights at several scales, all-zero blocks, ±max (sign of the largest magnitude, ties), exact
