@@ -1,6 +1,7 @@
-# Native training kernels for `oellm train` (src/train/native/kernels.cc), built by node-gyp on
-# `npm install`. Plain Node-API C (node_api.h), no extra packages. If the build fails the trainer
-# falls back to the TypeScript reference kernels (src/train/backend.ts).
+# Native training kernels for `oellm train` (src/train/native/kernels.cc) and native block
+# quantizers for GGUF export (src/quant/native/quants.cc), built by node-gyp on `npm install`.
+# Plain Node-API C (node_api.h), no extra packages. If a build fails, the TypeScript reference
+# kernels (src/train/backend.ts) / quantizers (src/quant/native.ts) are used instead.
 {
   'targets': [
     {
@@ -11,6 +12,15 @@
       'cflags!': ['-O2'],
       'defines': ['NAPI_VERSION=8'],
       'ldflags': ['-pthread'],
+    },
+    {
+      'target_name': 'oellm_quants',
+      'sources': ['src/quant/native/quants.cc'],
+      # -ffp-contract=off: no fused multiply-add, so every float op rounds as in ggml's C.
+      'cflags_cc': ['-O3', '-std=c++17', '-ffp-contract=off', '-fno-fast-math'],
+      'cflags_cc!': ['-fno-exceptions', '-O2'],
+      'cflags!': ['-O2'],
+      'defines': ['NAPI_VERSION=8'],
     },
   ],
 }

@@ -1,4 +1,5 @@
-// Our block quantizers (src/quant) vs ggml's own reference quantizers, bit for bit: the
+// Our block quantizers (src/quant, and the native addon src/quant/native when built) vs ggml's
+// own reference quantizers, bit for bit: the
 // `quantize_row_{q8_0,q4_0,q5_0,q4_K,q6_K}_ref` and `ggml_fp32_to_fp16_row` exported by the
 // libggml-base.so that node-llama-cpp ships, called through Python ctypes. Vectors: random
 // weights at several scales, all-zero blocks, ±max (sign of the largest magnitude, ties), exact
@@ -10,6 +11,7 @@ import { quantizeRowQ8_0 } from '../src/quant/q8_0.js';
 import { quantizeRowQ4_0, quantizeRowQ5_0 } from '../src/quant/q4_0.js';
 import { quantizeRowQ4_K, quantizeRowQ6_K } from '../src/quant/kquants.js';
 import { QUANTIZERS, quantizeTensor, dequantizeTensor, typeForRow } from '../src/quant/index.js';
+import { nativeQuants } from '../src/quant/native.js';
 import { ggmlBridgeUnavailable, ggmlQuantize, randn, rng } from './gguf-helpers.js';
 
 const skip = ggmlBridgeUnavailable();
@@ -50,7 +52,7 @@ function vectors(): { name: string; x: Float32Array }[] {
   return out;
 }
 
-const CASES: { ggml: string; ours: (x: Float32Array, out: Uint8Array) => void; block: number; size: number }[] = [
+const CASES: { ggml: string; ours: (x: Float32Array, out: Uint8Array) => void; block: number; size: number; native?: boolean }[] = [
   { ggml: 'quantize_row_q8_0_ref', ours: quantizeRowQ8_0, block: 32, size: 34 },
   { ggml: 'quantize_row_q4_0_ref', ours: quantizeRowQ4_0, block: 32, size: 18 },
   { ggml: 'quantize_row_q5_0_ref', ours: quantizeRowQ5_0, block: 32, size: 22 },
@@ -59,8 +61,12 @@ const CASES: { ggml: string; ours: (x: Float32Array, out: Uint8Array) => void; b
   { ggml: 'ggml_fp32_to_fp16_row', ours: QUANTIZERS.F16!.encode, block: 1, size: 2 },
 ];
 
+const NATIVE_NAME: Record<string, string> = { quantize_row_q8_0_ref: 'Q8_0', quantize_row_q4_0_ref: 'Q4_0', quantize_row_q5_0_ref: 'Q5_0', quantize_row_q4_K_ref: 'Q4_K', quantize_row_q6_K_ref: 'Q6_K', ggml_fp32_to_fp16_row: 'F16' };
+const nat = nativeQuants().addon;
+if (nat) for (const c of [...CASES]) CASES.push({ ...c, ours: (x, out) => nat.quantize(NATIVE_NAME[c.ggml]!, x, out), native: true });
+
 for (const c of CASES) {
-  test(`${c.ggml}: bit-identical to ggml's reference`, { skip }, () => {
+  test(`${c.ggml}${c.native ? ' (native addon)' : ''}: bit-identical to ggml's reference`, { skip }, () => {
     for (const v of vectors()) {
       const nbytes = (v.x.length / c.block) * c.size;
       const ours = new Uint8Array(nbytes);

@@ -1,5 +1,7 @@
 // Training throughput: oellm (`benchTrain`, native kernels) against the PyTorch peer
-// ../shared/peers/torch_llama.py (Debian python3-torch + OpenBLAS pthread) on the three configs
+// ../shared/peers/torch_llama.py — under PyTorch 2.x (MKL, oneDNN) from a venv when one is
+// present (OELLM_TORCH_PYTHON, else /work/venv/bin/python), otherwise Debian's python3-torch 1.13
+// + OpenBLAS pthread; the peer that ran (python, torch version) is printed — on the three configs
 // of issue 4, same threads, same batch and sequence, same FLOP formula, measured in the same run
 // (peer then oellm, per config); prints tokens/s, GFLOP/s, the ratio and the kernel time shares.
 // Usage: npx tsx bench/train/run.ts [--steps N] [--threads 2] [--only 1,2,3] [--json]
@@ -26,8 +28,24 @@ const CONFIGS = [
   { dim: 640, layers: 8, heads: 10, kvHeads: 2, ffn: 1728, vocab: 16384, seq: 256, batch: 4, steps: 3 },
 ];
 
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-if (!python) console.error('peer unavailable: python3 with torch not found (Debian python3-torch + libopenblas0-pthread)');
+// Peer interpreters, strongest first: the first that imports torch runs the peer.
+const PEER_PYTHONS = [process.env.OELLM_TORCH_PYTHON, join(repo, '..', 'venv', 'bin', 'python'), '/work/venv/bin/python', '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
+let python: string | undefined;
+let torchVersion = '';
+for (const p of PEER_PYTHONS) {
+  const r = spawnSync(p, ['-c', 'import torch; print(torch.__version__, torch.backends.mkl.is_available(), torch.backends.mkldnn.is_available())'], { encoding: 'utf8' });
+  if (r.status === 0) {
+    python = p;
+    torchVersion = r.stdout.trim();
+    break;
+  }
+}
+if (!python) console.error('peer unavailable: no python with torch (a venv with PyTorch 2.x, or Debian python3-torch + libopenblas0-pthread)');
+else {
+  const [ver, mkl, dnn] = torchVersion.split(' ');
+  torchVersion = `torch ${ver} (${python}; MKL ${mkl === 'True' ? 'yes' : 'no'}, oneDNN ${dnn === 'True' ? 'yes' : 'no'})`;
+  if (!json) console.log(`peer: ${peer} under ${torchVersion}`);
+}
 if (!existsSync(peer)) console.error(`peer unavailable: ${peer} not found`);
 setThreads(threads);
 const nat = nativeKernels();
@@ -40,7 +58,7 @@ for (const [i, c] of CONFIGS.entries()) {
   const load = loadavg().map((x) => Math.round(x * 10) / 10);
   let torch: { tokens_per_s: number; gflops_per_s: number } | undefined;
   if (python && existsSync(peer)) {
-    const r = spawnSync(python, [peer, '--dim', String(c.dim), '--layers', String(c.layers), '--heads', String(c.heads), '--kv-heads', String(c.kvHeads), '--ffn', String(c.ffn), '--vocab', String(c.vocab), '--seq', String(c.seq), '--batch', String(c.batch), '--steps', String(steps), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads) } });
+    const r = spawnSync(python, [peer, '--dim', String(c.dim), '--layers', String(c.layers), '--heads', String(c.heads), '--kv-heads', String(c.kvHeads), '--ffn', String(c.ffn), '--vocab', String(c.vocab), '--seq', String(c.seq), '--batch', String(c.batch), '--steps', String(steps), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
     if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!) as { tokens_per_s: number; gflops_per_s: number };
     else console.error(`peer failed: ${r.stderr}`);
   }
@@ -52,4 +70,4 @@ for (const [i, c] of CONFIGS.entries()) {
     if (ours.profile) console.log('  kernel shares: ' + Object.entries(ours.profile).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '));
   }
 }
-if (json) console.log(JSON.stringify({ threads, kernels: nat.kernels.name, rows }, null, 2));
+if (json) console.log(JSON.stringify({ threads, kernels: nat.kernels.name, peer: torchVersion || null, rows }, null, 2));

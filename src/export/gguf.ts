@@ -13,7 +13,7 @@ import { headDim, type ModelConfig } from '../model/config.js';
 import { paramTable, numel } from '../model/params.js';
 import { GgufWriter, gv } from '../formats/gguf/writer.js';
 import { archKey, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS } from '../formats/gguf/constants.js';
-import { quantizeTensor, quantizer, typeForRow } from '../quant/index.js';
+import { quantizeTensorChunks, quantizer, typeForRow } from '../quant/index.js';
 import { loadTokenizer, ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab } from '../tokenizer/index.js';
 import { OellmError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
@@ -189,10 +189,11 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
       if (!data || data.length !== numel(s.shape)) throw new OellmError(`checkpoint tensor ${s.name} is missing or has the wrong size`, { file: ckpt.dir, code: 'E_INPUT' });
       if (s.name.endsWith('.attn_q.weight')) data = permuteQK(data, c.nHeads, c.dim);
       else if (s.name.endsWith('.attn_k.weight')) data = permuteQK(data, c.nKvHeads, c.dim);
-      const bytes = quantizeTensor(p.type, data, s.shape[s.shape.length - 1]!, s.name);
-      w.writeTensorData(s.name, bytes);
+      // Quantized and written a few rows at a time from one reused buffer (no tensor-sized copy).
+      w.writeTensorChunks(s.name, quantizeTensorChunks(p.type, data, s.shape[s.shape.length - 1]!, s.name));
       f32Bytes += data.length * 4;
-      tensors.push({ name: s.name, shape: s.shape, type: p.type, bytes: bytes.length, ...(p.type !== p.planned ? { fallbackFrom: p.planned } : {}) });
+      const q = quantizer(p.type).type;
+      tensors.push({ name: s.name, shape: s.shape, type: p.type, bytes: (data.length / q.blockSize) * q.typeSize, ...(p.type !== p.planned ? { fallbackFrom: p.planned } : {}) });
       opts.onTensor?.(s.name, i + 1, plan.length);
     });
     const done = w.finish();

@@ -1,7 +1,8 @@
 // The quantizer table: for each ggml type oellm writes, how to encode a Float32Array into blocks
 // and decode it back, where the f16 scale fields sit in a block (checked for overflow), and what
 // llama.cpp falls back to when a row is not a multiple of the block size. `quantizeTensor` is the
-// one entry point: it refuses NaN/inf (naming the tensor and index) and scales that overflow f16.
+// one entry point: it refuses NaN/inf (naming the tensor and index) and scales that overflow f16,
+// and runs the native quantizers (src/quant/native.ts, same bytes) when built, else these.
 // Not a mixing policy (which tensor gets which type: src/export/gguf.ts).
 // Reference: ggml/src/ggml-quants.c; llama.cpp src/llama-quant.cpp (fallback types).
 import { OellmError } from '../util/errors.js';
@@ -11,6 +12,7 @@ import { quantizeRowQ8_0, dequantizeQ8_0 } from './q8_0.js';
 import { quantizeRowQ4_0, dequantizeQ4_0, quantizeRowQ5_0, dequantizeQ5_0 } from './q4_0.js';
 import { quantizeRowQ4_K, dequantizeQ4_K, quantizeRowQ6_K, dequantizeQ6_K } from './kquants.js';
 import { readU16 } from './common.js';
+import { nativeFor } from './native.js';
 
 export interface Quantizer {
   type: GgmlType;
@@ -90,25 +92,77 @@ export function typeForRow(name: string, rowLen: number): string {
  */
 export function quantizeTensor(typeName: string, data: Float32Array, rowLen: number, tensorName: string): Uint8Array {
   const q = quantizer(typeName);
+  const nat = nativeFor(q.type.name);
+  const bad = nat ? nat.firstNonFinite(data) : firstNonFiniteTs(data);
+  if (bad >= 0) throw nonFinite(tensorName, data[bad]!, bad, rowLen);
+  checkBlocks(q, data, rowLen, tensorName);
+  const out = new Uint8Array((data.length / q.type.blockSize) * q.type.typeSize);
+  encodeChecked(q, data, out, 0, rowLen, tensorName);
+  return out;
+}
+
+/**
+ * quantizeTensor in chunks of whole rows (about `chunkValues` values each), for writing as they
+ * are made: the same bytes, the same errors (NaN/inf are refused per chunk, with the index in the
+ * tensor). Each yielded Uint8Array is a view of one reused buffer, valid until the next step.
+ */
+export function* quantizeTensorChunks(typeName: string, data: Float32Array, rowLen: number, tensorName: string, chunkValues = 1 << 18): Generator<Uint8Array> {
+  const q = quantizer(typeName);
+  checkBlocks(q, data, rowLen, tensorName);
+  const step = Math.max(1, Math.floor(chunkValues / rowLen)) * rowLen;
+  const buf = new Uint8Array(q.type.name === 'F32' ? 0 : (Math.min(step, data.length) / q.type.blockSize) * q.type.typeSize);
+  for (let start = 0; start < data.length; start += step) {
+    const x = data.subarray(start, Math.min(start + step, data.length));
+    if (q.type.name === 'F32') {
+      const bad = firstNonFiniteAny(x);
+      if (bad >= 0) throw nonFinite(tensorName, x[bad]!, start + bad, rowLen);
+      yield new Uint8Array(x.buffer, x.byteOffset, x.byteLength); // F32 is the bytes themselves
+      continue;
+    }
+    const out = buf.subarray(0, (x.length / q.type.blockSize) * q.type.typeSize);
+    encodeChecked(q, x, out, start, rowLen, tensorName);
+    yield out;
+  }
+}
+
+function nonFinite(tensorName: string, v: number, i: number, rowLen: number): OellmError {
+  return new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
+}
+function checkBlocks(q: Quantizer, data: Float32Array, rowLen: number, tensorName: string): void {
+  if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });
+}
+
+/** Encodes x (values from index `base` of the tensor) into out, refusing NaN/inf and f16 overflow. */
+function encodeChecked(q: Quantizer, x: Float32Array, out: Uint8Array, base: number, rowLen: number, tensorName: string): void {
+  const nat = nativeFor(q.type.name);
+  const bad = nat ? nat.firstNonFinite(x) : firstNonFiniteTs(x);
+  if (bad >= 0) throw nonFinite(tensorName, x[bad]!, base + bad, rowLen);
+  if (nat) nat.quantize(q.type.name, x, out);
+  else q.encode(x, out);
+  if (q.type.name === 'F16') {
+    const o = nat ? nat.firstF16Overflow(out, 2, 0) : firstF16OverflowTs(out, 2, 0);
+    if (o >= 0) throw new OellmError(`tensor ${tensorName}: value ${x[o / 2]} at index ${base + o / 2} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
+  }
+  for (const so of q.scaleOffsets) {
+    const b = nat ? nat.firstF16Overflow(out, q.type.typeSize, so) : firstF16OverflowTs(out, q.type.typeSize, so);
+    if (b >= 0) throw new OellmError(`tensor ${tensorName}: block ${base / q.type.blockSize + Math.floor(b / q.type.typeSize)} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
+  }
+}
+
+function firstNonFiniteAny(x: Float32Array): number {
+  const nat = nativeFor('F16'); // any native type: the scan is type-independent
+  return nat ? nat.firstNonFinite(x) : firstNonFiniteTs(x);
+}
+function firstNonFiniteTs(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v !== v || v === Infinity || v === -Infinity) throw new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
+    if (v !== v || v === Infinity || v === -Infinity) return i;
   }
-  if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });
-  const out = new Uint8Array((data.length / q.type.blockSize) * q.type.typeSize);
-  q.encode(data, out);
-  if (q.type.name === 'F16') {
-    for (let i = 0; i < data.length; i++) {
-      if ((out[2 * i + 1]! & 0x7c) === 0x7c) throw new OellmError(`tensor ${tensorName}: value ${data[i]} at index ${i} overflows F16 (|x| > 65504)`, { code: 'E_RANGE', hint: 'export as f32 or q8_0' });
-    }
-  }
-  const so = q.scaleOffsets;
-  for (let k = 0; k < so.length; k++) {
-    for (let b = so[k]!; b < out.length; b += q.type.typeSize) {
-      if ((readU16(out, b) & 0x7c00) === 0x7c00) throw new OellmError(`tensor ${tensorName}: block ${Math.floor(b / q.type.typeSize)} has a scale that overflows F16 (weights too large for ${q.type.name})`, { code: 'E_RANGE', hint: 'export as f32' });
-    }
-  }
-  return out;
+  return -1;
+}
+function firstF16OverflowTs(out: Uint8Array, stride: number, offset: number): number {
+  for (let b = offset; b + 2 <= out.length; b += stride) if ((readU16(out, b) & 0x7c00) === 0x7c00) return b;
+  return -1;
 }
 
 /** Decodes bytes of a known type back to float32 (for tests, inspect and GGUF import). */

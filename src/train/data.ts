@@ -3,13 +3,16 @@
 // (by a hash of the text, so the split does not depend on the seed), packs each language's
 // training documents into one stream with EOS separators in a seeded order, and samples
 // sequences language by language with temperature-scaled weights. All state (cursors, RNG) is
-// plain JSON so a resumed run continues bit for bit. Not the tokenizer and not the curation.
+// plain JSON so a resumed run continues bit for bit. With `tokenDir` the token streams live in
+// files there (src/train/tokens.ts), read by position, so a corpus larger than RAM trains; the
+// streams hold the same tokens in the same order either way. Not the tokenizer, not the curation.
 // Reference: nanoGPT data loader; XLM/mT5 language sampling p ∝ n^(1/τ).
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decompressor, codecOf } from '../util/compress.js';
 import { OellmError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
+import { FileTokens, MemoryTokens, TokenFileWriter, f64Column, i32Column, u8Column, type TokenStream } from './tokens.js';
 
 export interface TextTokenizer {
   encode(text: string): number[];
@@ -18,8 +21,8 @@ export interface TextTokenizer {
 
 export interface LangData {
   lang: string;
-  /** Training stream: documents (seeded order) each followed by EOS. */
-  train: Int32Array;
+  /** Training stream: documents (seeded order) each followed by EOS (in memory or a token file). */
+  train: TokenStream;
   trainDocs: number;
   trainBytes: number;
   /** Validation stream (held-out documents, file order) and its UTF-8 byte count. */
@@ -40,6 +43,11 @@ export interface DataOptions {
   langWeights?: Record<string, number>;
   /** Only these languages (labels like `ces_Latn` or ISO codes as folder names). */
   langs?: string[];
+  /**
+   * Folder for token files (created; `<lang>.train.i32` stay there while training reads them):
+   * tokens stream from disk instead of memory. Without it the streams are in memory.
+   */
+  tokenDir?: string;
 }
 
 const fnv1a = (s: string): number => {
@@ -104,68 +112,160 @@ export function listShards(dataDir: string): Map<string, string[]> {
   return out;
 }
 
+/**
+ * The held-out split and the seeded order of one language's documents (indices in file order):
+ * validation = documents whose text hash falls under valFraction (at least the last one when
+ * there are ≥ 2 documents, at most maxValDocs, file order); training = the rest, shuffled.
+ */
+function splitDocs(valFlag: Uint8Array, n: number, o: DataOptions, lang: string): { train: Int32Array; val: Int32Array } {
+  let val: number[] = [];
+  for (let i = 0; i < n; i++) if (valFlag[i]) val.push(i);
+  if (val.length === 0 && n >= 2 && o.valFraction > 0) {
+    valFlag[n - 1] = 1;
+    val = [n - 1];
+  }
+  for (const i of val.slice(o.maxValDocs)) valFlag[i] = 0;
+  val = val.slice(0, o.maxValDocs);
+  const train = new Int32Array(n - val.length);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (!valFlag[i]) train[k++] = i;
+  // Seeded document order (per language, independent of other languages).
+  const rng = new Rng(o.seed ^ fnv1a(lang));
+  for (let i = train.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = train[i]!;
+    train[i] = train[j]!;
+    train[j] = t;
+  }
+  return { train, val: Int32Array.from(val) };
+}
+
 /** Reads and tokenizes the dataset; every language keeps its documents' order by file and line. */
 export async function loadTrainData(dataDir: string, tok: TextTokenizer, eosId: number, o: DataOptions, onDoc?: (n: number) => void): Promise<LangData[]> {
   const shards = listShards(dataDir);
   const want = o.langs && o.langs.length ? new Set(o.langs) : undefined;
   const out: LangData[] = [];
-  let n = 0;
+  const counter = { n: 0 };
+  if (o.tokenDir) mkdirSync(o.tokenDir, { recursive: true });
   for (const [lang, files] of shards) {
     if (want && !want.has(lang) && !want.has(lang.split('_')[0]!)) continue;
-    const docs: { ids: number[]; bytes: number; val: boolean }[] = [];
+    const d = o.tokenDir ? await loadLangToFile(lang, files, tok, eosId, o, o.tokenDir, counter, onDoc) : await loadLangInMemory(lang, files, tok, eosId, o, counter, onDoc);
+    if (d) out.push(d);
+  }
+  if (want) for (const l of want) if (!out.some((d) => d.lang === l || d.lang.split('_')[0] === l)) throw new OellmError(`language ${l} has no documents in ${dataDir}`, { file: dataDir, code: 'E_INPUT' });
+  if (out.length === 0) throw new OellmError(`the dataset is empty: no documents under ${join(dataDir, 'shards')}`, { file: dataDir, code: 'E_INPUT', hint: 'run `oellm data run` first, or check the --langs filter' });
+  return out;
+}
+
+function checkIds(ids: number[], vocabSize: number): void {
+  for (let i = 0; i < ids.length; i++) if (ids[i]! >= vocabSize) throw new OellmError(`token id ${ids[i]} ≥ vocabulary size ${vocabSize}`, { code: 'E_INTERNAL' });
+}
+
+async function loadLangInMemory(lang: string, files: string[], tok: TextTokenizer, eosId: number, o: DataOptions, counter: { n: number }, onDoc?: (n: number) => void): Promise<LangData | undefined> {
+  const docs: { ids: number[]; bytes: number }[] = [];
+  const flags: number[] = [];
+  for (const f of files) {
+    for await (const { text } of jsonlTexts(f)) {
+      if (!text) continue;
+      const ids = tok.encode(text);
+      if (ids.length === 0) continue;
+      checkIds(ids, tok.vocabSize);
+      docs.push({ ids, bytes: Buffer.byteLength(text) });
+      flags.push((fnv1a(text) % 10000) / 10000 < o.valFraction ? 1 : 0);
+      onDoc?.(++counter.n);
+    }
+  }
+  if (docs.length === 0) return undefined;
+  const split = splitDocs(Uint8Array.from(flags), docs.length, o, lang);
+  const pack = (order: Int32Array): Int32Array => {
+    let len = 0;
+    for (const i of order) len += docs[i]!.ids.length + 1;
+    const a = new Int32Array(len);
+    let p = 0;
+    for (const i of order) {
+      a.set(docs[i]!.ids, p);
+      p += docs[i]!.ids.length;
+      a[p++] = eosId;
+    }
+    return a;
+  };
+  const bytesOf = (order: Int32Array): number => order.reduce((s, i) => s + docs[i]!.bytes, 0);
+  return { lang, train: new MemoryTokens(pack(split.train)), trainDocs: split.train.length, trainBytes: bytesOf(split.train), val: pack(split.val), valDocs: split.val.length, valBytes: bytesOf(split.val) };
+}
+
+/**
+ * Same streams as loadLangInMemory, built on disk: documents are tokenized into `<lang>.docs.i32`
+ * (file order) with an index (offset, length, bytes, held-out flag) in typed arrays, then copied
+ * in the seeded order into `<lang>.train.i32` by positioned reads; only validation stays in memory.
+ */
+async function loadLangToFile(lang: string, files: string[], tok: TextTokenizer, eosId: number, o: DataOptions, dir: string, counter: { n: number }, onDoc?: (n: number) => void): Promise<LangData | undefined> {
+  const docsPath = join(dir, `${lang}.docs.i32`);
+  const trainPath = join(dir, `${lang}.train.i32`);
+  const offs = f64Column();
+  const lens = i32Column();
+  const bytes = f64Column();
+  const flags = u8Column();
+  const w = new TokenFileWriter(docsPath);
+  try {
     for (const f of files) {
       for await (const { text } of jsonlTexts(f)) {
         if (!text) continue;
         const ids = tok.encode(text);
         if (ids.length === 0) continue;
-        docs.push({ ids, bytes: Buffer.byteLength(text), val: (fnv1a(text) % 10000) / 10000 < o.valFraction });
-        onDoc?.(++n);
+        checkIds(ids, tok.vocabSize);
+        offs.push(w.count);
+        lens.push(ids.length);
+        bytes.push(Buffer.byteLength(text));
+        flags.push((fnv1a(text) % 10000) / 10000 < o.valFraction ? 1 : 0);
+        w.pushAll(ids);
+        onDoc?.(++counter.n);
       }
     }
-    if (docs.length === 0) continue;
-    // At least one validation doc when a language has ≥ 2 documents; at most maxValDocs.
-    let val = docs.filter((d) => d.val);
-    if (val.length === 0 && docs.length >= 2 && o.valFraction > 0) {
-      docs[docs.length - 1]!.val = true;
-      val = [docs[docs.length - 1]!];
-    }
-    for (const d of val.slice(o.maxValDocs)) d.val = false;
-    val = val.slice(0, o.maxValDocs);
-    const train = docs.filter((d) => !d.val);
-    // Seeded document order (per language, independent of other languages).
-    const rng = new Rng(o.seed ^ fnv1a(lang));
-    for (let i = train.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [train[i], train[j]] = [train[j]!, train[i]!];
-    }
-    const pack = (ds: typeof docs): Int32Array => {
-      const a = new Int32Array(ds.reduce((s, d) => s + d.ids.length + 1, 0));
-      let p = 0;
-      for (const d of ds) {
-        a.set(d.ids, p);
-        p += d.ids.length;
-        a[p++] = eosId;
-      }
-      return a;
-    };
-    out.push({
-      lang,
-      train: pack(train),
-      trainDocs: train.length,
-      trainBytes: train.reduce((s, d) => s + d.bytes, 0),
-      val: pack(val),
-      valDocs: val.length,
-      valBytes: val.reduce((s, d) => s + d.bytes, 0),
-    });
+  } finally {
+    w.close();
   }
-  if (want) for (const l of want) if (!out.some((d) => d.lang === l || d.lang.split('_')[0] === l)) throw new OellmError(`language ${l} has no documents in ${dataDir}`, { file: dataDir, code: 'E_INPUT' });
-  if (out.length === 0) throw new OellmError(`the dataset is empty: no documents under ${join(dataDir, 'shards')}`, { file: dataDir, code: 'E_INPUT', hint: 'run `oellm data run` first, or check the --langs filter' });
-  for (const d of out) {
-    for (let i = 0; i < d.train.length; i++) {
-      if (d.train[i]! >= tok.vocabSize) throw new OellmError(`token id ${d.train[i]} ≥ vocabulary size ${tok.vocabSize}`, { code: 'E_INTERNAL' });
-    }
+  const n = lens.length;
+  if (n === 0) {
+    rmSync(docsPath, { force: true });
+    return undefined;
   }
-  return out;
+  const flagArr = new Uint8Array(n);
+  for (let i = 0; i < n; i++) flagArr[i] = flags.get(i);
+  const split = splitDocs(flagArr, n, o, lang);
+  const docs = new FileTokens(docsPath);
+  let buf = new Int32Array(1024);
+  const doc = (i: number): Int32Array => {
+    const len = lens.get(i);
+    if (buf.length < len) buf = new Int32Array(len * 2);
+    const v = buf.subarray(0, len);
+    docs.window(offs.get(i), len, v);
+    return v;
+  };
+  let trainBytes = 0;
+  let valBytes = 0;
+  let valLen = 0;
+  const tw = new TokenFileWriter(trainPath);
+  try {
+    for (const i of split.train) {
+      tw.pushAll(doc(i));
+      tw.push(eosId);
+      trainBytes += bytes.get(i);
+    }
+    for (const i of split.val) valLen += lens.get(i) + 1;
+  } finally {
+    tw.close();
+  }
+  const val = new Int32Array(valLen);
+  let p = 0;
+  for (const i of split.val) {
+    val.set(doc(i), p);
+    p += lens.get(i);
+    val[p++] = eosId;
+    valBytes += bytes.get(i);
+  }
+  docs.close();
+  rmSync(docsPath, { force: true });
+  return { lang, train: new FileTokens(trainPath), trainDocs: split.train.length, trainBytes, val, valDocs: split.val.length, valBytes };
 }
 
 /** Sampling probabilities per language: tokens^(1/τ) × explicit weight, normalised. */
@@ -189,7 +289,7 @@ export class BatchSampler {
   readonly cursor: Record<string, number> = {};
   readonly epoch: Record<string, number> = {};
   private readonly cum: number[];
-  /** Tokens drawn per language so far (for the log). */
+  private readonly win: Int32Array;
 
   constructor(
     readonly data: LangData[],
@@ -199,6 +299,7 @@ export class BatchSampler {
     state?: SamplerState,
   ) {
     this.rng = new Rng(seed);
+    this.win = new Int32Array(T + 1);
     for (const d of data) {
       this.cursor[d.lang] = 0;
       this.epoch[d.lang] = 0;
@@ -233,11 +334,9 @@ export class BatchSampler {
       const d = this.data[li]!;
       const s = d.train;
       let c = this.cursor[d.lang]!;
-      for (let t = 0; t <= T; t++) {
-        const v = s[(c + t) % s.length]!; // wraps around a short stream
-        if (t < T) x[b * T + t] = v;
-        if (t > 0) y[b * T + t - 1] = v;
-      }
+      s.window(c, T + 1, this.win); // wraps around a short stream
+      x.set(this.win.subarray(0, T), b * T);
+      y.set(this.win.subarray(1, T + 1), b * T);
       c += T;
       if (c + T + 1 > s.length) {
         c = 0;

@@ -2,7 +2,7 @@
 // trained with AdamW, checkpoints (atomic, resumable bit for bit), train_log.jsonl and per-language
 // validation in bits per byte. Not the kernels, not the CLI (src/cli/commands/train.ts).
 // Reference: llm.c train_gpt2.c main loop; nanoGPT train.py (accumulation, schedule, eval).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { lockDir, siblingLockFile } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
@@ -156,7 +156,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
+/**
+ * The locked run. The tokenized corpus streams from token files in `<out>.tokens/`
+ * (beside the checkpoint dir, which is swapped whole at each save), removed when training ends;
+ * OELLM_TRAIN_TOKENS=memory keeps them in memory instead (same tokens, same losses).
+ */
 async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
+  const tokenDir = `${resolve(opts.config.out)}.tokens`;
+  const cleanup: (() => void)[] = [];
+  try {
+    return await trainStreaming(opts, tokenDir, cleanup);
+  } finally {
+    for (const c of cleanup) c();
+    rmSync(tokenDir, { recursive: true, force: true });
+  }
+}
+
+async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (() => void)[]): Promise<TrainResult> {
   let cfg = opts.config;
   const out = resolve(cfg.out);
   const logPath = join(out, 'train_log.jsonl');
@@ -202,7 +218,8 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
 
   // ---- data
   opts.onProgress?.({ step: state?.step ?? 0, maxSteps: cfg.maxSteps, loss: NaN, lr: 0, tokensPerS: 0, phase: 'data' });
-  const data = await loadTrainData(cfg.data, tok, eos, { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature, ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}), ...(cfg.langs ? { langs: cfg.langs } : {}) });
+  const data = await loadTrainData(cfg.data, tok, eos, { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature, ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}), ...(cfg.langs ? { langs: cfg.langs } : {}), ...(process.env.OELLM_TRAIN_TOKENS === 'memory' ? {} : { tokenDir }) });
+  cleanup.push(() => data.forEach((d) => d.train.close()));
   const weights = languageWeights(data, cfg.temperature, cfg.langWeights);
   log(`data: ${data.map((d, i) => `${d.lang} ${d.train.length} tok (${d.trainDocs} docs, p=${weights[i]!.toFixed(3)}, val ${d.valDocs} docs)`).join('; ')}`);
   const sampler = new BatchSampler(data, weights, T, cfg.seed + 1, state?.sampler);

@@ -210,6 +210,35 @@ export class GgufWriter {
     return this;
   }
 
+  /**
+   * Writes the next declared tensor's bytes as a sequence of chunks (e.g. quantized rows as they
+   * are made, from a reused buffer); their total must be the tensor's size. A chunk source that
+   * throws aborts the file.
+   */
+  writeTensorChunks(name: string, chunks: Iterable<Uint8Array>): this {
+    this.expect(['tensors', 'data'], `write data of tensor ${name}`);
+    const t = this.tensors[this.nextTensor];
+    if (!t) throw new OellmError(`GGUF writer: tensor ${name} written but all ${this.tensors.length} declared tensors are done`, { code: 'E_GGUF_STATE', file: this.path });
+    if (t.name !== name) throw new OellmError(`GGUF writer: tensor data out of order: expected ${t.name}, got ${name}`, { code: 'E_GGUF_STATE', file: this.path });
+    try {
+      if (this.state === 'tensors') this.open();
+      let n = 0;
+      for (const c of chunks) {
+        if (n + c.byteLength > t.nbytes) throw new OellmError(`GGUF writer: tensor ${name}: more than the ${t.nbytes} bytes ${t.type.name} [${t.shape}] needs`, { code: 'E_GGUF_STATE', file: this.path });
+        this.put(c);
+        n += c.byteLength;
+      }
+      if (n !== t.nbytes) throw new OellmError(`GGUF writer: tensor ${name}: ${n} bytes given, ${t.type.name} [${t.shape}] needs ${t.nbytes}`, { code: 'E_GGUF_STATE', file: this.path });
+      const pad = align(t.nbytes, this.alignment) - t.nbytes;
+      if (pad) this.put(new Uint8Array(pad));
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+    this.nextTensor++;
+    return this;
+  }
+
   /** Checks every declared tensor was written, syncs and renames the file into place. */
   finish(): { path: string; bytes: number; tensors: readonly TensorDecl[] } {
     this.expect(['kv', 'tensors', 'data'], 'finish');
