@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { loadCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { headDim, type ModelConfig } from '../model/config.js';
+import { llama3RopeFreqs, ropeGgufKvs } from '../model/rope.js';
 import { paramTable, numel } from '../model/params.js';
 import { GgufWriter, gv } from '../formats/gguf/writer.js';
 import { archKey, FILE_TYPES, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS, TOKEN_TYPES } from '../formats/gguf/constants.js';
@@ -158,8 +159,19 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
   w.addKv(a(KEYS.llm.feedForwardLength), gv.u32(c.ffnDim));
   w.addKv(a(KEYS.rope.dimensionCount), gv.u32(headDim(c)));
   w.addKv(a(KEYS.rope.freqBase), gv.f32(c.ropeTheta));
+  if (c.rope?.type === 'yarn') {
+    const dflt = c.rope.factor <= 1 ? 1 : 0.1 * Math.log(c.rope.factor) + 1;
+    if (Math.abs(c.rope.attentionFactor - dflt) > 1e-6) throw new OellmError(`yarn attention factor ${c.rope.attentionFactor} differs from 0.1·ln(factor)+1 = ${dflt}; llama.cpp applies its own, so the GGUF would compute differently`, { code: 'E_UNSUPPORTED', hint: 'use the model with oellm\'s own forward pass, or a config without attention_factor/mscale' });
+    if (!c.rope.truncate) throw new OellmError('yarn with truncate: false is not what llama.cpp computes (it always floors/ceils the correction range)', { code: 'E_UNSUPPORTED' });
+  }
+  for (const kv of ropeGgufKvs(c)) w.addKv(a(KEYS.rope[kv.key]), typeof kv.value === 'string' ? gv.str(kv.value) : kv.key === 'scalingOrigCtxLen' ? gv.u32(kv.value) : gv.f32(kv.value));
   w.addKv(a(KEYS.attention.headCount), gv.u32(c.nHeads));
   w.addKv(a(KEYS.attention.headCountKv), gv.u32(c.nKvHeads));
+  if (c.headDim !== undefined) {
+    // head_dim ≠ hidden/heads: convert_hf_to_gguf.py writes key_length and value_length.
+    w.addKv(a(KEYS.attention.keyLength), gv.u32(c.headDim));
+    w.addKv(a(KEYS.attention.valueLength), gv.u32(c.headDim));
+  }
   w.addKv(a(KEYS.attention.layerNormRmsEps), gv.f32(c.normEps));
 }
 
@@ -200,7 +212,11 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
     });
     const fallbacks = plan.filter((p) => p.type !== p.planned).map((p) => `${p.spec.name} [${p.spec.shape}]: rows of ${p.spec.shape[p.spec.shape.length - 1]} are not a multiple of the ${p.planned} block (${quantizer(p.planned).type.blockSize}); written as ${p.type}`);
     if (fallbacks.length) w.addKv(KEYS.oellm.fallbacks, gv.arr('STRING', fallbacks));
+    // llama3 RoPE: the per-frequency divisors travel as an F32 `rope_freqs.weight` tensor, first, as the converter writes it.
+    const ropeFreqs = llama3RopeFreqs(c);
+    if (ropeFreqs) w.addTensor('rope_freqs.weight', [ropeFreqs.length], GGML_TYPE_BY_NAME.get('F32')!);
     for (const p of plan) w.addTensor(p.spec.name, p.spec.shape, GGML_TYPE_BY_NAME.get(p.type)!);
+    if (ropeFreqs) w.writeTensorData('rope_freqs.weight', new Uint8Array(ropeFreqs.buffer, ropeFreqs.byteOffset, ropeFreqs.byteLength));
 
     const tensors: ExportedTensor[] = [];
     let f32Bytes = 0;

@@ -7,7 +7,9 @@
 // weights are held in memory as F32. Reference: HF transformers save_pretrained (sharded index).
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fromHfConfig, type ModelConfig } from '../model/config.js';
+import { type ModelConfig } from '../model/config.js';
+import { readHfConfig, type FieldReport } from '../model/hf-config.js';
+import { describeRope } from '../model/rope.js';
 import { paramTable, numel } from '../model/params.js';
 import { saveCheckpoint, type TokenIds } from '../model/checkpoint.js';
 import { readSafetensorsHeader, readSafetensor, type StHeader } from '../formats/safetensors.js';
@@ -24,11 +26,36 @@ export interface ImportReport {
   /** Tensors in the source that the Llama parameter table does not use (e.g. rotary inv_freq). */
   ignored: string[];
   tokenizer: boolean;
+  /** Tokenizer family found in tokenizer.json (`sentencepiece-bpe`, `byte-level-bpe`), or undefined. */
+  tokenizerFamily?: string;
+  /** Config layout: `transformers 4` (rope_theta/rope_scaling) or `transformers 5` (rope_parameters). */
+  layout: string;
+  architecture: string;
+  /** RoPE in words (`llama3 ×8 (original context 8192, …), θ 500000`). */
+  rope: string;
+  /** Every config.json field: read, defaulted, ignored (with why). Refusals throw UnsupportedModelError. */
+  fields: FieldReport[];
+  /** All eos ids when config.json lists several (the first is the GGUF eos). */
+  eosTokenIds?: number[];
   seconds: number;
 }
 
 /** Benign extra tensors older exports carry (recomputed by every runtime). */
 const IGNORABLE = /(^|\.)rotary_emb\.inv_freq$/;
+
+/** The tokenizer family of a tokenizer.json, in words, from its model and pre-tokenizer. */
+function tokenizerFamily(file: string): string {
+  try {
+    const j = readJson<{ model?: { type?: string; byte_fallback?: boolean }; pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[] } | null }>(file);
+    const pre = j.pre_tokenizer;
+    const types = pre ? [pre.type, ...(pre.pretokenizers ?? []).map((p) => p.type)] : [];
+    if (j.model?.type === 'BPE' && types.includes('ByteLevel')) return 'byte-level BPE';
+    if (j.model?.type === 'BPE' && (j.model.byte_fallback || types.includes('Metaspace'))) return 'SentencePiece BPE (byte fallback)';
+    return `${j.model?.type ?? 'unknown'} (not supported for encoding)`;
+  } catch {
+    return 'unreadable tokenizer.json';
+  }
+}
 
 /** Maps every tensor name to the safetensors file holding it (single file or sharded index). */
 function weightFiles(dir: string): Map<string, string> {
@@ -54,14 +81,15 @@ function weightFiles(dir: string): Map<string, string> {
 }
 
 /** Imports a HF model dir into an oellm checkpoint at `out`. */
-export function importHf(dir: string, o: { out: string; name?: string }): ImportReport {
+export function importHf(dir: string, o: { out: string; name?: string; allowFields?: string[] }): ImportReport {
   const t0 = performance.now();
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new OellmError(`not a directory: ${dir}`, { file: dir, code: 'E_INPUT', hint: 'pass a Hugging Face model directory (config.json + *.safetensors + tokenizer.json)' });
   const cfgPath = join(abs, 'config.json');
   if (!existsSync(cfgPath)) throw new OellmError('no config.json', { file: cfgPath, code: 'E_INPUT', hint: 'a Hugging Face model directory has config.json' });
   const hf = readJson<Record<string, unknown>>(cfgPath);
-  const config = fromHfConfig(hf, cfgPath);
+  const read = readHfConfig(hf, cfgPath, o.allowFields ? { allowFields: o.allowFields } : {});
+  const config = read.config;
   const files = weightFiles(abs);
   const headers = new Map<string, StHeader>();
   const header = (p: string): StHeader => {
@@ -98,20 +126,17 @@ export function importHf(dir: string, o: { out: string; name?: string }): Import
   if (unknown.length) throw new FormatError(`the weights hold ${unknown.length} tensor(s) a Llama model does not have: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`, { file: abs, hint: 'the architecture is not plain Llama (biases, extra norms?); it is not supported' });
 
   const tokens: TokenIds = {};
-  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : Array.isArray(v) && typeof v[0] === 'number' ? (v[0] as number) : undefined);
-  const bos = num(hf.bos_token_id);
-  const eos = num(hf.eos_token_id);
-  const pad = num(hf.pad_token_id);
-  if (bos !== undefined) tokens.bos = bos;
-  if (eos !== undefined) tokens.eos = eos;
-  if (pad !== undefined) tokens.pad = pad;
+  if (read.tokens.bos !== undefined) tokens.bos = read.tokens.bos;
+  if (read.tokens.eos !== undefined) tokens.eos = read.tokens.eos;
+  if (read.tokens.pad !== undefined) tokens.pad = read.tokens.pad;
   const hasTok = existsSync(join(abs, 'tokenizer.json'));
+  const family = hasTok ? tokenizerFamily(join(abs, 'tokenizer.json')) : undefined;
   saveCheckpoint(o.out, {
     config,
     params,
     tokens,
     ...(hasTok ? { tokenizerDir: abs } : {}),
-    meta: { name: o.name ?? basename(abs), source: { format: 'huggingface', dir: abs, architecture: (hf.architectures as string[] | undefined)?.[0] ?? hf.model_type ?? 'llama', dtypes } },
+    meta: { name: o.name ?? basename(abs), source: { format: 'huggingface', dir: abs, architecture: read.architecture, layout: read.layout, dtypes, ...(read.tokens.eosAll ? { eosTokenIds: read.tokens.eosAll } : {}) } },
   });
   return {
     out: resolve(o.out),
@@ -121,6 +146,12 @@ export function importHf(dir: string, o: { out: string; name?: string }): Import
     shards: [...new Set(files.values())].map((p) => basename(p)).sort(),
     ignored,
     tokenizer: hasTok,
+    ...(family ? { tokenizerFamily: family } : {}),
+    layout: read.layout,
+    architecture: read.architecture,
+    rope: describeRope(config),
+    fields: read.fields,
+    ...(read.tokens.eosAll ? { eosTokenIds: read.tokens.eosAll } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
 }
