@@ -16,6 +16,7 @@ import { GgufWriter, gv } from '../formats/gguf/writer.js';
 import { archKey, FILE_TYPES, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS, TOKEN_TYPES } from '../formats/gguf/constants.js';
 import { quantizeTensor, quantizer, typeForRow } from '../quant/index.js';
 import { loadTokenizer, ggufTokenizerMeta } from '../tokenizer/index.js';
+import { SpmBpeTokenizer, spmGgufMeta } from '../tokenizer/spm.js';
 import { OellmError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 
@@ -122,6 +123,7 @@ export function plannedType(type: ExportType, name: string, shape: number[], tie
 function tokenizerKvs(ckpt: LoadedCheckpoint, w: GgufWriter): void {
   if (!ckpt.tokenizerJson) throw new OellmError('checkpoint has no tokenizer.json; a GGUF needs the tokenizer', { file: ckpt.dir, code: 'E_INPUT', hint: 'copy the tokenizer.json (and tokenizer_config.json) the model was trained with into the checkpoint dir' });
   const tok = loadTokenizer(ckpt.dir);
+  if ((tok as unknown) instanceof SpmBpeTokenizer) return spmTokenizerKvs(ckpt, tok as unknown as SpmBpeTokenizer, tok.config, w);
   const meta = ggufTokenizerMeta(tok, tok.config);
   const V = ckpt.config.vocabSize;
   const tokens = [...meta['tokenizer.ggml.tokens']];
@@ -148,6 +150,34 @@ function tokenizerKvs(ckpt: LoadedCheckpoint, w: GgufWriter): void {
   w.addKv(KEYS.tokenizer.addBos, gv.bool(meta['tokenizer.ggml.add_bos_token']));
   w.addKv(KEYS.tokenizer.addEos, gv.bool(meta['tokenizer.ggml.add_eos_token']));
   if (meta['tokenizer.chat_template']) w.addKv(KEYS.tokenizer.chatTemplate, gv.str(meta['tokenizer.chat_template']));
+}
+
+/** SentencePiece BPE → llama.cpp's SPM tokenizer (`tokenizer.ggml.model = "llama"`, scores, types, no merges). */
+function spmTokenizerKvs(ckpt: LoadedCheckpoint, tok: SpmBpeTokenizer, config: Record<string, unknown>, w: GgufWriter): void {
+  const meta = spmGgufMeta(tok, config);
+  const V = ckpt.config.vocabSize;
+  if (meta.tokens.length > V) throw new OellmError(`tokenizer has ${meta.tokens.length} tokens but the model's vocabulary is ${V}`, { file: ckpt.tokenizerJson, code: 'E_INPUT', hint: 'the tokenizer does not belong to this model' });
+  for (let i = meta.tokens.length; i < V; i++) {
+    meta.tokens.push(`[PAD${i}]`);
+    meta.scores.push(-1000);
+    meta.types.push(TOKEN_TYPES.UNUSED);
+  }
+  w.addKv(KEYS.tokenizer.model, gv.str(meta.model));
+  w.addKv(KEYS.tokenizer.pre, gv.str(meta.pre));
+  w.addKv(KEYS.tokenizer.tokens, gv.arr('STRING', meta.tokens));
+  w.addKv(KEYS.tokenizer.scores, gv.arr('FLOAT32', meta.scores));
+  w.addKv(KEYS.tokenizer.tokenType, gv.arr('INT32', meta.types));
+  const bos = ckpt.tokens.bos ?? meta.bos;
+  const eos = ckpt.tokens.eos ?? meta.eos;
+  const pad = ckpt.tokens.pad ?? meta.pad;
+  if (bos !== undefined) w.addKv(KEYS.tokenizer.bosId, gv.u32(bos));
+  if (eos !== undefined) w.addKv(KEYS.tokenizer.eosId, gv.u32(eos));
+  if (meta.unk !== undefined) w.addKv(KEYS.tokenizer.unkId, gv.u32(meta.unk));
+  if (pad !== undefined) w.addKv(KEYS.tokenizer.padId, gv.u32(pad));
+  w.addKv(KEYS.tokenizer.addBos, gv.bool(meta.addBos));
+  w.addKv(KEYS.tokenizer.addEos, gv.bool(meta.addEos));
+  w.addKv(KEYS.tokenizer.addSpacePrefix, gv.bool(meta.addSpacePrefix));
+  if (typeof config.chat_template === 'string') w.addKv(KEYS.tokenizer.chatTemplate, gv.str(config.chat_template));
 }
 
 function hparamKvs(c: ModelConfig, w: GgufWriter): void {

@@ -299,7 +299,11 @@ export function readHfConfig(hf: Record<string, unknown>, file = 'config.json', 
   const tokens: HfConfigRead['tokens'] = {};
   const ids = (k: 'bos_token_id' | 'eos_token_id' | 'pad_token_id'): number[] | undefined => {
     const v = hf[k];
-    if (v === undefined || v === null) return undefined;
+    if (v === undefined) return undefined;
+    if (v === null) {
+      put(k, 'read', 'none', null);
+      return undefined;
+    }
     const list = Array.isArray(v) ? v : [v];
     if (!list.length || !list.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
       refuse(k, 'is not a token id or a list of token ids', v);
