@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { checkModelConfig, PRESETS, type ModelConfig } from '../model/config.js';
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { loadTokenizer } from '../tokenizer/index.js';
+import { loadInitModel } from '../import/hf.js';
 import { OellmError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { VERSION } from '../util/version.js';
@@ -37,6 +38,8 @@ export interface TrainResult {
   /** Mean train loss over the last 10 steps. */
   lastLosses: number[];
   val: Record<string, number>;
+  /** Validation bits per byte of the --init model before any step (adaptation: before vs after). */
+  valInit?: Record<string, number>;
   seconds: number;
   tokensPerS: number;
   params: number;
@@ -166,9 +169,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (eos === undefined) throw new OellmError('the tokenizer has no EOS token (needed to separate packed documents)', { file: cfg.tokenizer, code: 'E_INPUT', hint: 'set eos_token in tokenizer_config.json' });
 
   let initCk: LoadedCheckpoint | undefined;
-  if (!resumed && cfg.init) initCk = loadCheckpoint(cfg.init, { skipOptimizer: true });
+  if (!resumed && cfg.init) initCk = loadInitModel(cfg.init); // oellm checkpoint or HF dir (sharded too)
   const fixed = resumed?.config ?? initCk?.config;
-  if (fixed && fixed.vocabSize !== tok.vocabSize) {
+  // An imported model may pad its embedding past the tokenizer (vocab_size ≥ tokens); never fewer rows than tokens.
+  if (fixed && (initCk && !resumed ? fixed.vocabSize < tok.vocabSize : fixed.vocabSize !== tok.vocabSize)) {
     throw new OellmError(`the tokenizer's vocabulary (${tok.vocabSize}) does not match the checkpoint's (${fixed.vocabSize})`, {
       file: (resumed ?? initCk)!.dir,
       code: 'E_VOCAB',
@@ -258,6 +262,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   if (!resumed) save(); // step-0 checkpoint: a kill before the first periodic one still resumes (and replaces an older run in --out)
+  // Adaptation: measure the imported model on this corpus before the first step.
+  let valInit: Record<string, number> | undefined;
+  if (initCk && !resumed) {
+    runVal();
+    valInit = val;
+  }
   writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
   while (step < cfg.maxSteps) {
@@ -302,6 +312,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     finalLoss: lastGood,
     lastLosses,
     val,
+    ...(valInit ? { valInit } : {}),
     seconds,
     tokensPerS: tokens / Math.max(1e-9, seconds),
     params: model.numParams,

@@ -1,7 +1,9 @@
 // `oellm import hf <dir> --out <checkpoint>`: Hugging Face Llama-family model dir → oellm
 // checkpoint (src/import/hf.ts). Flag parsing and output only.
 import type { Command } from 'commander';
-import { importHf, type ImportReport } from '../../import/hf.js';
+import { importHf, openHf, type ImportReport } from '../../import/hf.js';
+import { exportGguf, parseExportType, EXPORT_TYPES } from '../../export/gguf.js';
+import { OellmError } from '../../util/errors.js';
 import { emit, fmtNum } from '../output.js';
 
 export function register(program: Command): void {
@@ -9,13 +11,26 @@ export function register(program: Command): void {
   im.command('hf')
     .description('import a Hugging Face Llama-family model (config.json, single or sharded *.safetensors in f32/f16/bf16, tokenizer.json)')
     .argument('<dir>', 'Hugging Face model directory')
-    .requiredOption('--out <dir>', 'checkpoint directory to write')
+    .option('--out <dir>', 'checkpoint directory to write (F32 safetensors; holds the whole model in memory)')
+    .option('--gguf <file>', 'write a GGUF straight from the shards instead, one tensor in memory at a time')
+    .option('--type <type>', `GGUF type with --gguf: ${Object.keys(EXPORT_TYPES).join(', ')}`, 'q8_0')
     .option('--name <name>', 'model name recorded in oellm.json (default: the directory name)')
     .option('--allow-field <name...>', 'config.json fields you vouch do not change the computation (unknown fields are refused otherwise)')
     .option('--json', 'print the report as JSON (every config field: read, default, ignored)')
     .addHelpText('after', '\nEvery config.json field is read, defaulted (named, with the transformers default used), ignored (with why it cannot change the output) or refused by name; a refused field stops the import. Reads the transformers 4 (rope_theta, rope_scaling) and 5 (rope_parameters) layouts, RoPE default/linear/llama3/yarn, head_dim, tied/untied embeddings, eos lists, SentencePiece-BPE and byte-level BPE tokenizers.')
-    .action((dir: string, o: { out: string; name?: string; json?: boolean; allowField?: string[] }) => {
-      const r = importHf(dir, { out: o.out, ...(o.name ? { name: o.name } : {}), ...(o.allowField ? { allowFields: o.allowField } : {}) });
+    .action((dir: string, o: { out?: string; gguf?: string; type: string; name?: string; json?: boolean; allowField?: string[] }) => {
+      const allow = o.allowField ? { allowFields: o.allowField } : {};
+      if (o.gguf) {
+        const t0 = performance.now();
+        const type = parseExportType(o.type);
+        const { ckpt, report } = openHf(dir, allow);
+        const x = exportGguf(ckpt, { type, out: o.gguf, ...(o.name ? { name: o.name } : {}) });
+        const r = { ...report, out: x.out, gguf: { type, bytes: x.bytes, fallbacks: x.fallbacks }, seconds: (performance.now() - t0) / 1000 };
+        emit(o.json, r, () => describeImport(dir, r) + `GGUF ${type}: ${fmtNum(x.bytes)} bytes → ${x.out}\n`);
+        return;
+      }
+      if (!o.out) throw new OellmError('pass --out <dir> (checkpoint) or --gguf <file> (GGUF)', { code: 'E_USAGE', hint: 'oellm import hf <dir> --out ckpt, or --gguf model.gguf --type q4_k_m' });
+      const r = importHf(dir, { out: o.out, ...(o.name ? { name: o.name } : {}), ...allow });
       emit(o.json, r, () => describeImport(dir, r));
     });
 }
