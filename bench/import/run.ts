@@ -22,12 +22,12 @@ const root = join(tmpdir(), `oellm-bench-import-${process.pid}`);
 const model = join(root, 'model');
 mkdirSync(root, { recursive: true });
 
-/** Runs a command under GNU time: wall seconds, peak RSS (KiB), stdout. */
-function timed(cmd: string, args: string[]): { seconds: number; maxRssKb: number; stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { encoding: 'utf8', cwd: repo, maxBuffer: 1 << 26 });
-  const m = /TIME ([\d.]+) (\d+)\s*$/.exec(r.stderr);
+/** Runs a command under GNU time: wall seconds, CPU seconds (user + sys), peak RSS (KiB), stdout. */
+function timed(cmd: string, args: string[]): { seconds: number; cpu: number; maxRssKb: number; stdout: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...args], { encoding: 'utf8', cwd: repo, maxBuffer: 1 << 26 });
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  return { seconds: Number(m[1]), maxRssKb: Number(m[2]), stdout: r.stdout };
+  return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), maxRssKb: Number(m[4]), stdout: r.stdout };
 }
 
 try {
@@ -40,7 +40,7 @@ try {
   console.log(`model: ${(info.params / 1e9).toFixed(2)}B parameters, bf16, ${shardBytes.length} shards, largest ${mb(largest)}, total ${mb(shardBytes.reduce((a, b) => a + b, 0))} (generated in ${gen.seconds.toFixed(0)} s)`);
 
   const peer = timed(PY, [join(repo, 'bench/import/load-transformers.py'), model]);
-  console.log(`transformers from_pretrained (bf16, every weight touched): ${peer.seconds.toFixed(1)} s, peak RSS ${mb(peer.maxRssKb * 1024)}`);
+  console.log(`transformers from_pretrained (bf16, every weight touched): ${peer.seconds.toFixed(1)} s wall, ${peer.cpu.toFixed(1)} CPU-s, peak RSS ${mb(peer.maxRssKb * 1024)}`);
 
   const rows: string[] = [];
   for (const type of ['q8_0', 'q4_k_m']) {
@@ -48,16 +48,16 @@ try {
     const r = timed(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'import', 'hf', model, '--gguf', out, '--type', type, '--json']);
     const rss = r.maxRssKb * 1024;
     const m = await LlamaCppModel.load(out, { threads: 2 });
-    let gen = '';
+    let gen = 0;
     try {
-      gen = (await m.generate('Hello', { maxTokens: 4 })).text;
+      gen = (await m.generate('Hello', { maxTokens: 4 })).tokens.length;
     } finally {
       await m.dispose();
     }
     rows.push(
-      `${type}: ${r.seconds.toFixed(1)} s (${(r.seconds / peer.seconds).toFixed(2)}× transformers' load time), peak RSS ${mb(rss)} ` +
+      `${type}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / peer.seconds).toFixed(2)}× transformers' load), ${r.cpu.toFixed(1)} CPU-s (${(r.cpu / peer.cpu).toFixed(2)}×), peak RSS ${mb(rss)} ` +
         `(${(rss / (peer.maxRssKb * 1024)).toFixed(2)}× transformers; ${(rss / largest).toFixed(2)}× the largest shard: ${rss < 2 * largest ? 'below' : 'ABOVE'} 2×), ` +
-        `GGUF ${mb(statSync(out).size)}, llama.cpp loads it and generates ${JSON.stringify(gen).length > 2 ? 'text' : 'nothing'}`,
+        `GGUF ${mb(statSync(out).size)}, llama.cpp loads it and generated ${gen} token(s)`,
     );
     console.log(rows.at(-1));
     rmSync(out, { force: true });
