@@ -147,9 +147,9 @@ export function readHfConfig(hf: Record<string, unknown>, file = 'config.json', 
   const archs = hf.architectures;
   const arch = Array.isArray(archs) && typeof archs[0] === 'string' ? archs[0] : undefined;
   const modelType = typeof hf.model_type === 'string' ? hf.model_type : undefined;
-  if (modelType !== undefined && !['llama', 'mistral'].includes(modelType)) refuse('model_type', `"${modelType}" is not a Llama-architecture model (llama, mistral)`, modelType);
+  if (modelType !== undefined && !['llama', 'mistral'].includes(modelType)) refuse('model_type', `is "${modelType}" (not a Llama-architecture model: llama, mistral)`, modelType);
   else if (modelType !== undefined) put('model_type', 'read', modelType, modelType);
-  if (arch !== undefined && !['LlamaForCausalLM', 'MistralForCausalLM'].includes(arch)) refuse('architectures', `"${arch}" is not LlamaForCausalLM or MistralForCausalLM`, archs);
+  if (arch !== undefined && !['LlamaForCausalLM', 'MistralForCausalLM'].includes(arch)) refuse('architectures', `is "${arch}" (not LlamaForCausalLM or MistralForCausalLM)`, archs);
   else if (arch !== undefined) put('architectures', 'read', arch, archs);
 
   const num = (k: string, as: string, dflt?: number, why?: string): number => {

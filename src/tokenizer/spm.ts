@@ -17,6 +17,8 @@ const SPACE = '▁';
 export function isSentencePieceBpe(json: TokenizerJson): boolean {
   const m = json.model as Json | undefined;
   if (!m || (m.type !== undefined && m.type !== 'BPE')) return false;
+  // Anything byte-level (pre-tokenizer or decoder) belongs to tokenizer.ts, which names what it refuses.
+  if (/"type":"ByteLevel"/.test(JSON.stringify([json.pre_tokenizer ?? null, json.decoder ?? null]))) return false;
   if (m.byte_fallback === true) return true;
   const pre = json.pre_tokenizer as Json | null | undefined;
   if (pre?.type === 'Metaspace') return true;
