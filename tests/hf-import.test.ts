@@ -171,3 +171,24 @@ test('oellm import hf --json reports read fields, RoPE, tokenizer family; a refu
   assert.match(no.stderr, /rope_parameters\.rope_type/);
   assert.match(no.stderr, /logit_softcap/);
 });
+
+test('oellm import hf --gguf (shards streamed) writes the same GGUF tensors as import → checkpoint → export', () => {
+  const v = 'llama3-t5';
+  const direct = join(root, 'direct.gguf');
+  const r = runCli(['import', 'hf', join(FIX, v), '--gguf', direct, '--type', 'q8_0', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { gguf: { type: string } }).gguf.type, 'q8_0');
+  const ck = join(root, 'via-ckpt');
+  importHf(join(FIX, v), { out: ck });
+  const via = join(root, 'via.gguf');
+  exportGguf(ck, { type: 'q8_0', out: via });
+  const a = readGguf(direct);
+  const b = readGguf(via);
+  assert.deepEqual(a.tensors.map((t) => [t.name, t.typeId, t.shape]), b.tensors.map((t) => [t.name, t.typeId, t.shape]));
+  const fa = readFileSync(direct);
+  const fb = readFileSync(via);
+  a.tensors.forEach((t, i) => {
+    const u = b.tensors[i]!;
+    assert.ok(fa.subarray(t.offset, t.offset + t.nbytes!).equals(fb.subarray(u.offset, u.offset + u.nbytes!)), `${t.name} bytes`);
+  });
+});
