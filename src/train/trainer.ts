@@ -171,8 +171,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let initCk: LoadedCheckpoint | undefined;
   if (!resumed && cfg.init) initCk = loadInitModel(cfg.init); // oellm checkpoint or HF dir (sharded too)
   const fixed = resumed?.config ?? initCk?.config;
-  // An imported model may pad its embedding past the tokenizer (vocab_size ≥ tokens); never fewer rows than tokens.
-  if (fixed && (initCk && !resumed ? fixed.vocabSize < tok.vocabSize : fixed.vocabSize !== tok.vocabSize)) {
+  // A Hugging Face model may pad its embedding past its tokenizer (vocab_size ≥ tokens); never fewer rows than tokens.
+  const hfInit = initCk !== undefined && !existsSync(join(initCk.dir, 'oellm.json'));
+  if (fixed && (hfInit ? fixed.vocabSize < tok.vocabSize : fixed.vocabSize !== tok.vocabSize)) {
     throw new OellmError(`the tokenizer's vocabulary (${tok.vocabSize}) does not match the checkpoint's (${fixed.vocabSize})`, {
       file: (resumed ?? initCk)!.dir,
       code: 'E_VOCAB',
@@ -264,10 +265,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (!resumed) save(); // step-0 checkpoint: a kill before the first periodic one still resumes (and replaces an older run in --out)
   // Adaptation: measure the imported model on this corpus before the first step.
   let valInit: Record<string, number> | undefined;
-  if (initCk && !resumed) {
-    runVal();
-    valInit = val;
-  }
+  if (initCk && !resumed) valInit = validate(model, data, B, T, cfg.valRows); // not logged: the log's lines stay training steps
   writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
   while (step < cfg.maxSteps) {
