@@ -166,10 +166,12 @@ test('oellm import hf --json reports read fields, RoPE, tokenizer family; a refu
   cpSync(join(FIX, 'gqa-t5', 'model.safetensors'), join(bad, 'model.safetensors'));
   const cfg = JSON.parse(readFileSync(join(FIX, 'gqa-t5', 'config.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(bad, 'config.json'), JSON.stringify({ ...cfg, rope_parameters: { rope_type: 'longrope', rope_theta: 1e4 }, logit_softcap: 30 }));
-  const no = runCli(['import', 'hf', bad, '--out', join(root, 'cli-bad')]);
-  assert.notEqual(no.code, 0);
+  const no = runCli(['import', 'hf', bad, '--out', join(root, 'cli-bad'), '--json']);
+  assert.equal(no.code, 1);
   assert.match(no.stderr, /rope_parameters\.rope_type/);
   assert.match(no.stderr, /logit_softcap/);
+  const refused = (JSON.parse(no.stdout) as { refused: { field: string }[] }).refused.map((f) => f.field);
+  assert.deepEqual(refused.sort(), ['logit_softcap', 'rope_parameters.rope_type']);
 });
 
 test('oellm import hf --gguf (shards streamed) writes the same GGUF tensors as import → checkpoint → export', () => {

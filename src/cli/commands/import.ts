@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { importHf, openHf, type ImportReport } from '../../import/hf.js';
 import { exportGguf, parseExportType, EXPORT_TYPES } from '../../export/gguf.js';
 import { OellmError } from '../../util/errors.js';
+import { UnsupportedModelError } from '../../model/hf-config.js';
 import { emit, fmtNum } from '../output.js';
 
 export function register(program: Command): void {
@@ -18,21 +19,40 @@ export function register(program: Command): void {
     .option('--allow-field <name...>', 'config.json fields you vouch do not change the computation (unknown fields are refused otherwise)')
     .option('--json', 'print the report as JSON (every config field: read, default, ignored)')
     .addHelpText('after', '\nEvery config.json field is read, defaulted (named, with the transformers default used), ignored (with why it cannot change the output) or refused by name; a refused field stops the import. Reads the transformers 4 (rope_theta, rope_scaling) and 5 (rope_parameters) layouts, RoPE default/linear/llama3/yarn, head_dim, tied/untied embeddings, eos lists, SentencePiece-BPE and byte-level BPE tokenizers.')
-    .action((dir: string, o: { out?: string; gguf?: string; type: string; name?: string; json?: boolean; allowField?: string[] }) => {
-      const allow = o.allowField ? { allowFields: o.allowField } : {};
-      if (o.gguf) {
-        const t0 = performance.now();
-        const type = parseExportType(o.type);
-        const { ckpt, report } = openHf(dir, allow);
-        const x = exportGguf(ckpt, { type, out: o.gguf, ...(o.name ? { name: o.name } : {}) });
-        const r = { ...report, out: x.out, gguf: { type, bytes: x.bytes, fallbacks: x.fallbacks }, seconds: (performance.now() - t0) / 1000 };
-        emit(o.json, r, () => describeImport(dir, r) + `GGUF ${type}: ${fmtNum(x.bytes)} bytes → ${x.out}\n`);
-        return;
+    .action((dir: string, o: ImportFlags) => {
+      try {
+        run(dir, o);
+      } catch (e) {
+        // --json: the per-field report of a refused model goes to stdout too (exit status stays 1).
+        if (o.json && e instanceof UnsupportedModelError) process.stdout.write(JSON.stringify({ error: e.message, refused: e.fields.filter((f) => f.status === 'refused'), fields: e.fields }, null, 2) + '\n');
+        throw e;
       }
-      if (!o.out) throw new OellmError('pass --out <dir> (checkpoint) or --gguf <file> (GGUF)', { code: 'E_USAGE', hint: 'oellm import hf <dir> --out ckpt, or --gguf model.gguf --type q4_k_m' });
-      const r = importHf(dir, { out: o.out, ...(o.name ? { name: o.name } : {}), ...allow });
-      emit(o.json, r, () => describeImport(dir, r));
     });
+}
+
+interface ImportFlags {
+  out?: string;
+  gguf?: string;
+  type: string;
+  name?: string;
+  json?: boolean;
+  allowField?: string[];
+}
+
+function run(dir: string, o: ImportFlags): void {
+  const allow = o.allowField ? { allowFields: o.allowField } : {};
+  if (o.gguf) {
+    const t0 = performance.now();
+    const type = parseExportType(o.type);
+    const { ckpt, report } = openHf(dir, allow);
+    const x = exportGguf(ckpt, { type, out: o.gguf, ...(o.name ? { name: o.name } : {}) });
+    const r = { ...report, out: x.out, gguf: { type, bytes: x.bytes, fallbacks: x.fallbacks }, seconds: (performance.now() - t0) / 1000 };
+    emit(o.json, r, () => describeImport(dir, r) + `GGUF ${type}: ${fmtNum(x.bytes)} bytes → ${x.out}\n`);
+    return;
+  }
+  if (!o.out) throw new OellmError('pass --out <dir> (checkpoint) or --gguf <file> (GGUF)', { code: 'E_USAGE', hint: 'oellm import hf <dir> --out ckpt, or --gguf model.gguf --type q4_k_m' });
+  const r = importHf(dir, { out: o.out, ...(o.name ? { name: o.name } : {}), ...allow });
+  emit(o.json, r, () => describeImport(dir, r));
 }
 
 /** The words of an import report: what was read, defaulted and ignored. */
