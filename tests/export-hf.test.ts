@@ -107,7 +107,7 @@ test('unsupported architectures and broken dirs: errors name the field, tensor o
   };
   bad('arch', { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2' }, /unsupported model: model_type is "gpt2"/);
   bad('bias', { attention_bias: true }, /unsupported model: attention_bias is true/);
-  bad('rope', { rope_scaling: { type: 'linear', factor: 2 } }, /unsupported model: rope_scaling is set/);
+  bad('rope', { rope_scaling: { type: 'dynamic', factor: 2 } }, /unsupported model: rope_scaling\.rope_type "dynamic" is not supported/);
   bad('act', { hidden_act: 'gelu' }, /hidden_act is "gelu"/);
   bad('layers', { num_hidden_layers: 3 }, /tensor model\.layers\.2\.input_layernorm\.weight is missing/);
 

@@ -46,6 +46,9 @@ export interface VariantSummary {
   finalLoss: number;
   /** Validation bits per byte per language label. */
   valBpb: Record<string, number>;
+  /** Adapted variants: the `init` model's validation bits per byte before training, and where it came from. */
+  valBpbBefore?: Record<string, number>;
+  init?: string;
   tokensPerS: number;
   checkpoint: string;
   gguf: { type: string; path: string; bytes: number; fallbacks: string[]; sample?: string; tokensPerS?: number }[];
@@ -75,6 +78,11 @@ export function resolveBuildConfig(file?: string, overrides?: Plain): { config: 
   const data = DataConfigSchema.safeParse(dataSettings(config));
   if (!data.success) issues.push(...zodIssues(data.error).map((i) => ({ ...i, path: `data.${i.path}` })));
   config.series.forEach((v, i) => {
+    if (v.init !== undefined) {
+      const bad = initProblem(v.init);
+      if (bad) issues.push({ path: `series.${i}.init`, message: bad });
+      return;
+    }
     const m = ModelConfigSchema.safeParse(modelShape(v, config.tokenizer.vocabSize));
     if (!m.success) issues.push(...zodIssues(m.error).map((e) => ({ path: `series.${i}.${e.path}`, message: e.message })));
   });
@@ -106,10 +114,20 @@ function modelShape(v: Variant, vocabSize: number): Plain {
   };
 }
 
+/** Why `init` cannot be adapted from (missing dir, config or tokenizer), or undefined. */
+function initProblem(init: string): string | undefined {
+  if (!existsSync(init) || !statSync(init).isDirectory()) return `${init} is not a directory (a Hugging Face model dir or an oellm checkpoint)`;
+  if (!existsSync(join(init, 'config.json'))) return `${init} has no config.json`;
+  if (!existsSync(join(init, 'tokenizer.json'))) return `${init} has no tokenizer.json: adaptation keeps the model's own tokenizer`;
+  return undefined;
+}
+
 function trainConfig(v: Variant, runDir: string): TrainConfig {
   return TrainConfigSchema.parse({
     data: join(runDir, 'data'),
-    tokenizer: join(runDir, 'tokenizer'),
+    // Adaptation keeps the model's own tokenizer (never retrained) and starts from its weights.
+    tokenizer: v.init !== undefined ? resolve(v.init) : join(runDir, 'tokenizer'),
+    ...(v.init !== undefined ? { init: resolve(v.init) } : {}),
     out: join(runDir, 'models', v.name),
     preset: v.preset,
     ...shapeFromModel(v),
@@ -241,11 +259,11 @@ async function trainStage(r: BuildRun, v: Variant, upstream: string[]): Promise<
   const { config, runDir, stages, log } = r;
   const tc = trainConfig(v, runDir);
   const ckpt = join(runDir, 'models', v.name);
-  const key = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined }, upstream);
+  const key = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined, ...(v.init !== undefined ? { initFiles: inputSignature([join(v.init, 'config.json'), join(v.init, 'tokenizer.json')]) } : {}) }, upstream);
   let result: TrainResult | undefined;
   await wrapIo(`train ${v.name}`, () =>
     stages.run(`train-${v.name}`, key, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
-      log(`train ${v.name}: ${v.maxSteps} steps`);
+      log(`train ${v.name}: ${v.maxSteps} steps${v.init !== undefined ? ` adapting ${v.init}` : ''}`);
       // Resume only a killed run of this very configuration; anything else starts afresh.
       const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
       const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(ckpt, 'trainer_state.json'));
@@ -341,7 +359,7 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
     const { key: trainKey, result, ckpt } = await trainStage(r, v, [dataKey, tokKey]);
     const gguf: VariantSummary['gguf'] = [];
     for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey, commitment));
-    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
+    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, ...(result.valInit ? { valBpbBefore: result.valInit, init: v.init } : {}), tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
   }
 
   // Eval: every variant and quantization per language (cached per unit under eval/units).

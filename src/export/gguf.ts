@@ -10,11 +10,13 @@ import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { loadCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { headDim, type ModelConfig } from '../model/config.js';
+import { llama3RopeFreqs, ropeGgufKvs } from '../model/rope.js';
 import { paramTable, numel } from '../model/params.js';
 import { GgufWriter, gv } from '../formats/gguf/writer.js';
-import { archKey, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS } from '../formats/gguf/constants.js';
+import { archKey, GGML_QNT_VERSION, GGML_TYPE_BY_NAME, KEYS, TOKEN_TYPES } from '../formats/gguf/constants.js';
 import { quantizeTensorChunks, quantizer, typeForRow } from '../quant/index.js';
 import { loadTokenizer, ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab } from '../tokenizer/index.js';
+import { SpmBpeTokenizer, spmGgufMeta } from '../tokenizer/spm.js';
 import { OellmError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { findLanguage, LANGUAGES, type LangCode } from '../lang/index.js';
@@ -104,11 +106,40 @@ export function plannedType(type: ExportType, name: string, shape: number[], tie
 function tokenizerKvs(ckpt: LoadedCheckpoint, w: GgufWriter): void {
   if (!ckpt.tokenizerJson) throw new OellmError('checkpoint has no tokenizer.json; a GGUF needs the tokenizer', { file: ckpt.dir, code: 'E_INPUT', hint: 'copy the tokenizer.json (and tokenizer_config.json) the model was trained with into the checkpoint dir' });
   const tok = loadTokenizer(ckpt.dir);
+  if ((tok as unknown) instanceof SpmBpeTokenizer) return spmTokenizerKvs(ckpt, tok as unknown as SpmBpeTokenizer, tok.config, w);
   const meta = ggufTokenizerMeta(tok, tok.config);
   const V = ckpt.config.vocabSize;
   const n = meta['tokenizer.ggml.tokens'].length;
   if (n > V) throw new OellmError(`tokenizer has ${n} tokens but the model's vocabulary is ${V}`, { file: ckpt.tokenizerJson, code: 'E_INPUT', hint: 'the tokenizer does not belong to this model' });
   for (const [k, v] of ggufTokenizerKvs(padGgufVocab(meta, V), ckpt.tokens)) w.addKv(k, v);
+}
+
+/** SentencePiece BPE → llama.cpp's SPM tokenizer (`tokenizer.ggml.model = "llama"`, scores, types, no merges). */
+function spmTokenizerKvs(ckpt: LoadedCheckpoint, tok: SpmBpeTokenizer, config: Record<string, unknown>, w: GgufWriter): void {
+  const meta = spmGgufMeta(tok, config);
+  const V = ckpt.config.vocabSize;
+  if (meta.tokens.length > V) throw new OellmError(`tokenizer has ${meta.tokens.length} tokens but the model's vocabulary is ${V}`, { file: ckpt.tokenizerJson, code: 'E_INPUT', hint: 'the tokenizer does not belong to this model' });
+  for (let i = meta.tokens.length; i < V; i++) {
+    meta.tokens.push(`[PAD${i}]`);
+    meta.scores.push(-1000);
+    meta.types.push(TOKEN_TYPES.UNUSED);
+  }
+  w.addKv(KEYS.tokenizer.model, gv.str(meta.model));
+  w.addKv(KEYS.tokenizer.pre, gv.str(meta.pre));
+  w.addKv(KEYS.tokenizer.tokens, gv.arr('STRING', meta.tokens));
+  w.addKv(KEYS.tokenizer.scores, gv.arr('FLOAT32', meta.scores));
+  w.addKv(KEYS.tokenizer.tokenType, gv.arr('INT32', meta.types));
+  const bos = ckpt.tokens.bos ?? meta.bos;
+  const eos = ckpt.tokens.eos ?? meta.eos;
+  const pad = ckpt.tokens.pad ?? meta.pad;
+  if (bos !== undefined) w.addKv(KEYS.tokenizer.bosId, gv.u32(bos));
+  if (eos !== undefined) w.addKv(KEYS.tokenizer.eosId, gv.u32(eos));
+  if (meta.unk !== undefined) w.addKv(KEYS.tokenizer.unkId, gv.u32(meta.unk));
+  if (pad !== undefined) w.addKv(KEYS.tokenizer.padId, gv.u32(pad));
+  w.addKv(KEYS.tokenizer.addBos, gv.bool(meta.addBos));
+  w.addKv(KEYS.tokenizer.addEos, gv.bool(meta.addEos));
+  w.addKv(KEYS.tokenizer.addSpacePrefix, gv.bool(meta.addSpacePrefix));
+  if (typeof config.chat_template === 'string') w.addKv(KEYS.tokenizer.chatTemplate, gv.str(config.chat_template));
 }
 
 function hparamKvs(c: ModelConfig, w: GgufWriter): void {
@@ -120,8 +151,19 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
   w.addKv(a(KEYS.llm.feedForwardLength), gv.u32(c.ffnDim));
   w.addKv(a(KEYS.rope.dimensionCount), gv.u32(headDim(c)));
   w.addKv(a(KEYS.rope.freqBase), gv.f32(c.ropeTheta));
+  if (c.rope?.type === 'yarn') {
+    const dflt = c.rope.factor <= 1 ? 1 : 0.1 * Math.log(c.rope.factor) + 1;
+    if (Math.abs(c.rope.attentionFactor - dflt) > 1e-6) throw new OellmError(`yarn attention factor ${c.rope.attentionFactor} differs from 0.1·ln(factor)+1 = ${dflt}; llama.cpp applies its own, so the GGUF would compute differently`, { code: 'E_UNSUPPORTED', hint: 'use the model with oellm\'s own forward pass, or a config without attention_factor/mscale' });
+    if (!c.rope.truncate) throw new OellmError('yarn with truncate: false is not what llama.cpp computes (it always floors/ceils the correction range)', { code: 'E_UNSUPPORTED' });
+  }
+  for (const kv of ropeGgufKvs(c)) w.addKv(a(KEYS.rope[kv.key]), typeof kv.value === 'string' ? gv.str(kv.value) : kv.key === 'scalingOrigCtxLen' ? gv.u32(kv.value) : gv.f32(kv.value));
   w.addKv(a(KEYS.attention.headCount), gv.u32(c.nHeads));
   w.addKv(a(KEYS.attention.headCountKv), gv.u32(c.nKvHeads));
+  if (c.headDim !== undefined) {
+    // head_dim ≠ hidden/heads: convert_hf_to_gguf.py writes key_length and value_length.
+    w.addKv(a(KEYS.attention.keyLength), gv.u32(c.headDim));
+    w.addKv(a(KEYS.attention.valueLength), gv.u32(c.headDim));
+  }
   w.addKv(a(KEYS.attention.layerNormRmsEps), gv.f32(c.normEps));
 }
 
@@ -179,7 +221,11 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
     });
     const fallbacks = plan.filter((p) => p.type !== p.planned).map((p) => `${p.spec.name} [${p.spec.shape}]: rows of ${p.spec.shape[p.spec.shape.length - 1]} are not a multiple of the ${p.planned} block (${quantizer(p.planned).type.blockSize}); written as ${p.type}`);
     if (fallbacks.length) w.addKv(KEYS.oellm.fallbacks, gv.arr('STRING', fallbacks));
+    // llama3 RoPE: the per-frequency divisors travel as an F32 `rope_freqs.weight` tensor, first, as the converter writes it.
+    const ropeFreqs = llama3RopeFreqs(c);
+    if (ropeFreqs) w.addTensor('rope_freqs.weight', [ropeFreqs.length], GGML_TYPE_BY_NAME.get('F32')!);
     for (const p of plan) w.addTensor(p.spec.name, p.spec.shape, GGML_TYPE_BY_NAME.get(p.type)!);
+    if (ropeFreqs) w.writeTensorData('rope_freqs.weight', new Uint8Array(ropeFreqs.buffer, ropeFreqs.byteOffset, ropeFreqs.byteLength));
 
     const tensors: ExportedTensor[] = [];
     let f32Bytes = 0;

@@ -4,6 +4,32 @@
 import { z } from 'zod';
 import { OellmError } from '../util/errors.js';
 
+/** RoPE frequency scaling (HF `rope_parameters` / `rope_scaling`); absent = plain RoPE. See rope.ts. */
+export const RopeScalingSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('linear'), factor: z.number().positive() }).strict(),
+  z
+    .object({
+      type: z.literal('llama3'),
+      factor: z.number().positive(),
+      lowFreqFactor: z.number().positive(),
+      highFreqFactor: z.number().positive(),
+      originalContext: z.number().int().positive().describe('original_max_position_embeddings'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('yarn'),
+      factor: z.number().positive(),
+      originalContext: z.number().int().positive().describe('original_max_position_embeddings'),
+      betaFast: z.number().positive(),
+      betaSlow: z.number().positive(),
+      attentionFactor: z.number().positive().describe('cos/sin multiplier (HF attention_factor, resolved)'),
+      truncate: z.boolean().describe('floor/ceil the correction range (HF default true)'),
+    })
+    .strict(),
+]);
+export type RopeScaling = z.output<typeof RopeScalingSchema>;
+
 export const ModelConfigSchema = z
   .object({
     vocabSize: z.number().int().positive().describe('vocabulary size (must match the tokenizer)'),
@@ -14,18 +40,22 @@ export const ModelConfigSchema = z
     ffnDim: z.number().int().positive().describe('SwiGLU hidden width F'),
     maxSeqLen: z.number().int().positive().default(256).describe('context length the model is trained for'),
     ropeTheta: z.number().positive().default(10000).describe('RoPE base'),
+    rope: RopeScalingSchema.optional().describe('RoPE scaling (linear, llama3, yarn); absent = plain RoPE'),
+    headDim: z.number().int().positive().optional().describe('attention head width when it is not dim/nHeads'),
     normEps: z.number().positive().default(1e-5).describe('RMSNorm epsilon'),
     tiedEmbeddings: z.boolean().default(false).describe('share token embedding and output matrix'),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.dim % c.nHeads !== 0) ctx.addIssue({ code: 'custom', path: ['nHeads'], message: `nHeads (${c.nHeads}) must divide dim (${c.dim})` });
+    if (c.headDim === undefined && c.dim % c.nHeads !== 0) ctx.addIssue({ code: 'custom', path: ['nHeads'], message: `nHeads (${c.nHeads}) must divide dim (${c.dim})` });
     if (c.nHeads % c.nKvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['nKvHeads'], message: `nKvHeads (${c.nKvHeads}) must divide nHeads (${c.nHeads})` });
-    if ((c.dim / c.nHeads) % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['nHeads'], message: `head dim (${c.dim / c.nHeads}) must be even for RoPE` });
+    const hd = c.headDim ?? c.dim / c.nHeads;
+    if (hd % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['nHeads'], message: `head dim (${hd}) must be even for RoPE` });
   });
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
 
-export const headDim = (c: ModelConfig): number => c.dim / c.nHeads;
+/** Attention head width: `headDim` when set (HF `head_dim` ≠ hidden/heads), else dim/nHeads. */
+export const headDim = (c: Pick<ModelConfig, 'dim' | 'nHeads' | 'headDim'>): number => c.headDim ?? c.dim / c.nHeads;
 
 /** SwiGLU width the Llama way: 8/3·C rounded up to a multiple of `multiple`. */
 export function llamaFfn(dim: number, multiple = 32): number {
@@ -63,6 +93,7 @@ export function toHfConfig(c: ModelConfig, extra: { bosTokenId?: number; eosToke
     head_dim: headDim(c),
     max_position_embeddings: c.maxSeqLen,
     rope_theta: c.ropeTheta,
+    ...(c.rope ? { rope_scaling: ropeToHf(c.rope) } : {}),
     rms_norm_eps: c.normEps,
     tie_word_embeddings: c.tiedEmbeddings,
     hidden_act: 'silu',
@@ -74,38 +105,17 @@ export function toHfConfig(c: ModelConfig, extra: { bosTokenId?: number; eosToke
   };
 }
 
-/** Reads a HF `config.json` object; unsupported architectures/features are a clear error naming the field. */
-export function fromHfConfig(hf: Record<string, unknown>, file = 'config.json'): ModelConfig {
-  const fail = (field: string, msg: string): never => {
-    throw new OellmError(`unsupported model: ${field} ${msg}`, { file, code: 'E_UNSUPPORTED', hint: 'oellm supports Llama-architecture models (LlamaForCausalLM, MistralForCausalLM without sliding window)' });
-  };
-  const arch = (hf.architectures as string[] | undefined)?.[0];
-  const ok = ['LlamaForCausalLM', 'MistralForCausalLM'];
-  if (hf.model_type !== undefined && !['llama', 'mistral'].includes(String(hf.model_type))) fail('model_type', `is "${String(hf.model_type)}"`);
-  if (arch !== undefined && !ok.includes(arch)) fail('architectures', `is "${arch}"`);
-  if (hf.attention_bias === true) fail('attention_bias', 'is true');
-  if (hf.mlp_bias === true) fail('mlp_bias', 'is true');
-  if (hf.rope_scaling != null) fail('rope_scaling', `is set (${JSON.stringify(hf.rope_scaling)})`);
-  if (hf.sliding_window != null && hf.model_type === 'mistral') fail('sliding_window', 'is set');
-  if (hf.hidden_act !== undefined && hf.hidden_act !== 'silu') fail('hidden_act', `is "${String(hf.hidden_act)}"`);
-  const num = (k: string, dflt?: number): number => {
-    const v = hf[k] ?? dflt;
-    if (typeof v !== 'number') return fail(k, 'is missing or not a number');
-    return v;
-  };
-  const dim = num('hidden_size');
-  const nHeads = num('num_attention_heads');
-  if (hf.head_dim !== undefined && hf.head_dim !== null && hf.head_dim !== dim / nHeads) fail('head_dim', `(${String(hf.head_dim)}) differs from hidden_size/num_attention_heads`);
-  return checkModelConfig({
-    vocabSize: num('vocab_size'),
-    dim,
-    nLayers: num('num_hidden_layers'),
-    nHeads,
-    nKvHeads: num('num_key_value_heads', nHeads),
-    ffnDim: num('intermediate_size'),
-    maxSeqLen: num('max_position_embeddings', 2048),
-    ropeTheta: num('rope_theta', 10000),
-    normEps: num('rms_norm_eps', 1e-5),
-    tiedEmbeddings: hf.tie_word_embeddings === true,
-  });
+/** The transformers 4 `rope_scaling` object for a RoPE scaling (transformers 5 reads it too). */
+export function ropeToHf(r: RopeScaling): Record<string, unknown> {
+  switch (r.type) {
+    case 'linear':
+      return { rope_type: 'linear', factor: r.factor };
+    case 'llama3':
+      return { rope_type: 'llama3', factor: r.factor, low_freq_factor: r.lowFreqFactor, high_freq_factor: r.highFreqFactor, original_max_position_embeddings: r.originalContext };
+    case 'yarn':
+      return { rope_type: 'yarn', factor: r.factor, original_max_position_embeddings: r.originalContext, beta_fast: r.betaFast, beta_slow: r.betaSlow, attention_factor: r.attentionFactor, truncate: r.truncate };
+  }
 }
+
+/** Reads a HF `config.json` object; every field that changes the forward pass is read or refused by name (hf-config.ts). */
+export { fromHfConfig } from './hf-config.js';

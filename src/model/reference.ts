@@ -5,6 +5,7 @@
 // test and the trainer's kernel tests share: slow on purpose, no caching, no threads.
 // Reference: HF transformers modeling_llama.py (LlamaRMSNorm, rotate_half, LlamaAttention).
 import { headDim, type ModelConfig } from './config.js';
+import { ropeAttentionScale, ropeInvFreq } from './rope.js';
 
 /** Logits for every position of `tokens`: result[t] has vocabSize values. */
 export function referenceLogits(config: ModelConfig, params: Map<string, Float32Array>, tokens: readonly number[]): Float64Array[] {
@@ -44,13 +45,16 @@ export function referenceLogits(config: ModelConfig, params: Map<string, Float32
     return o;
   };
   // RoPE, HF rotate-half: within each head, pairs (i, i + hd/2) rotate by pos · θ^(-2i/hd).
+  // Scaled RoPE (linear, llama3, yarn) changes the frequencies; yarn also scales cos/sin.
+  const inv = ropeInvFreq(config);
+  const mscale = ropeAttentionScale(config);
   const rope = (v: Float64Array, nh: number, pos: number): void => {
     const half = hd / 2;
     for (let h = 0; h < nh; h++) {
       for (let i = 0; i < half; i++) {
-        const ang = pos * Math.pow(config.ropeTheta, (-2 * i) / hd);
-        const c = Math.cos(ang);
-        const s = Math.sin(ang);
+        const ang = pos * inv[i]!;
+        const c = Math.cos(ang) * mscale;
+        const s = Math.sin(ang) * mscale;
         const a = v[h * hd + i]!;
         const b = v[h * hd + i + half]!;
         v[h * hd + i] = a * c - b * s;

@@ -17,12 +17,14 @@ import { callInWorker } from '../util/worker-call.js';
 
 const NOTHING_WRITTEN = 'nothing was written; run the same command again to train from the start';
 import { Tokenizer, type TokenizerJson } from './tokenizer.js';
+import { isSentencePieceBpe, SpmBpeTokenizer } from './spm.js';
 
 export { Tokenizer, type TokenizerJson, type EncodeOptions, type DecodeOptions } from './tokenizer.js';
 export { specialTokens, BOS, EOS, PAD, UNK, CHAT_TOKENS } from './build.js';
 export { ggufTokenizerMeta, ggufTokenizerKvs, padGgufVocab, llamaCppPre, type GgufTokenizerMeta, type TokenIdOverrides } from './gguf.js';
 export { countWords, listSources, type CorpusOptions, type CorpusStats } from './corpus.js';
 export { learnMerges } from './trainer.js';
+export { SpmBpeTokenizer, isSentencePieceBpe } from './spm.js';
 export { LLAMA3_PATTERN, LLAMA_CPP_PRE } from './pretokenize.js';
 
 export interface TrainOptions extends Omit<CorpusOptions, 'onProgress'> {
@@ -156,7 +158,9 @@ export function loadTokenizer(src: string | TokenizerJson, config?: Record<strin
     }
   } else json = src;
   if (!json || typeof json !== 'object') throw new FormatError('malformed tokenizer.json: not an object', { file: source });
-  const tok = new Tokenizer(json, source) as LoadedTokenizer;
+  // SentencePiece BPE (byte fallback, Metaspace: Llama 2, EuroLLM, Salamandra) or byte-level BPE.
+  const spm = isSentencePieceBpe(json);
+  const tok = (spm ? new SpmBpeTokenizer(json, source) : new Tokenizer(json, source)) as unknown as LoadedTokenizer;
   const name = (k: string): string | undefined => {
     const v = cfg[k];
     if (typeof v === 'string') return v;
@@ -165,10 +169,10 @@ export function loadTokenizer(src: string | TokenizerJson, config?: Record<strin
   };
   tok.config = cfg;
   tok.source = source;
-  tok.bosId = tok.idOf(name('bos_token') ?? '<|begin_of_text|>');
-  tok.eosId = tok.idOf(name('eos_token') ?? '<|end_of_text|>');
+  tok.bosId = tok.idOf(name('bos_token') ?? (spm ? '<s>' : '<|begin_of_text|>'));
+  tok.eosId = tok.idOf(name('eos_token') ?? (spm ? '</s>' : '<|end_of_text|>'));
   tok.padId = tok.idOf(name('pad_token') ?? '<|pad|>');
-  tok.unkId = tok.idOf(name('unk_token') ?? '<|unk|>');
+  tok.unkId = tok.idOf(name('unk_token') ?? (spm ? '<unk>' : '<|unk|>'));
   return tok;
 }
 export { reportTokenizer, type TokenizerReport, type LangFigures } from './report.js';

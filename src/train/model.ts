@@ -5,6 +5,7 @@
 // weight. Not the optimizer (optim.ts) and not the data pipeline. Reference: llm.c train_gpt2.c.
 import { headDim, type ModelConfig } from '../model/config.js';
 import { paramOffsets, paramTable, type ParamSpec } from '../model/params.js';
+import { ropeAttentionScale, ropeInvFreq } from '../model/rope.js';
 import type { Kernels } from './kernels.js';
 
 interface LayerActs {
@@ -13,7 +14,7 @@ interface LayerActs {
   xn1: Float32Array; // [BT,C]
   qkv: Float32Array; // [BT,QKV] q,k after RoPE
   att: Float32Array; // [B,NH,T,T]
-  atty: Float32Array; // [BT,C]
+  atty: Float32Array; // [BT,NH*hd] (= [BT,C] unless head_dim is set)
   res2: Float32Array; // [BT,C] after attention residual
   rstd2: Float32Array; // [BT]
   xn2: Float32Array; // [BT,C]
@@ -38,6 +39,23 @@ export function ropeTables(T: number, hd: number, theta: number): { cos: Float32
       const a = Math.fround(t * f);
       cos[t * half + i] = Math.cos(a);
       sin[t * half + i] = Math.sin(a);
+    }
+  }
+  return { cos, sin };
+}
+
+/** RoPE tables for a model config: its (scaled) inverse frequencies, cos/sin times yarn's attention factor. */
+export function ropeTablesFor(c: ModelConfig, T: number): { cos: Float32Array; sin: Float32Array } {
+  const inv = ropeInvFreq(c);
+  const half = inv.length;
+  const m = ropeAttentionScale(c);
+  const cos = new Float32Array(T * half);
+  const sin = new Float32Array(T * half);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < half; i++) {
+      const a = Math.fround(t * inv[i]!);
+      cos[t * half + i] = Math.cos(a) * m;
+      sin[t * half + i] = Math.sin(a) * m;
     }
   }
   return { cos, sin };
@@ -116,7 +134,7 @@ export class LlamaModel {
         xn1: new Float32Array(BT * C),
         qkv: new Float32Array(BT * QKV),
         att: new Float32Array(B * c.nHeads * T * T),
-        atty: new Float32Array(BT * C),
+        atty: new Float32Array(BT * c.nHeads * hd),
         res2: new Float32Array(BT * C),
         rstd2: new Float32Array(BT),
         xn2: new Float32Array(BT * C),
@@ -131,11 +149,11 @@ export class LlamaModel {
     this.logits = new Float32Array(BT * c.vocabSize);
     this.losses = new Float32Array(BT);
     this.tokens = new Int32Array(BT);
-    ({ cos: this.cos, sin: this.sin } = ropeTables(T, hd, c.ropeTheta));
+    ({ cos: this.cos, sin: this.sin } = ropeTablesFor(c, T));
     this.scratch = {
       dres: new Float32Array(BT * C),
       dxn: new Float32Array(BT * C),
-      datty: new Float32Array(BT * C),
+      datty: new Float32Array(BT * c.nHeads * hd),
       dqkv: new Float32Array(BT * QKV),
       dgu: new Float32Array(BT * 2 * F),
       dhsw: new Float32Array(BT * F),
@@ -175,7 +193,7 @@ export class LlamaModel {
       k.rope(a.qkv, this.cos, this.sin, BT, T, QKV, NH + NKV, hd, false);
       k.attentionForward(a.atty, a.att, a.qkv, B, T, NH, NKV, hd);
       a.res2.set(a.res);
-      k.matmul(a.res2, a.atty, this.view(`blk.${l}.attn_output.weight`), BT, C, C, false, true, true);
+      k.matmul(a.res2, a.atty, this.view(`blk.${l}.attn_output.weight`), BT, C, NH * hd, false, true, true);
       k.rmsnormForward(a.xn2, a.rstd2, a.res2, this.view(`blk.${l}.ffn_norm.weight`), BT, C, c.normEps);
       k.matmul(a.gu, a.xn2, this.span(`blk.${l}.ffn_gate.weight`, `blk.${l}.ffn_up.weight`, P), BT, 2 * F, C, false, true, false);
       k.swigluForward(a.hsw, a.gu, BT, F);
@@ -228,8 +246,8 @@ export class LlamaModel {
       k.matmul(s.dxn, s.dgu, this.span(`blk.${l}.ffn_gate.weight`, `blk.${l}.ffn_up.weight`, P), BT, C, 2 * F, false, false, false);
       k.rmsnormBackward(s.dres, this.view(`blk.${l}.ffn_norm.weight`, G), s.dxn, a.res2, this.view(`blk.${l}.ffn_norm.weight`), a.rstd2, BT, C);
       // res2 = res + atty·Wo^T
-      k.matmul(this.view(`blk.${l}.attn_output.weight`, G), s.dres, a.atty, C, C, BT, true, false, true);
-      k.matmul(s.datty, s.dres, this.view(`blk.${l}.attn_output.weight`), BT, C, C, false, false, false);
+      k.matmul(this.view(`blk.${l}.attn_output.weight`, G), s.dres, a.atty, C, NH * hd, BT, true, false, true);
+      k.matmul(s.datty, s.dres, this.view(`blk.${l}.attn_output.weight`), BT, NH * hd, C, false, false, false);
       k.attentionBackward(s.dqkv, s.datty, a.qkv, a.att, B, T, NH, NKV, hd);
       k.rope(s.dqkv, this.cos, this.sin, BT, T, QKV, NH + NKV, hd, true);
       k.matmul(this.span(`blk.${l}.attn_q.weight`, `blk.${l}.attn_v.weight`, G), s.dqkv, a.xn1, QKV, C, BT, true, false, true);

@@ -10,6 +10,7 @@ import { catchStopSignals, Interrupted, stopRequested } from '../util/interrupt.
 import { checkModelConfig, PRESETS, type ModelConfig } from '../model/config.js';
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { loadTokenizer } from '../tokenizer/index.js';
+import { loadInitModel } from '../import/hf.js';
 import { OellmError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { VERSION } from '../util/version.js';
@@ -40,6 +41,8 @@ export interface TrainResult {
   /** Mean train loss over the last 10 steps. */
   lastLosses: number[];
   val: Record<string, number>;
+  /** Validation bits per byte of the --init model before any step (adaptation: before vs after). */
+  valInit?: Record<string, number>;
   seconds: number;
   tokensPerS: number;
   params: number;
@@ -197,9 +200,11 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
   if (eos === undefined) throw new OellmError('the tokenizer has no EOS token (needed to separate packed documents)', { file: cfg.tokenizer, code: 'E_INPUT', hint: 'set eos_token in tokenizer_config.json' });
 
   let initCk: LoadedCheckpoint | undefined;
-  if (!resumed && cfg.init) initCk = loadCheckpoint(cfg.init, { skipOptimizer: true });
+  if (!resumed && cfg.init) initCk = loadInitModel(cfg.init); // oellm checkpoint or HF dir (sharded too)
   const fixed = resumed?.config ?? initCk?.config;
-  if (fixed && fixed.vocabSize !== tok.vocabSize) {
+  // A Hugging Face model may pad its embedding past its tokenizer (vocab_size ≥ tokens); never fewer rows than tokens.
+  const hfInit = initCk !== undefined && !existsSync(join(initCk.dir, 'oellm.json'));
+  if (fixed && (hfInit ? fixed.vocabSize < tok.vocabSize : fixed.vocabSize !== tok.vocabSize)) {
     throw new OellmError(`the tokenizer's vocabulary (${tok.vocabSize}) does not match the checkpoint's (${fixed.vocabSize})`, {
       file: (resumed ?? initCk)!.dir,
       code: 'E_VOCAB',
@@ -290,6 +295,9 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
   };
 
   if (!resumed) save(); // step-0 checkpoint: a kill before the first periodic one still resumes (and replaces an older run in --out)
+  // Adaptation: measure the imported model on this corpus before the first step.
+  let valInit: Record<string, number> | undefined;
+  if (initCk && !resumed) valInit = validate(model, data, B, T, cfg.valRows); // not logged: the log's lines stay training steps
   writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
   while (step < cfg.maxSteps) {
@@ -341,6 +349,7 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
     finalLoss: lastGood,
     lastLosses,
     val,
+    ...(valInit ? { valInit } : {}),
     seconds,
     tokensPerS: tokens / Math.max(1e-9, seconds),
     params: model.numParams,

@@ -147,6 +147,12 @@ export const KEYS = {
   rope: {
     dimensionCount: '{arch}.rope.dimension_count',
     freqBase: '{arch}.rope.freq_base',
+    scalingType: '{arch}.rope.scaling.type',
+    scalingFactor: '{arch}.rope.scaling.factor',
+    scalingOrigCtxLen: '{arch}.rope.scaling.original_context_length',
+    scalingYarnAttnFactor: '{arch}.rope.scaling.yarn_attn_factor',
+    scalingYarnBetaFast: '{arch}.rope.scaling.yarn_beta_fast',
+    scalingYarnBetaSlow: '{arch}.rope.scaling.yarn_beta_slow',
   },
   tokenizer: {
     model: 'tokenizer.ggml.model',
@@ -154,6 +160,8 @@ export const KEYS = {
     tokens: 'tokenizer.ggml.tokens',
     tokenType: 'tokenizer.ggml.token_type',
     merges: 'tokenizer.ggml.merges',
+    scores: 'tokenizer.ggml.scores',
+    addSpacePrefix: 'tokenizer.ggml.add_space_prefix',
     bosId: 'tokenizer.ggml.bos_token_id',
     eosId: 'tokenizer.ggml.eos_token_id',
     unkId: 'tokenizer.ggml.unknown_token_id',
