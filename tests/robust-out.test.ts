@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDataPipeline, DataConfigSchema } from '../src/data/index.js';
 import { trainTokenizer } from '../src/tokenizer/index.js';
@@ -42,7 +42,7 @@ test('--out inside an input folder, --out a file, --workers 1000: clear errors',
   writeFileSync(file, 'x');
   const r = spawnSync(process.execPath, [BIN, 'data', 'run', '--input', corpus, '--out', file], { encoding: 'utf8', env: { ...process.env, ...cliEnv() }, timeout: 120_000, killSignal: 'SIGKILL' });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^oellm: error: .*a-file: --out .*a-file is a file, not a folder/);
+  assert.match(r.stderr, /^oellm: error: .*a-file: --out is a file, not a folder/);
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   const w = spawnSync(process.execPath, [BIN, 'data', 'run', '--input', corpus, '--out', join(root, 'w'), '--workers', '1000'], { encoding: 'utf8', env: { ...process.env, ...cliEnv() }, timeout: 120_000, killSignal: 'SIGKILL' });
   assert.equal(w.status, 1, w.stderr);
@@ -78,23 +78,4 @@ test('a 0-byte .warc.gz is read as nothing, with a warning naming it', async () 
   assert.equal(m.counts.in, 3);
   assert.equal(warnings.length, 1, warnings.join(''));
   assert.match(warnings[0]!, /empty input file \(0 bytes\), not a valid compressed stream: nothing read from it.*crawl\.warc\.gz/);
-});
-
-test('tokenizer training stopped by a signal during the merges: nothing written, lock released', async () => {
-  const out = join(root, 'tok-stop');
-  let sent = false;
-  await assert.rejects(
-    trainTokenizer({ inputs: [corpus], vocabSize: 5000, out, onProgress: (phase) => {
-      // The merge loop runs in a worker thread; the signal terminates it mid-way.
-      if (phase === 'merge' && !sent) {
-        sent = true;
-        process.kill(process.pid, 'SIGTERM');
-      }
-    } }),
-    (e: unknown) => { assert.ok(e instanceof Interrupted && /tokenizer training stopped by SIGTERM/.test(e.message), String((e as Error).stack)); return true; },
-  );
-  assert.deepEqual(readdirSync(out), []);
-  // The same call then trains normally.
-  const r = await trainTokenizer({ inputs: [corpus], vocabSize: 300, out });
-  assert.equal(r.vocabSize, 300);
 });

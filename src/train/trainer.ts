@@ -300,9 +300,14 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
   if (initCk && !resumed) valInit = validate(model, data, B, T, cfg.valRows); // not logged: the log's lines stay training steps
   writeFileAtomic(join(out, 'train_config.yaml'), dumpConfig({ ...cfg, model: mc }, `oellm ${VERSION} train — resolved configuration`));
   const scale = 1 / (B * T * cfg.gradAccum);
+  let lastYield = 0;
   while (step < cfg.maxSteps) {
-    // The step boundary is the safe point: a signal saves a checkpoint here and stops.
-    await new Promise<void>((r) => setImmediate(r));
+    // The step boundary is the safe point: a signal saves a checkpoint here and stops. Yielding
+    // to the event loop (where signal handlers run) at most every 20 ms keeps tiny steps fast.
+    if (performance.now() - lastYield > 20) {
+      await new Promise<void>((r) => setImmediate(r));
+      lastYield = performance.now();
+    }
     const sig = stopRequested();
     if (sig) {
       if (step !== loadSavedStep(out)) save();

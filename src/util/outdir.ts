@@ -70,19 +70,19 @@ function checkLocation(path: string, kind: 'folder' | 'file', opts: OutCheckOpti
   const { base, rest } = existingBase(abs);
   const real = rest ? join(base, rest) : base;
   const fs = special(base);
-  if (fs) throw new OellmError(`${flag} ${path} is on the ${fs} pseudo file system, which holds no files`, { code: 'E_OUT', file: path, hint: `choose a folder on a real disk, e.g. ${flag} runs/…` });
+  if (fs) throw new OellmError(`${flag} is on the ${fs} pseudo file system, which holds no files`, { code: 'E_OUT', file: path, hint: `choose a folder on a real disk, e.g. ${flag} runs/…` });
   const st = statSync(base);
   if (!rest) {
-    if (kind === 'folder' && !st.isDirectory()) throw new OellmError(`${flag} ${path} is a file, not a folder`, { code: 'E_OUT', file: path, hint: `${flag} names the folder to write into; pick a new or existing folder path` });
-    if (kind === 'file' && st.isDirectory()) throw new OellmError(`${flag} ${path} is a folder, not a file`, { code: 'E_OUT', file: path, hint: `${flag} names the file to write; add a file name` });
+    if (kind === 'folder' && !st.isDirectory()) throw new OellmError(`${flag} is a file, not a folder`, { code: 'E_OUT', file: path, hint: `${flag} names the folder to write into; pick a new or existing folder path` });
+    if (kind === 'file' && st.isDirectory()) throw new OellmError(`${flag} is a folder, not a file`, { code: 'E_OUT', file: path, hint: `${flag} names the file to write; add a file name` });
   } else if (!st.isDirectory()) {
-    throw new OellmError(`${flag} ${path} lies below ${base}, which is a file`, { code: 'E_OUT', file: path, hint: 'pick a path whose parent folders are folders' });
+    throw new OellmError(`${flag} lies below ${base}, which is a file`, { code: 'E_OUT', file: path, hint: 'pick a path whose parent folders are folders' });
   }
   const writable = !rest && kind === 'file' ? dirname(base) : base;
   try {
     accessSync(writable, constants.W_OK);
   } catch {
-    throw new OellmError(`${flag} ${path}: ${writable} is not writable`, { code: 'E_OUT', file: path, hint: 'pick a folder you can write to' });
+    throw new OellmError(`${flag}: ${writable} is not writable`, { code: 'E_OUT', file: path, hint: 'pick a folder you can write to' });
   }
   return { abs, real };
 }
@@ -109,7 +109,7 @@ function checkNotInInputs(real: string, path: string, opts: OutCheckOptions): vo
       continue; // a missing input is reported by the input expansion
     }
     if (crosses && inside(real, rootReal)) {
-      throw new OellmError(`${opts.flag ?? '--out'} ${path} is inside the input folder ${input}: a later run would read this run's outputs as input`, {
+      throw new OellmError(`${opts.flag ?? '--out'} is inside the input folder ${input}: a later run would read this run's outputs as input`, {
         code: 'E_OUT',
         file: path,
         hint: `write outside it, e.g. ${opts.flag ?? '--out'} ${join(relative(process.cwd(), dirname(rootReal)) || '.', `${basename(rootReal)}-out`)}`,

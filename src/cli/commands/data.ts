@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .requiredOption('-i, --input <paths...>', 'input files, folders or (quoted) globs: .warc[.gz], .wet[.gz], .jsonl[.gz|.zst], .txt')
     .requiredOption('-o, --out <dir>', 'dataset dir (shards/, manifest.json, stats.json, quarantine.jsonl, vault/)')
     .option('-c, --config <file>', 'YAML/JSON config (keys as in src/data/config.ts); flags override it')
-    .option('-w, --workers <n>', 'worker threads (local executor)')
+    .option('-w, --workers <n>', 'worker threads (local executor; at most 4 per CPU core)')
     .option('--ranks <n>', 'ranks the inputs are split over (default: workers); shard names depend on it')
     .option('--executor <kind>', 'local | slurm')
     .option('--max-doc-bytes <n>', 'quarantine larger records (default 8 MiB)')

@@ -16,6 +16,7 @@ import { isDone } from '../pipeline/ranks.js';
 import { rankName } from '../writers/shards.js';
 import { OellmError } from '../../util/errors.js';
 import type { ExecutorOptions } from './local.js';
+import { Interrupted, stopRequested } from '../../util/interrupt.js';
 
 const run = promisify(execFile);
 
@@ -140,6 +141,12 @@ export async function runSlurm(plan: Plan, planFile: string, out: string, cfg: S
       let done = 0;
       for (let r = 0; r < s.ranks; r++) if (isDone(out, s.name, r)) done++;
       bars.get(s.name)?.update(done);
+    }
+    const sig = stopRequested();
+    if (sig) {
+      // Stopped driver: cancel its jobs, or a resume would find them queued and refuse.
+      await run('scancel', jobs.map((j) => j.id)).catch(() => undefined);
+      throw new Interrupted(sig, 'data run stopped', `its Slurm jobs (${jobs.map((j) => j.id).join(', ')}) were cancelled; run the same command again: finished ranks are kept`);
     }
     const q = await inQueue(jobs.map((j) => j.id));
     if (q.size === 0) break;
