@@ -15,7 +15,7 @@ const kinds = [
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 5 }) }).then((r) => r.text()),
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'x'.repeat(300000) }) }).then((r) => r.text()).catch(() => ''),
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'No one', max_tokens: 0, echo: true, logprobs: 1 }) }).then((r) => r.text()),
-  async () => { const ac = new AbortController(); try { await streamRequest(url, '/v1/chat/completions', { model: id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 40, stream: true }, ac.signal, true); } catch {} },
+  async () => { const ac = new AbortController(); try { await streamRequest(url, '/v1/chat/completions', { model: id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, stream: true }, ac.signal, true); } catch {} },
 ];
 async function round(n: number) {
   let next = 0;
@@ -24,5 +24,9 @@ async function round(n: number) {
 const heap = () => { (globalThis as any).gc(); (globalThis as any).gc(); return (process.memoryUsage().heapUsed / 2 ** 20).toFixed(1); };
 await round(500);
 console.log('after 500', heap());
-for (let i = 1; i <= 4; i++) { await round(1500); console.log(`after ${500 + i * 1500}`, heap(), 'MiB heap after gc; rss', (process.memoryUsage().rss / 2 ** 20).toFixed(0)); }
+for (let i = 1; i <= 4; i++) {
+  await round(1500);
+  const cancelled = /oellm_cancelled_total\{route="chat"\} (\d+)/.exec(s.state.metrics.render())?.[1] ?? 0;
+  console.log(`after ${500 + i * 1500}: ${heap()} MiB heap after gc; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; cancelled mid-stream so far ${cancelled}`);
+}
 await s.close();
