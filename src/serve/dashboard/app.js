@@ -244,6 +244,7 @@ async function showRelease(run) {
   const el = $('release-body');
   if (!run.runDir) return (el.innerHTML = '<div class="empty">No release: serving model files.</div>');
   const { release } = await api('/api/release');
+  el.className = '';
   if (!release) return (el.innerHTML = '<p><span class="pill warn">no release yet</span> this run has no <code>release/</code>; <code>oellm release</code> (or the release stage of <code>oellm build</code>) writes the documents and their checksums.</p>');
   el.className = '';
   const badge = { ok: '<span class="pill ok">✓ sha256 ok</span>', mismatch: '<span class="pill bad">✗ sha256 mismatch</span>', missing: '<span class="pill bad">✗ missing</span>', unlisted: '<span class="pill warn">not in SHA256SUMS</span>' };
