@@ -9,7 +9,7 @@ import { arg, benchModel, rssMiB, startServe, streamRequest } from './common.js'
 const N = Number(arg('requests', '3000'));
 const CONC = Number(arg('concurrency', '24'));
 const model = await benchModel();
-const srv = await startServe([model, '--parallel', '4', '--queue', '12', '--timeout', '30', '--threads', '1', '--max-body', String(256 * 1024)]);
+const srv = await startServe([model, '--parallel', '4', '--queue', '16', '--timeout', '30', '--threads', '1', '--max-body', String(256 * 1024)]);
 const url = srv.url;
 if (!url.startsWith('http://127.0.0.1:')) throw new Error('the soak runs on loopback only');
 const id = (await (await fetch(url + '/v1/models')).json() as { data: { id: string }[] }).data[0]!.id;

@@ -54,6 +54,12 @@ export function register(program: Command): void {
       };
       const s = await startServer(set, { host: o.host, port: int('port', o.port, 0)!, apiKey, limits, onLoaded: (id) => process.stderr.write(`  loaded ${id}\n`) });
       process.stderr.write(`oellm serve: ${s.url}  (dashboard ${s.url}/, API ${s.url}/v1; ${set.models.length} model${set.models.length === 1 ? '' : 's'}, ${limits.parallel} parallel, ${limits.threads} thread${limits.threads === 1 ? '' : 's'}${apiKey ? ', API key required' : ''})\n`);
+      const stop = () => {
+        process.stderr.write('oellm serve: shutting down\n');
+        void s.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       try {
         await s.ready;
       } catch (e) {
@@ -61,12 +67,6 @@ export function register(program: Command): void {
         throw e;
       }
       process.stderr.write('ready\n');
-      const stop = () => {
-        process.stderr.write('oellm serve: shutting down\n');
-        void s.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
       await new Promise(() => {});
     });
 }

@@ -145,9 +145,18 @@ function showData(run) {
   }
   const drops = Object.entries(m?.dropped ?? {});
   h += `<div>${drops.length ? bars(drops.map(([k]) => k.replace(/^quality\./, 'q.')), [{ name: 'dropped', color: PALETTE[4], values: drops.map(([, v]) => v) }], { title: 'Drop reasons' }) : '<h3>Drop reasons</h3><div class="empty">nothing dropped</div>'}</div>`;
-  const pii = Object.entries(m?.pii ?? {});
+  // manifest.pii: `<type>.<lang>` → spans, plus `docs_with_pii`; manifest.rights: decision → documents.
+  const piiTypes = {};
+  const piiLangs = {};
+  for (const [k, v] of Object.entries(m?.pii ?? {})) {
+    if (k === 'docs_with_pii' || typeof v !== 'number') continue;
+    const [type, lang] = k.split('.');
+    piiTypes[type] = (piiTypes[type] ?? 0) + v;
+    if (lang) piiLangs[lang] = (piiLangs[lang] ?? 0) + v;
+  }
   const rights = Object.entries(m?.rights ?? {});
-  h += '<div><h3>PII found (spans by type)</h3>' + (pii.length ? `<table>${pii.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${fmt(typeof v === 'object' ? v.count ?? v.spans ?? JSON.stringify(v) : v)}</td></tr>`).join('')}</table>` : '<div class="empty">no PII spans recorded</div>');
+  const pt = Object.entries(piiTypes);
+  h += `<div><h3>PII found</h3>${pt.length ? `<div class="legend">${fmt(m?.pii?.docs_with_pii ?? 0)} documents with PII (spans are masked; values are never stored)</div>${bars(pt.map(([k]) => k), [{ name: 'spans', color: PALETTE[3], values: pt.map(([, v]) => v) }], { title: 'PII spans by type', h: 180 })}${bars(Object.keys(piiLangs), [{ name: 'spans', color: PALETTE[5], values: Object.values(piiLangs) }], { title: 'PII spans by language', h: 180 })}` : '<div class="empty">no PII spans recorded</div>'}`;
   h += '<h3>Rights decisions</h3>' + (rights.length ? `<table>${rights.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${fmt(v)}</td></tr>`).join('')}</table>` : '<div class="empty">none recorded</div>') + '</div>';
   h += '</div>';
   if (langs.length) {
@@ -235,6 +244,7 @@ async function showRelease(run) {
   const el = $('release-body');
   if (!run.runDir) return (el.innerHTML = '<div class="empty">No release: serving model files.</div>');
   const { release } = await api('/api/release');
+  el.className = '';
   if (!release) return (el.innerHTML = '<p><span class="pill warn">no release yet</span> this run has no <code>release/</code>; <code>oellm release</code> (or the release stage of <code>oellm build</code>) writes the documents and their checksums.</p>');
   el.className = '';
   const badge = { ok: '<span class="pill ok">✓ sha256 ok</span>', mismatch: '<span class="pill bad">✗ sha256 mismatch</span>', missing: '<span class="pill bad">✗ missing</span>', unlisted: '<span class="pill warn">not in SHA256SUMS</span>' };
