@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a Llama-style model from scratch (or from --init) on a dataset dir; writes a Hugging Face checkpoint dir with train_log.jsonl')
     .option('--data <dir>', 'dataset dir (shards/<lang>/*.jsonl.zst)')
-    .option('--tokenizer <dir>', 'dir with tokenizer.json')
+    .option('--tokenizer <dir>', 'dir with tokenizer.json (default with --init: the init model\'s own)')
     .option('--out <dir>', 'checkpoint dir to write (model.safetensors, config.json, tokenizer, oellm.json, optimizer state, train_log.jsonl)')
     .option('--preset <name>', 'model size: micro | tiny | small | base')
     .option('--max-steps <n>', 'optimizer steps')
@@ -75,6 +75,8 @@ export function register(program: Command): void {
           /* nothing saved yet: a fresh run */
         }
       }
+      // Adaptation: --init without --tokenizer keeps the model's own tokenizer (never retrained).
+      if (ov.init !== undefined && ov.tokenizer === undefined && !o.config) ov.tokenizer = ov.init;
       const cfg = resolveConfig(TrainConfigSchema, { ...(o.config ? { file: o.config as string } : {}), overrides: ov });
       const tty = !!process.stderr.isTTY && !o.json;
       const bar = tty ? new cliProgress.SingleBar({ format: ' {phase} |{bar}| {value}/{total} steps  loss {loss}  {tps} tok/s  lr {lr}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
