@@ -17,6 +17,7 @@ import { referenceLogits } from '../src/model/reference.js';
 import { readHfConfig, UnsupportedModelError } from '../src/model/hf-config.js';
 import { exportGguf } from '../src/export/gguf.js';
 import { readGguf } from '../src/formats/gguf/reader.js';
+import { readSafetensor, readSafetensorsHeader, writeSafetensors } from '../src/formats/safetensors.js';
 import { LlamaCppModel } from '../src/runtime/llamacpp.js';
 import { loadTokenizer } from '../src/tokenizer/index.js';
 import { LlamaModel } from '../src/train/model.js';
@@ -191,6 +192,40 @@ test('oellm import hf --gguf (shards streamed) writes the same GGUF tensors as i
   const fb = readFileSync(via);
   a.tensors.forEach((t, i) => {
     const u = b.tensors[i]!;
+    assert.ok(fa.subarray(t.offset, t.offset + t.nbytes!).equals(fb.subarray(u.offset, u.offset + u.nbytes!)), `${t.name} bytes`);
+  });
+});
+
+test('oellm export gguf on a sharded HF dir streams it: same tensors as import → checkpoint → export', () => {
+  const v = 'gqa-t5';
+  const src = join(FIX, v);
+  const d = join(root, 'sharded');
+  mkdirSync(d, { recursive: true });
+  const h = readSafetensorsHeader(join(src, 'model.safetensors'));
+  const names = Object.keys(h.tensors);
+  const weightMap: Record<string, string> = {};
+  const half = Math.ceil(names.length / 2);
+  [names.slice(0, half), names.slice(half)].forEach((part, k) => {
+    const file = `model-0000${k + 1}-of-00002.safetensors`;
+    writeSafetensors(join(d, file), part.map((n) => ({ name: n, shape: h.tensors[n]!.shape, data: readSafetensor(join(src, 'model.safetensors'), h, n) })), { format: 'pt' });
+    for (const n of part) weightMap[n] = file;
+  });
+  writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) cpSync(join(src, f), join(d, f), { dereference: true });
+  const direct = join(root, 'sharded.gguf');
+  exportGguf(d, { type: 'f16', out: direct });
+  const ck = join(root, 'sharded-ckpt');
+  importHf(src, { out: ck });
+  const via = join(root, 'sharded-via.gguf');
+  exportGguf(ck, { type: 'f16', out: via });
+  const a = readGguf(direct);
+  const b = readGguf(via);
+  const fa = readFileSync(direct);
+  const fb = readFileSync(via);
+  assert.equal(a.tensors.length, b.tensors.length);
+  a.tensors.forEach((t, i) => {
+    const u = b.tensors[i]!;
+    assert.equal(t.name, u.name);
     assert.ok(fa.subarray(t.offset, t.offset + t.nbytes!).equals(fb.subarray(u.offset, u.offset + u.nbytes!)), `${t.name} bytes`);
   });
 });

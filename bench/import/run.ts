@@ -3,7 +3,7 @@
 // Q4_K_M, wall time and peak RSS (GNU time), against transformers (5.x, torch CPU) loading the
 // same checkpoint in the same run, with the ratios; checks that our peak RSS stays below twice
 // the largest shard (shards streamed) and that llama.cpp loads each GGUF and generates.
-// Run: `npx tsx bench/import/run.ts [--shards 5] [--layers 22] [--keep]`. Deletes the model
+// Run: `npx tsx bench/import/run.ts [--shards 5] [--layers 22] [--types q8_0,q4_k_m] [--limit-s 3600] [--keep]`. Deletes the model
 // (≈2.2 GB) and the GGUFs afterwards. Not a test: nothing is asserted, figures are printed.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -24,7 +24,9 @@ mkdirSync(root, { recursive: true });
 
 /** Runs a command under GNU time: wall seconds, CPU seconds (user + sys), peak RSS (KiB), stdout. */
 function timed(cmd: string, args: string[]): { seconds: number; cpu: number; maxRssKb: number; stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', cmd, ...args], { encoding: 'utf8', cwd: repo, maxBuffer: 1 << 26 });
+  // Each child has its own time limit, so a stopped benchmark never leaves an orphan converting.
+  // (GNU timeout signals its whole process group: time and the command under it.)
+  const r = spawnSync('timeout', ['-s', 'KILL', arg('limit-s', '3600'), '/usr/bin/time', '-f', 'TIME %e %U %S %M', cmd, ...args], { encoding: 'utf8', cwd: repo, maxBuffer: 1 << 26 });
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return { seconds: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), maxRssKb: Number(m[4]), stdout: r.stdout };
@@ -43,7 +45,7 @@ try {
   console.log(`transformers from_pretrained (bf16, every weight touched): ${peer.seconds.toFixed(1)} s wall, ${peer.cpu.toFixed(1)} CPU-s, peak RSS ${mb(peer.maxRssKb * 1024)}`);
 
   const rows: string[] = [];
-  for (const type of ['q8_0', 'q4_k_m']) {
+  for (const type of arg('types', 'q8_0,q4_k_m').split(',')) {
     const out = join(root, `${type}.gguf`);
     const r = timed(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'import', 'hf', model, '--gguf', out, '--type', type, '--json']);
     const rss = r.maxRssKb * 1024;

@@ -6,8 +6,9 @@
 // do not divide into blocks, reported). Not the export-type menu (./types.ts), the block
 // quantizers (src/quant) or the file format (src/formats/gguf). Reference: llama.cpp convert_hf_to_gguf.py (LlamaModel.permute,
 // set_vocab_gpt2), src/llama-quant.cpp (llama_tensor_get_type).
-import { basename } from 'node:path';
-import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { openHf } from '../import/hf.js';
 import { loadCheckpoint, type LoadedCheckpoint } from '../model/checkpoint.js';
 import { headDim, type ModelConfig } from '../model/config.js';
 import { llama3RopeFreqs, ropeGgufKvs } from '../model/rope.js';
@@ -186,7 +187,9 @@ export function modelIdentity(meta: Record<string, unknown>, dir: string): { nam
 /** Exports a checkpoint (dir or loaded) to a GGUF file; returns what was written. */
 export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptions): ExportReport {
   const t0 = performance.now();
-  const ckpt = typeof src === 'string' ? loadCheckpoint(src, { skipOptimizer: true }) : src;
+  // A sharded Hugging Face dir is streamed (one tensor in memory at a time) instead of loaded.
+  const sharded = typeof src === 'string' && existsSync(join(src, 'model.safetensors.index.json')) && !existsSync(join(src, 'oellm.json'));
+  const ckpt = typeof src === 'string' ? (sharded ? openHf(src).ckpt : loadCheckpoint(src, { skipOptimizer: true })) : src;
   const c = ckpt.config;
   const spec = EXPORT_TYPES[opts.type];
   if (!spec) parseExportType(String(opts.type));

@@ -246,7 +246,7 @@ export function loadCheckpoint(dir: string, lo: LoadCheckpointOptions = {}): Loa
   if (!existsSync(cfgPath)) throw new FormatError('checkpoint has no config.json', { file: cfgPath, hint: 'a checkpoint dir needs config.json and model.safetensors' });
   if (!existsSync(modelPath)) {
     const sharded = existsSync(join(abs, 'model.safetensors.index.json'));
-    throw new FormatError(sharded ? 'sharded safetensors (model.safetensors.index.json) are not supported' : 'checkpoint has no model.safetensors', { file: modelPath, hint: sharded ? 'merge the shards into one model.safetensors' : 'a checkpoint dir needs config.json and model.safetensors (pytorch_model.bin is not read)' });
+    throw new FormatError(sharded ? 'sharded safetensors (model.safetensors.index.json) are not supported' : 'checkpoint has no model.safetensors', { file: modelPath, hint: sharded ? 'import it with `oellm import hf <dir> --out <checkpoint>` (or `--gguf`); `oellm export gguf` streams sharded dirs' : 'a checkpoint dir needs config.json and model.safetensors (pytorch_model.bin is not read)' });
   }
   const hfConfig = readJson<Record<string, unknown>>(cfgPath);
   let meta: Record<string, unknown> = {};

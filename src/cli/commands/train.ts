@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a Llama-style model from scratch (or from --init) on a dataset dir; writes a Hugging Face checkpoint dir with train_log.jsonl')
     .option('--data <dir>', 'dataset dir (shards/<lang>/*.jsonl.zst)')
-    .option('--tokenizer <dir>', 'dir with tokenizer.json')
+    .option('--tokenizer <dir>', 'dir with tokenizer.json (default with --init: the init model\'s own)')
     .option('--out <dir>', 'checkpoint dir to write (model.safetensors, config.json, tokenizer, oellm.json, optimizer state, train_log.jsonl)')
     .option('--preset <name>', 'model size: micro | tiny | small | base')
     .option('--max-steps <n>', 'optimizer steps')
@@ -58,6 +58,8 @@ export function register(program: Command): void {
           /* nothing saved yet: a fresh run */
         }
       }
+      // Adaptation: --init without --tokenizer keeps the model's own tokenizer (never retrained).
+      if (ov.init !== undefined && ov.tokenizer === undefined && !o.config) ov.tokenizer = ov.init;
       const cfg = resolveConfig(TrainConfigSchema, { ...(o.config ? { file: o.config as string } : {}), overrides: ov });
       const tty = !!process.stderr.isTTY && !o.json;
       // On a terminal, log lines go above the bar (Progress.write), never into the bar's line.
