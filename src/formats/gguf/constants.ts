@@ -85,11 +85,6 @@ export function ggmlType(name: string): GgmlType {
   return t;
 }
 
-/** Bytes of a tensor of `nElements` values (a multiple of the block size). */
-export function tensorBytes(t: GgmlType, nElements: number): number {
-  return (nElements / t.blockSize) * t.typeSize;
-}
-
 /** `general.file_type` (llama_ftype): the dominant tensor type of a file. */
 export const FILE_TYPES = {
   ALL_F32: 0,
