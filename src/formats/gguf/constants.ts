@@ -41,7 +41,7 @@ export interface GgmlType {
 }
 
 const QK_K = 256;
-/** ggml tensor types. oellm writes F32, F16, Q8_0, Q5_0 (fallback), Q4_0, Q4_K and Q6_K; the reader knows them all. */
+/** ggml tensor types. oellm writes F32, F16, Q8_0, Q5_0 and Q5_1 (fallbacks), Q4_0, Q4_K, Q5_K and Q6_K; the reader knows them all. */
 export const GGML_TYPES: readonly GgmlType[] = [
   { name: 'F32', id: 0, blockSize: 1, typeSize: 4, desc: '32-bit float' },
   { name: 'F16', id: 1, blockSize: 1, typeSize: 2, desc: 'IEEE half float' },
