@@ -104,6 +104,8 @@ test('quantized exports equal llama.cpp`s own llama_model_quantize of our F32 ex
     ['wide', wf32, 'q4_0', FILE_TYPES.MOSTLY_Q4_0],
     ['wide', wf32, 'q4_k_m', FILE_TYPES.MOSTLY_Q4_K_M],
     ['small', ggufs.f32!, 'q4_k_m', FILE_TYPES.MOSTLY_Q4_K_M],
+    ['wide', wf32, 'q4_k', FILE_TYPES.MOSTLY_Q4_K_S],
+    ['small', ggufs.f32!, 'q4_k', FILE_TYPES.MOSTLY_Q4_K_S],
   ];
   for (const [model, f32, t, ftype] of cases) {
     const theirsPath = join(root, `llama-${model}-${t}.gguf`);
@@ -133,6 +135,7 @@ test('quantized exports equal llama.cpp`s own llama_model_quantize of our F32 ex
   const rep = exportGguf(wide.dir, { type: 'q4_k', out: q4k });
   assert.equal(rep.fallbacks.length, 0);
   assert.equal(rep.tensors.find((x) => x.name === 'blk.0.attn_q.weight')?.type, 'Q4_K');
+  assert.equal(rep.tensors.find((x) => x.name === 'blk.0.attn_v.weight')?.type, 'Q5_K', 'Q4_K_S raises attn_v of the first layers');
   const models = await Promise.all([wf32, q4k, join(root, 'wide-q4_0.gguf')].map((p) => LlamaCppModel.load(p, { threads: 1 })));
   try {
     const ids = models[0]!.tokenize(MULTILINGUAL[1]!);

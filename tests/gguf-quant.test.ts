@@ -1,6 +1,6 @@
 // Our block quantizers (src/quant, and the native addon src/quant/native when built) vs ggml's
 // own reference quantizers, bit for bit: the
-// `quantize_row_{q8_0,q4_0,q5_0,q4_K,q6_K}_ref` and `ggml_fp32_to_fp16_row` exported by the
+// `quantize_row_{q8_0,q4_0,q5_0,q5_1,q4_K,q5_K,q6_K}_ref` and `ggml_fp32_to_fp16_row` exported by the
 // libggml-base.so that node-llama-cpp ships, called through Python ctypes. Vectors: random
 // weights at several scales, all-zero blocks, ±max (sign of the largest magnitude, ties), exact
 // rounding midpoints, huge/tiny/subnormal values, constant and one-sided blocks. Plus the
@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quantizeRowQ8_0 } from '../src/quant/q8_0.js';
-import { quantizeRowQ4_0, quantizeRowQ5_0 } from '../src/quant/q4_0.js';
-import { quantizeRowQ4_K, quantizeRowQ6_K } from '../src/quant/kquants.js';
+import { quantizeRowQ4_0, quantizeRowQ5_0, quantizeRowQ5_1 } from '../src/quant/q4_0.js';
+import { quantizeRowQ4_K, quantizeRowQ5_K, quantizeRowQ6_K } from '../src/quant/kquants.js';
 import { QUANTIZERS, quantizeTensor, dequantizeTensor, typeForRow } from '../src/quant/index.js';
 import { nativeQuants } from '../src/quant/native.js';
 import { ggmlBridgeUnavailable, ggmlQuantize, randn, rng } from './gguf-helpers.js';
@@ -56,7 +56,9 @@ const CASES: { ggml: string; ours: (x: Float32Array, out: Uint8Array) => void; b
   { ggml: 'quantize_row_q8_0_ref', ours: quantizeRowQ8_0, block: 32, size: 34 },
   { ggml: 'quantize_row_q4_0_ref', ours: quantizeRowQ4_0, block: 32, size: 18 },
   { ggml: 'quantize_row_q5_0_ref', ours: quantizeRowQ5_0, block: 32, size: 22 },
+  { ggml: 'quantize_row_q5_1_ref', ours: quantizeRowQ5_1, block: 32, size: 24 },
   { ggml: 'quantize_row_q4_K_ref', ours: quantizeRowQ4_K, block: 256, size: 144 },
+  { ggml: 'quantize_row_q5_K_ref', ours: quantizeRowQ5_K, block: 256, size: 176 },
   { ggml: 'quantize_row_q6_K_ref', ours: quantizeRowQ6_K, block: 256, size: 210 },
   { ggml: 'ggml_fp32_to_fp16_row', ours: QUANTIZERS.F16!.encode, block: 1, size: 2 },
 ];

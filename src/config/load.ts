@@ -45,23 +45,6 @@ export function readConfigFile(file: string): Plain {
   return v;
 }
 
-/** Turns `{ 'train.max-steps': 5 }` / `{ trainMaxSteps }`-free dotted kebab keys into nested camelCase. */
-export function unflatten(flat: Record<string, unknown>): Plain {
-  const out: Plain = {};
-  for (const [key, v] of Object.entries(flat)) {
-    if (v === undefined) continue;
-    const parts = key.split('.').map(kebabToCamel);
-    let o = out;
-    for (const p of parts.slice(0, -1)) o = (o[p] = isPlain(o[p]) ? o[p] : {}) as Plain;
-    o[parts[parts.length - 1]!] = v;
-  }
-  return out;
-}
-
-export function kebabToCamel(s: string): string {
-  return s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 /** Formats zod issues as `{path, message}` with dotted paths (`model.series.0.dim`). */
 export function zodIssues(err: z.ZodError): { path: string; message: string }[] {
   return err.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));

@@ -62,11 +62,6 @@ export interface DocMeta {
 export type Verdict = { keep: true } | { drop: string } | { quarantine: string };
 
 /** A dropped/quarantined document as exclusion writers and stats see it. */
-export interface Excluded {
-  doc: Doc;
-  step: string;
-  reason: string;
-}
 
 /** The public record: the Doc without transport fields, keys in a fixed order (byte-stable output). */
 export function toRecord(doc: Doc): Record<string, unknown> {

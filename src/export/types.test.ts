@@ -14,14 +14,17 @@ test('the build accepts every export type, q4_k_m included', () => {
   assert.throws(() => VariantSchema.parse({ name: 'x', export: ['q3_k'] }));
 });
 
-test('q4_k_m raises attn_v and ffn_down of the use_more_bits layers to Q6_K, other tensors stay Q4_K', () => {
+test('q4_k_m raises attn_v and ffn_down of the use_more_bits layers to Q6_K; q4_k is the Q4_K_S mix', () => {
   // 8 layers: first and last eighth (0, 7) and every third between (3, 6).
   assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].filter((i) => useMoreBits(i, 8)), [0, 3, 6, 7]);
   const shape = [256, 256];
   assert.equal(plannedType('q4_k_m', 'blk.3.attn_v.weight', shape, false, 3, 8), 'Q6_K');
   assert.equal(plannedType('q4_k_m', 'blk.4.attn_v.weight', shape, false, 4, 8), 'Q4_K');
   assert.equal(plannedType('q4_k_m', 'blk.0.attn_q.weight', shape, false, 0, 8), 'Q4_K');
-  assert.equal(plannedType('q4_k', 'blk.3.attn_v.weight', shape, false, 3, 8), 'Q4_K');
+  assert.equal(plannedType('q4_k', 'blk.3.attn_v.weight', shape, false, 3, 8), 'Q5_K', 'Q4_K_S: attn_v of layers 0-3');
+  assert.equal(plannedType('q4_k', 'blk.4.attn_v.weight', shape, false, 4, 8), 'Q4_K');
+  assert.equal(plannedType('q4_k', 'blk.0.ffn_down.weight', shape, false, 0, 8), 'Q5_K', 'Q4_K_S: ffn_down of the first eighth');
+  assert.equal(plannedType('q4_k', 'blk.1.ffn_down.weight', shape, false, 1, 8), 'Q4_K');
   assert.equal(plannedType('q4_k_m', 'output_norm.weight', [256], false), 'F32');
 });
 

@@ -13,13 +13,16 @@ export const useMoreBits = (i: number, n: number): boolean => i < Math.floor(n /
 /** Q4_K_M: attn_v and ffn_down of the use_more_bits layers get Q6_K. */
 const q4kmRule = (name: string, layer: number, nLayers: number): string | undefined => ((name.endsWith('.attn_v.weight') || name.endsWith('.ffn_down.weight')) && useMoreBits(layer, nLayers) ? 'Q6_K' : undefined);
 
+/** Q4_K_S: attn_v of the first four layers and ffn_down of the first eighth get Q5_K. */
+const q4ksRule = (name: string, layer: number, nLayers: number): string | undefined => ((name.endsWith('.attn_v.weight') && layer < 4) || (name.endsWith('.ffn_down.weight') && layer < Math.floor(nLayers / 8)) ? 'Q5_K' : undefined);
+
 /** Export types: the `--type` menu. */
 export const EXPORT_TYPES = {
   f32: { base: 'F32', output: 'F32', fileType: FILE_TYPES.ALL_F32, desc: 'full precision (reference, parity tests)' },
   f16: { base: 'F16', output: 'F16', fileType: FILE_TYPES.MOSTLY_F16, desc: 'half precision, 2 bytes/weight' },
   q8_0: { base: 'Q8_0', output: 'Q8_0', fileType: FILE_TYPES.MOSTLY_Q8_0, desc: '8-bit blocks of 32, ~1.06 bytes/weight, near-lossless' },
   q6_k: { base: 'Q6_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q6_K, desc: '6-bit k-quant super-blocks of 256' },
-  q4_k: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_S, desc: '4-bit k-quant (scales+mins per 32), output Q6_K' },
+  q4_k: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_S, layerRule: q4ksRule, desc: "llama.cpp's Q4_K_S mix: Q4_K, attn_v of the first 4 layers and ffn_down of the first eighth Q5_K, output Q6_K" },
   q4_k_m: { base: 'Q4_K', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_K_M, layerRule: q4kmRule, desc: "llama.cpp's Q4_K_M mix: Q4_K, attn_v and ffn_down of some layers and the output Q6_K" },
   q4_0: { base: 'Q4_0', output: 'Q6_K', fileType: FILE_TYPES.MOSTLY_Q4_0, desc: '4-bit blocks of 32, ~0.56 bytes/weight, output Q6_K' },
 } as const;

@@ -9,8 +9,8 @@ import { OellmError } from '../util/errors.js';
 import { bf16ToF32, f16ToF32, toHalf } from '../formats/half.js';
 import { ggmlType, type GgmlType } from '../formats/gguf/constants.js';
 import { quantizeRowQ8_0, dequantizeQ8_0 } from './q8_0.js';
-import { quantizeRowQ4_0, dequantizeQ4_0, quantizeRowQ5_0, dequantizeQ5_0 } from './q4_0.js';
-import { quantizeRowQ4_K, dequantizeQ4_K, quantizeRowQ6_K, dequantizeQ6_K } from './kquants.js';
+import { quantizeRowQ4_0, dequantizeQ4_0, quantizeRowQ5_0, dequantizeQ5_0, quantizeRowQ5_1, dequantizeQ5_1 } from './q4_0.js';
+import { quantizeRowQ4_K, dequantizeQ4_K, quantizeRowQ5_K, dequantizeQ5_K, quantizeRowQ6_K, dequantizeQ6_K } from './kquants.js';
 import { readU16 } from './common.js';
 import { nativeFor } from './native.js';
 
@@ -65,8 +65,10 @@ export const QUANTIZERS: Record<string, Quantizer> = {
   BF16: { type: ggmlType('BF16'), encode: () => { throw new OellmError('BF16 export is not implemented', { code: 'E_UNSUPPORTED' }); }, decode: (b, n) => bf16ToF32(u16view(b, n)), scaleOffsets: [] },
   Q8_0: { type: ggmlType('Q8_0'), encode: quantizeRowQ8_0, decode: dequantizeQ8_0, scaleOffsets: [0], fallback: 'F16' },
   Q5_0: { type: ggmlType('Q5_0'), encode: quantizeRowQ5_0, decode: dequantizeQ5_0, scaleOffsets: [0], fallback: 'F16' },
+  Q5_1: { type: ggmlType('Q5_1'), encode: quantizeRowQ5_1, decode: dequantizeQ5_1, scaleOffsets: [0, 2], fallback: 'F16' },
   Q4_0: { type: ggmlType('Q4_0'), encode: quantizeRowQ4_0, decode: dequantizeQ4_0, scaleOffsets: [0], fallback: 'F16' },
   Q4_K: { type: ggmlType('Q4_K'), encode: quantizeRowQ4_K, decode: dequantizeQ4_K, scaleOffsets: [0, 2], fallback: 'Q5_0' },
+  Q5_K: { type: ggmlType('Q5_K'), encode: quantizeRowQ5_K, decode: dequantizeQ5_K, scaleOffsets: [0, 2], fallback: 'Q5_1' },
   Q6_K: { type: ggmlType('Q6_K'), encode: quantizeRowQ6_K, decode: dequantizeQ6_K, scaleOffsets: [208], fallback: 'Q8_0' },
 };
 

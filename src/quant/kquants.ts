@@ -1,16 +1,18 @@
-// K-quants Q4_K and Q6_K: super-blocks of 256 values. Q4_K = {d f16, dmin f16, scales[12] (8
+// K-quants Q4_K, Q5_K and Q6_K: super-blocks of 256 values (Q5_K = Q4_K's scales with 5-bit
+// codes: {d, dmin, scales[12], qh[32] high bits, qs[128]} 176 bytes, fitted over [0, 31]). Q4_K = {d f16, dmin f16, scales[12] (8
 // 6-bit scale/min pairs, one per 32), qs[128] nibbles} 144 bytes, x ≈ d·sc·q − dmin·m; scales and
 // mins fitted per 32 by `make_qkx2_quants` (weighted least squares over 21 candidate scales).
 // Q6_K = {ql[128] low nibbles, qh[64] high 2 bits, scales int8[16] (one per 16), d f16} 210
 // bytes, x ≈ d·sc·(q−32); scales by `make_qx_quants` (rmse_type 1, 19 candidates).
 // Bit-identical to ggml's reference quantizers (no importance matrix), float32 step by step.
-// Reference: ggml/src/ggml-quants.c quantize_row_q4_K_ref, quantize_row_q6_K_ref,
+// Reference: ggml/src/ggml-quants.c quantize_row_q4_K_ref, quantize_row_q5_K_ref, quantize_row_q6_K_ref,
 // make_qkx2_quants, make_qx_quants, get_scale_min_k4, dequantize_row_q4_K / _q6_K.
 import { f, fp16, fp32, GROUP_MAX_EPS, nearestInt, readU16, writeU16 } from './common.js';
 
 export const QK_K = 256;
 export const BLOCK_Q4_K = 144;
 export const BLOCK_Q6_K = 210;
+export const BLOCK_Q5_K = 176;
 
 const RDELTA_01 = f(0.1);
 
@@ -155,6 +157,119 @@ export function quantizeRowQ4_K(x: Float32Array, out: Uint8Array): void {
       for (let l = 0; l < 32; l++) out[qo + j / 2 + l] = L[j + l]! | (L[j + l + 32]! << 4);
     }
   }
+}
+
+export function quantizeRowQ5_K(x: Float32Array, out: Uint8Array): void {
+  const nb = x.length / QK_K;
+  const L = new Uint8Array(QK_K);
+  const Laux = new Uint8Array(32);
+  const weights = new Float32Array(32);
+  const mins = new Float32Array(8);
+  const scales = new Float32Array(8);
+  for (let i = 0; i < nb; i++) {
+    const xb = i * QK_K;
+    const o = i * BLOCK_Q5_K;
+    let maxScale = 0;
+    let maxMin = 0;
+    for (let j = 0; j < 8; j++) {
+      let sumX2 = 0;
+      for (let l = 0; l < 32; l++) {
+        const v = x[xb + 32 * j + l]!;
+        sumX2 = f(sumX2 + f(v * v));
+      }
+      const avX = f(Math.sqrt(f(sumX2 / 32)));
+      for (let l = 0; l < 32; l++) weights[l] = f(avX + Math.abs(x[xb + 32 * j + l]!));
+      const [sc, mn] = makeQkx2(32, 31, x, xb + 32 * j, weights, L, 32 * j, Laux, -0.5, RDELTA_01, 15, false);
+      scales[j] = sc;
+      mins[j] = mn;
+      if (sc > maxScale) maxScale = sc;
+      if (mins[j]! > maxMin) maxMin = mins[j]!;
+    }
+    const invScale = maxScale > 0 ? f(63 / maxScale) : 0;
+    const invMin = maxMin > 0 ? f(63 / maxMin) : 0;
+    const so = o + 4; // scales[12]
+    for (let j = 0; j < 8; j++) {
+      const ls = Math.min(63, nearestInt(f(invScale * scales[j]!)) & 0xff);
+      const lm = Math.min(63, nearestInt(f(invMin * mins[j]!)) & 0xff);
+      if (j < 4) {
+        out[so + j] = ls;
+        out[so + j + 4] = lm;
+      } else {
+        out[so + j + 4] = (ls & 0xf) | ((lm & 0xf) << 4);
+        out[so + j - 4]! |= (ls >> 4) << 6;
+        out[so + j]! |= (lm >> 4) << 6;
+      }
+    }
+    const dh = fp16(f(maxScale / 63));
+    const mh = fp16(f(maxMin / 63));
+    writeU16(out, o, dh);
+    writeU16(out, o + 2, mh);
+    const dd = fp32(dh);
+    const dm0 = fp32(mh);
+    for (let j = 0; j < 8; j++) {
+      const [sc, m] = getScaleMinK4(j, out, so);
+      const d = f(dd * sc);
+      if (!d) continue;
+      const dm = f(dm0 * m);
+      for (let ii = 0; ii < 32; ii++) {
+        const l = nearestInt(f(f(x[xb + 32 * j + ii]! + dm) / d));
+        L[32 * j + ii] = Math.max(0, Math.min(31, l));
+      }
+    }
+    // qh[32] at 16: bit pair (2k, 2k+1) of byte l = high bits of values 64k+l and 64k+32+l; qs[128] at 48.
+    const hh = o + 16;
+    const qo = o + 48;
+    for (let l = 0; l < 32; l++) out[hh + l] = 0;
+    let m1 = 1;
+    let m2 = 2;
+    for (let n = 0; n < QK_K; n += 64) {
+      for (let l = 0; l < 32; l++) {
+        let l1 = L[n + l]!;
+        if (l1 > 15) {
+          l1 -= 16;
+          out[hh + l]! |= m1;
+        }
+        let l2 = L[n + l + 32]!;
+        if (l2 > 15) {
+          l2 -= 16;
+          out[hh + l]! |= m2;
+        }
+        out[qo + n / 2 + l] = l1 | (l2 << 4);
+      }
+      m1 <<= 2;
+      m2 <<= 2;
+    }
+  }
+}
+
+export function dequantizeQ5_K(b: Uint8Array, n: number): Float32Array {
+  const y = new Float32Array(n);
+  let yi = 0;
+  for (let i = 0; i < n / QK_K; i++) {
+    const o = i * BLOCK_Q5_K;
+    const d = fp32(readU16(b, o));
+    const min = fp32(readU16(b, o + 2));
+    const hh = o + 16;
+    let qo = o + 48;
+    let is = 0;
+    let u1 = 1;
+    let u2 = 2;
+    for (let j = 0; j < QK_K; j += 64) {
+      const [sc1, m1v] = getScaleMinK4(is, b, o + 4);
+      const d1 = f(d * sc1);
+      const m1 = f(min * m1v);
+      const [sc2, m2v] = getScaleMinK4(is + 1, b, o + 4);
+      const d2 = f(d * sc2);
+      const m2 = f(min * m2v);
+      for (let l = 0; l < 32; l++) y[yi++] = f(f(d1 * ((b[qo + l]! & 0xf) + (b[hh + l]! & u1 ? 16 : 0))) - m1);
+      for (let l = 0; l < 32; l++) y[yi++] = f(f(d2 * ((b[qo + l]! >> 4) + (b[hh + l]! & u2 ? 16 : 0))) - m2);
+      qo += 32;
+      is += 2;
+      u1 <<= 2;
+      u2 <<= 2;
+    }
+  }
+  return y;
 }
 
 export function dequantizeQ4_K(b: Uint8Array, n: number): Float32Array {

@@ -9,6 +9,7 @@ import { f, fp16, fp32, readU16, toInt8, writeU16 } from './common.js';
 export const QK4_0 = 32;
 export const BLOCK_Q4_0 = 18;
 export const BLOCK_Q5_0 = 22;
+export const BLOCK_Q5_1 = 24;
 
 function signedMax(x: Float32Array, xo: number): number {
   let amax = 0;
@@ -92,6 +93,58 @@ export function dequantizeQ5_0(b: Uint8Array, n: number): Float32Array {
       const h1 = (qh >>> (j + 12)) & 0x10;
       y[i * 32 + j] = f((((q & 0x0f) | h0) - 16) * d);
       y[i * 32 + j + 16] = f((((q >> 4) | h1) - 16) * d);
+    }
+  }
+  return y;
+}
+
+/** Q5_1: {d f16, m f16 (the block min), qh u32 (5th bits), qs[16] nibbles}, x ≈ d·q + m, q in [0, 31]. */
+export function quantizeRowQ5_1(x: Float32Array, out: Uint8Array): void {
+  const nb = x.length / 32;
+  for (let i = 0; i < nb; i++) {
+    const xo = i * 32;
+    const o = i * BLOCK_Q5_1;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let j = 0; j < 32; j++) {
+      const v = x[xo + j]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const d = f(f(max - min) / 31);
+    const id = d ? f(1 / d) : 0;
+    writeU16(out, o, fp16(d));
+    writeU16(out, o + 2, fp16(min));
+    let qh = 0;
+    for (let j = 0; j < 16; j++) {
+      const x0 = f(f(x[xo + j]! - min) * id);
+      const x1 = f(f(x[xo + 16 + j]! - min) * id);
+      const xi0 = toInt8(f(x0 + 0.5)) & 0xff;
+      const xi1 = toInt8(f(x1 + 0.5)) & 0xff;
+      out[o + 8 + j] = (xi0 & 0x0f) | ((xi1 & 0x0f) << 4);
+      qh |= ((xi0 & 0x10) >>> 4) << j;
+      qh |= ((xi1 & 0x10) >>> 4) << (j + 16);
+    }
+    out[o + 4] = qh & 0xff;
+    out[o + 5] = (qh >>> 8) & 0xff;
+    out[o + 6] = (qh >>> 16) & 0xff;
+    out[o + 7] = (qh >>> 24) & 0xff;
+  }
+}
+
+export function dequantizeQ5_1(b: Uint8Array, n: number): Float32Array {
+  const y = new Float32Array(n);
+  for (let i = 0; i < n / 32; i++) {
+    const o = i * BLOCK_Q5_1;
+    const d = fp32(readU16(b, o));
+    const m = fp32(readU16(b, o + 2));
+    const qh = (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16) | (b[o + 7]! << 24)) >>> 0;
+    for (let j = 0; j < 16; j++) {
+      const q = b[o + 8 + j]!;
+      const h0 = ((qh >>> j) << 4) & 0x10;
+      const h1 = (qh >>> (j + 12)) & 0x10;
+      y[i * 32 + j] = f(f(((q & 0x0f) | h0) * d) + m);
+      y[i * 32 + j + 16] = f(f(((q >> 4) | h1) * d) + m);
     }
   }
   return y;

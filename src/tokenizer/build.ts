@@ -2,7 +2,7 @@
 // special tokens, the chat template, the pre-tokenizer and post-processor. Not the GGUF
 // tokenizer metadata (./gguf.ts) nor the GGUF writer (src/formats/gguf/).
 // Reference: Llama 3 tokenizer.json / tokenizer_config.json layout.
-import { BYTE_TO_CHAR } from './bytes.js';
+import { bytesToLevel } from './bytes.js';
 import { GPT2_PATTERN, LLAMA3_PATTERN } from './pretokenize.js';
 import type { AddedTokenJson, TokenizerJson } from './tokenizer.js';
 
@@ -21,18 +21,12 @@ export function specialTokens(reserved: number): string[] {
 }
 
 /** Llama-3-style chat template over our role tokens (jinja, as HF tokenizer_config expects). */
-export const CHAT_TEMPLATE =
+const CHAT_TEMPLATE =
   "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
-
-function levelString(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(BYTE_TO_CHAR[b]!);
-  return s;
-}
 
 /** tokenizer.json for merges over GPT-2-ordered byte ids (trainer.ts output) plus specials. */
 export function buildTokenizerJson(merges: [number, number][], tokenBytes: Uint8Array[], specials: string[]): TokenizerJson {
-  const tokens = tokenBytes.map(levelString);
+  const tokens = tokenBytes.map(bytesToLevel);
   const vocab: Record<string, number> = {};
   tokens.forEach((t, i) => {
     if (!(t in vocab)) vocab[t] = i;

@@ -34,18 +34,6 @@ export function bytesToLevel(bytes: Uint8Array): string {
   return s;
 }
 
-/** Bytes of a byte-level token string; null if a character is outside the alphabet. */
-export function levelToBytes(token: string): Uint8Array | null {
-  const out = new Uint8Array(token.length);
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    const b = c < 324 ? CHAR_TO_BYTE[c]! : -1;
-    if (b < 0) return null;
-    out[i] = b;
-  }
-  return out;
-}
-
 /**
  * UTF-8 encodes `s` into `out` starting at 0 (grows nothing: caller sizes `out` ≥ 3·s.length).
  * Lone surrogates become U+FFFD like TextEncoder. Returns the byte count.

@@ -22,17 +22,19 @@ export interface LearnOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Learns merges from `words` (pre-tokens as strings) with integer `weights`.
- * Shapes: syms Int32Array[Σ word bytes] holds every word's symbols, start/len per word.
- */
-export function learnMerges(words: readonly string[], weights: ArrayLike<number>, opts: LearnOptions): MergeResult {
+/** Every word's symbols in one buffer: syms Int32Array[Σ word bytes], start/len/weight per word. */
+interface WordTable {
+  syms: Int32Array;
+  start: Int32Array;
+  len: Int32Array;
+  weight: Float64Array;
+}
+
+/** Words → symbol sequences (UTF-8 bytes → byte ids in GPT-2 order). */
+function encodeWords(words: readonly string[], weights: ArrayLike<number>): WordTable {
   const nW = words.length;
   const byteToId = new Int32Array(256);
   BYTE_ORDER.forEach((b, i) => (byteToId[b] = i));
-  const tokenBytes: Uint8Array[] = BYTE_ORDER.map((b) => Uint8Array.of(b));
-
-  // --- words → symbol sequences (UTF-8 bytes → byte ids) ---
   let total = 0;
   for (const w of words) total += Buffer.byteLength(w, 'utf8');
   const syms = new Int32Array(total);
@@ -51,152 +53,225 @@ export function learnMerges(words: readonly string[], weights: ArrayLike<number>
     for (let i = 0; i < n; i++) syms[off + i] = byteToId[buf[i]!]!;
     off += n;
   }
+  return { syms, start, len, weight };
+}
 
-  // --- pair table: id → (a, b, count, head of its word list) ---
-  const index = new PairMap(1 << 16);
-  let pCap = 1 << 16;
-  let pA = new Int32Array(pCap);
-  let pB = new Int32Array(pCap);
-  let pCount = new Float64Array(pCap);
-  let pHead = new Int32Array(pCap);
-  let pStamp = new Int32Array(pCap);
-  let nP = 0;
-  // word lists as a linked pool: entry e = (word wlWord[e], next wlNext[e])
-  let wlCap = 1 << 20;
-  let wlWord = new Int32Array(wlCap);
-  let wlNext = new Int32Array(wlCap);
-  let nWl = 0;
+const grow = <T extends Int32Array | Float64Array>(x: T, cap: number): T => {
+  const y = new (x.constructor as new (n: number) => T)(cap);
+  y.set(x);
+  return y;
+};
 
-  const pairId = (a: number, b: number): number => {
-    let p = index.get(a, b);
+/** Pair table: id → (a, b, count, head of its word list, stamp); word lists as a linked pool (word, next). */
+class PairTable {
+  readonly index = new PairMap(1 << 16);
+  private cap = 1 << 16;
+  a = new Int32Array(this.cap);
+  b = new Int32Array(this.cap);
+  count = new Float64Array(this.cap);
+  head = new Int32Array(this.cap);
+  stamp = new Int32Array(this.cap);
+  n = 0;
+  private wlCap = 1 << 20;
+  wlWord = new Int32Array(this.wlCap);
+  wlNext = new Int32Array(this.wlCap);
+  private nWl = 0;
+
+  /** The id of pair (a, b), created with count 0 on first sight. */
+  id(a: number, b: number): number {
+    let p = this.index.get(a, b);
     if (p >= 0) return p;
-    p = nP++;
-    if (p >= pCap) {
-      pCap *= 2;
-      const g = <T extends Int32Array | Float64Array>(x: T): T => {
-        const y = new (x.constructor as new (n: number) => T)(pCap);
-        y.set(x);
-        return y;
-      };
-      pA = g(pA);
-      pB = g(pB);
-      pCount = g(pCount);
-      pHead = g(pHead);
-      pStamp = g(pStamp);
+    p = this.n++;
+    if (p >= this.cap) {
+      this.cap *= 2;
+      this.a = grow(this.a, this.cap);
+      this.b = grow(this.b, this.cap);
+      this.count = grow(this.count, this.cap);
+      this.head = grow(this.head, this.cap);
+      this.stamp = grow(this.stamp, this.cap);
     }
-    pA[p] = a;
-    pB[p] = b;
-    pCount[p] = 0;
-    pHead[p] = -1;
-    pStamp[p] = -1;
-    index.set(a, b, p);
+    this.a[p] = a;
+    this.b[p] = b;
+    this.count[p] = 0;
+    this.head[p] = -1;
+    this.stamp[p] = -1;
+    this.index.set(a, b, p);
     return p;
-  };
-  const addWord = (p: number, w: number) => {
-    const h = pHead[p]!;
-    if (h >= 0 && wlWord[h] === w) return; // same word just added (words are visited in order)
-    if (nWl >= wlCap) {
-      wlCap *= 2;
-      const a = new Int32Array(wlCap);
-      a.set(wlWord);
-      wlWord = a;
-      const b = new Int32Array(wlCap);
-      b.set(wlNext);
-      wlNext = b;
-    }
-    wlWord[nWl] = w;
-    wlNext[nWl] = h;
-    pHead[p] = nWl++;
-  };
-
-  for (let w = 0; w < nW; w++) {
-    const s0 = start[w]!;
-    const wt = weight[w]!;
-    for (let i = 0; i + 1 < len[w]!; i++) {
-      const p = pairId(syms[s0 + i]!, syms[s0 + i + 1]!);
-      pCount[p] += wt;
-      addWord(p, w);
-    }
   }
 
-  // --- max-heap of (count, pair); ties → smaller (a, b) first, for determinism ---
-  let hCap = Math.max(1024, nP * 2);
-  let hCount = new Float64Array(hCap);
-  let hPair = new Int32Array(hCap);
-  let hN = 0;
-  const above = (i: number, j: number): boolean => {
-    const ci = hCount[i]!;
-    const cj = hCount[j]!;
-    if (ci !== cj) return ci > cj;
-    const pi = hPair[i]!;
-    const pj = hPair[j]!;
-    return pA[pi]! !== pA[pj]! ? pA[pi]! < pA[pj]! : pB[pi]! < pB[pj]!;
-  };
-  const swap = (i: number, j: number) => {
-    const c = hCount[i]!;
-    hCount[i] = hCount[j]!;
-    hCount[j] = c;
-    const p = hPair[i]!;
-    hPair[i] = hPair[j]!;
-    hPair[j] = p;
-  };
-  const push = (c: number, p: number) => {
-    if (hN >= hCap) {
-      hCap *= 2;
-      const a = new Float64Array(hCap);
-      a.set(hCount);
-      hCount = a;
-      const b = new Int32Array(hCap);
-      b.set(hPair);
-      hPair = b;
+  /** Adds word w to pair p's list (once per run of visits: words are visited in order). */
+  addWord(p: number, w: number): void {
+    const h = this.head[p]!;
+    if (h >= 0 && this.wlWord[h] === w) return;
+    if (this.nWl >= this.wlCap) {
+      this.wlCap *= 2;
+      this.wlWord = grow(this.wlWord, this.wlCap);
+      this.wlNext = grow(this.wlNext, this.wlCap);
     }
-    hCount[hN] = c;
-    hPair[hN] = p;
-    let i = hN++;
+    this.wlWord[this.nWl] = w;
+    this.wlNext[this.nWl] = h;
+    this.head[p] = this.nWl++;
+  }
+}
+
+/** Counts every adjacent pair of every word, weighted, and lists the words that hold it. */
+function countPairs(t: WordTable, pairs: PairTable): void {
+  for (let w = 0; w < t.start.length; w++) {
+    const s0 = t.start[w]!;
+    const wt = t.weight[w]!;
+    for (let i = 0; i + 1 < t.len[w]!; i++) {
+      const p = pairs.id(t.syms[s0 + i]!, t.syms[s0 + i + 1]!);
+      pairs.count[p] += wt;
+      pairs.addWord(p, w);
+    }
+  }
+}
+
+/** Max-heap of (count, pair); ties → smaller (a, b) first, for determinism. */
+class PairHeap {
+  private cap: number;
+  count: Float64Array;
+  pair: Int32Array;
+  n = 0;
+  constructor(
+    private readonly pairs: PairTable,
+    cap: number,
+  ) {
+    this.cap = cap;
+    this.count = new Float64Array(cap);
+    this.pair = new Int32Array(cap);
+  }
+  private above(i: number, j: number): boolean {
+    const ci = this.count[i]!;
+    const cj = this.count[j]!;
+    if (ci !== cj) return ci > cj;
+    const { a, b } = this.pairs;
+    const pi = this.pair[i]!;
+    const pj = this.pair[j]!;
+    return a[pi]! !== a[pj]! ? a[pi]! < a[pj]! : b[pi]! < b[pj]!;
+  }
+  private swap(i: number, j: number): void {
+    const c = this.count[i]!;
+    this.count[i] = this.count[j]!;
+    this.count[j] = c;
+    const p = this.pair[i]!;
+    this.pair[i] = this.pair[j]!;
+    this.pair[j] = p;
+  }
+  push(c: number, p: number): void {
+    if (this.n >= this.cap) {
+      this.cap *= 2;
+      this.count = grow(this.count, this.cap);
+      this.pair = grow(this.pair, this.cap);
+    }
+    this.count[this.n] = c;
+    this.pair[this.n] = p;
+    let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!above(i, parent)) break;
-      swap(i, parent);
+      if (!this.above(i, parent)) break;
+      this.swap(i, parent);
       i = parent;
     }
-  };
-  const pop = () => {
-    hN--;
-    if (hN > 0) {
-      hCount[0] = hCount[hN]!;
-      hPair[0] = hPair[hN]!;
+  }
+  pop(): void {
+    this.n--;
+    if (this.n > 0) {
+      this.count[0] = this.count[this.n]!;
+      this.pair[0] = this.pair[this.n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < hN && above(l, m)) m = l;
-        if (r < hN && above(r, m)) m = r;
+        if (l < this.n && this.above(l, m)) m = l;
+        if (r < this.n && this.above(r, m)) m = r;
         if (m === i) break;
-        swap(i, m);
+        this.swap(i, m);
         i = m;
       }
     }
-  };
-  for (let p = 0; p < nP; p++) if (pCount[p]! > 0) push(pCount[p]!, p);
+  }
+}
 
-  // --- merge loop ---
+/**
+ * Applies merge (a, b) → nid to every word that holds the pair (HF word.rs merge: per occurrence,
+ * (prev,a)→(prev,new) and (b,next)→(new,next)); the pairs whose counts grew go to `touched`.
+ */
+function applyMerge(t: WordTable, pairs: PairTable, p: number, nid: number, step: number, wStamp: Int32Array, touched: number[], minWeight: number, heap: PairHeap): void {
+  const a = pairs.a[p]!;
+  const b = pairs.b[p]!;
+  const { syms, start, len, weight } = t;
+  pairs.count[p] = 0;
+  touched.length = 0;
+  const bump = (r: number, w: number, wt: number) => {
+    pairs.count[r] += wt;
+    pairs.addWord(r, w);
+    if (pairs.stamp[r] !== step) {
+      pairs.stamp[r] = step;
+      touched.push(r);
+    }
+  };
+  for (let e = pairs.head[p]!; e >= 0; e = pairs.wlNext[e]!) {
+    const w = pairs.wlWord[e]!;
+    if (wStamp[w] === step) continue;
+    wStamp[w] = step;
+    const s0 = start[w]!;
+    let n = len[w]!;
+    const wt = weight[w]!;
+    for (let i = 0; i < n - 1; i++) {
+      if (syms[s0 + i] !== a || syms[s0 + i + 1] !== b) continue;
+      if (i > 0) {
+        const prev = syms[s0 + i - 1]!;
+        const q = pairs.index.get(prev, a);
+        if (q >= 0) pairs.count[q] -= wt;
+        bump(pairs.id(prev, nid), w, wt);
+      }
+      if (i + 2 < n) {
+        const next = syms[s0 + i + 2]!;
+        const q = pairs.index.get(b, next);
+        if (q >= 0) pairs.count[q] -= wt;
+        bump(pairs.id(nid, next), w, wt);
+      }
+      syms[s0 + i] = nid;
+      for (let k = i + 1; k < n - 1; k++) syms[s0 + k] = syms[s0 + k + 1]!;
+      n--;
+    }
+    len[w] = n;
+  }
+  pairs.count[p] = 0; // (a,b) self-overlaps (a a a) may have decremented it below zero
+  for (const r of touched) if (pairs.count[r]! >= minWeight) heap.push(pairs.count[r]!, r);
+}
+
+/**
+ * Learns merges from `words` (pre-tokens as strings) with integer `weights`: encode the words,
+ * count pairs, then repeatedly take the heaviest pair off the heap (re-pushing stale counts) and
+ * apply it to the words that hold it.
+ */
+export function learnMerges(words: readonly string[], weights: ArrayLike<number>, opts: LearnOptions): MergeResult {
+  const tokenBytes: Uint8Array[] = BYTE_ORDER.map((b) => Uint8Array.of(b));
+  const t = encodeWords(words, weights);
+  const pairs = new PairTable();
+  countPairs(t, pairs);
+  const heap = new PairHeap(pairs, Math.max(1024, pairs.n * 2));
+  for (let p = 0; p < pairs.n; p++) if (pairs.count[p]! > 0) heap.push(pairs.count[p]!, p);
+
   const minWeight = opts.minWeight ?? 1;
   const merges: [number, number][] = [];
-  const wStamp = new Int32Array(nW).fill(-1);
+  const wStamp = new Int32Array(words.length).fill(-1);
   const touched: number[] = [];
-  while (merges.length < opts.merges && hN > 0) {
-    const c = hCount[0]!;
-    const p = hPair[0]!;
-    pop();
-    const cur = pCount[p]!;
+  while (merges.length < opts.merges && heap.n > 0) {
+    const c = heap.count[0]!;
+    const p = heap.pair[0]!;
+    heap.pop();
+    const cur = pairs.count[p]!;
     if (cur !== c) {
-      if (cur >= minWeight) push(cur, p);
+      if (cur >= minWeight) heap.push(cur, p);
       continue;
     }
     if (cur < minWeight) break;
-    const a = pA[p]!;
-    const b = pB[p]!;
+    const a = pairs.a[p]!;
+    const b = pairs.b[p]!;
     const nid = 256 + merges.length;
     const step = merges.length;
     merges.push([a, b]);
@@ -204,50 +279,7 @@ export function learnMerges(words: readonly string[], weights: ArrayLike<number>
     ab.set(tokenBytes[a]!);
     ab.set(tokenBytes[b]!, tokenBytes[a]!.length);
     tokenBytes.push(ab);
-    pCount[p] = 0;
-    touched.length = 0;
-    for (let e = pHead[p]!; e >= 0; e = wlNext[e]!) {
-      const w = wlWord[e]!;
-      if (wStamp[w] === step) continue;
-      wStamp[w] = step;
-      const s0 = start[w]!;
-      let n = len[w]!;
-      const wt = weight[w]!;
-      // HF word.rs merge: per occurrence, (prev,a)→(prev,new) and (b,next)→(new,next).
-      for (let i = 0; i < n - 1; i++) {
-        if (syms[s0 + i] !== a || syms[s0 + i + 1] !== b) continue;
-        if (i > 0) {
-          const prev = syms[s0 + i - 1]!;
-          const q = index.get(prev, a);
-          if (q >= 0) pCount[q] -= wt;
-          const r = pairId(prev, nid);
-          pCount[r] += wt;
-          addWord(r, w);
-          if (pStamp[r] !== step) {
-            pStamp[r] = step;
-            touched.push(r);
-          }
-        }
-        if (i + 2 < n) {
-          const next = syms[s0 + i + 2]!;
-          const q = index.get(b, next);
-          if (q >= 0) pCount[q] -= wt;
-          const r = pairId(nid, next);
-          pCount[r] += wt;
-          addWord(r, w);
-          if (pStamp[r] !== step) {
-            pStamp[r] = step;
-            touched.push(r);
-          }
-        }
-        syms[s0 + i] = nid;
-        for (let k = i + 1; k < n - 1; k++) syms[s0 + k] = syms[s0 + k + 1]!;
-        n--;
-      }
-      len[w] = n;
-    }
-    pCount[p] = 0; // (a,b) self-overlaps (a a a) may have decremented it below zero
-    for (const r of touched) if (pCount[r]! >= minWeight) push(pCount[r]!, r);
+    applyMerge(t, pairs, p, nid, step, wStamp, touched, minWeight, heap);
     if (opts.onProgress && (merges.length & 255) === 0) opts.onProgress(merges.length, opts.merges);
   }
   opts.onProgress?.(merges.length, opts.merges);

@@ -175,48 +175,71 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
-async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (() => void)[]): Promise<TrainResult> {
-  let cfg = opts.config;
-  const out = resolve(cfg.out);
-  const logPath = join(out, 'train_log.jsonl');
-  const log = opts.log ?? (() => {});
-
-  // ---- resume: the saved config wins, except the step budget and run-time knobs.
-  let resumed: LoadedCheckpoint | undefined;
-  let state: TrainerState | undefined;
-  if (cfg.resume) {
-    recoverCheckpoint(out); // a kill during a checkpoint write leaves the previous one; put it back
-    if (existsSync(join(out, 'config.json'))) resumed = loadCheckpoint(out);
-    if (resumed) {
-      if (!resumed.trainerState || !resumed.optimizer) throw new OellmError('cannot resume: the checkpoint has no trainer_state.json / optimizer.safetensors', { file: out, code: 'E_RESUME', hint: 'use --init to start a new run from these weights' });
-      state = resumed.trainerState as unknown as TrainerState;
-      cfg = { ...state.config, maxSteps: cfg.maxSteps, resume: true, threads: cfg.threads, kernels: cfg.kernels, out: cfg.out, valEvery: cfg.valEvery, checkpointEvery: cfg.checkpointEvery };
-      log(`resuming ${out} at step ${state.step}`);
-    } else log(`nothing to resume in ${out}; starting a new run`);
+/** Resume: the saved config wins, except the step budget and run-time knobs. Returns the config to run and what was saved. */
+function resumeRun(cfg: TrainConfig, out: string, log: (line: string) => void): { cfg: TrainConfig; resumed?: LoadedCheckpoint; state?: TrainerState } {
+  if (!cfg.resume) return { cfg };
+  recoverCheckpoint(out); // a kill during a checkpoint write leaves the previous one; put it back
+  const resumed = existsSync(join(out, 'config.json')) ? loadCheckpoint(out) : undefined;
+  if (!resumed) {
+    log(`nothing to resume in ${out}; starting a new run`);
+    return { cfg };
   }
+  if (!resumed.trainerState || !resumed.optimizer) throw new OellmError('cannot resume: the checkpoint has no trainer_state.json / optimizer.safetensors', { file: out, code: 'E_RESUME', hint: 'use --init to start a new run from these weights' });
+  const state = resumed.trainerState as unknown as TrainerState;
+  log(`resuming ${out} at step ${state.step}`);
+  return { cfg: { ...state.config, maxSteps: cfg.maxSteps, resume: true, threads: cfg.threads, kernels: cfg.kernels, out: cfg.out, valEvery: cfg.valEvery, checkpointEvery: cfg.checkpointEvery }, resumed, state };
+}
 
-  const tok = loadTokenizer(cfg.tokenizer);
-  const eos = tok.eosId;
-  if (eos === undefined) throw new OellmError('the tokenizer has no EOS token (needed to separate packed documents)', { file: cfg.tokenizer, code: 'E_INPUT', hint: 'set eos_token in tokenizer_config.json' });
-
-  let initCk: LoadedCheckpoint | undefined;
-  if (!resumed && cfg.init) initCk = loadInitModel(cfg.init); // oellm checkpoint or HF dir (sharded too)
+/** The model shape (resumed, --init, or preset + overrides) checked against the tokenizer; the --init checkpoint when one is used. */
+function resolveModel(cfg: TrainConfig, vocabSize: number, resumed: LoadedCheckpoint | undefined): { mc: ModelConfig; initCk?: LoadedCheckpoint } {
+  const initCk = !resumed && cfg.init ? loadInitModel(cfg.init) : undefined; // oellm checkpoint or HF dir (sharded too)
   const fixed = resumed?.config ?? initCk?.config;
   // A Hugging Face model may pad its embedding past its tokenizer (vocab_size ≥ tokens); never fewer rows than tokens.
   const hfInit = initCk !== undefined && !existsSync(join(initCk.dir, 'oellm.json'));
-  if (fixed && (hfInit ? fixed.vocabSize < tok.vocabSize : fixed.vocabSize !== tok.vocabSize)) {
-    throw new OellmError(`the tokenizer's vocabulary (${tok.vocabSize}) does not match the checkpoint's (${fixed.vocabSize})`, {
+  if (fixed && (hfInit ? fixed.vocabSize < vocabSize : fixed.vocabSize !== vocabSize)) {
+    throw new OellmError(`the tokenizer's vocabulary (${vocabSize}) does not match the checkpoint's (${fixed.vocabSize})`, {
       file: (resumed ?? initCk)!.dir,
       code: 'E_VOCAB',
       hint: 'use the tokenizer the checkpoint was trained with (its tokenizer.json is inside the checkpoint dir)',
     });
   }
-  let mc: ModelConfig;
   try {
-    mc = modelConfigFor(cfg, tok.vocabSize, fixed);
+    return { mc: modelConfigFor(cfg, vocabSize, fixed), ...(initCk ? { initCk } : {}) };
   } catch (e) {
     throw new OellmError((e as Error).message, { code: 'E_CONFIG', hint: 'heads must divide dim, kv-heads must divide heads, head dim must be even' });
   }
+}
+
+/** train_log.jsonl: a resumed run keeps only the lines up to its checkpoint; a new run starts it empty. */
+function trimTrainLog(logPath: string, resumedAt: number | undefined): void {
+  if (!existsSync(logPath)) return;
+  if (resumedAt === undefined) {
+    writeFileSync(logPath, '');
+    return;
+  }
+  const keep = readFileSync(logPath, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      if (!l.trim()) return false;
+      try {
+        return (JSON.parse(l) as { step: number }).step <= resumedAt;
+      } catch {
+        return false; // a torn last line from the kill
+      }
+    });
+  writeFileSync(logPath, keep.map((l) => l + '\n').join(''));
+}
+
+async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (() => void)[]): Promise<TrainResult> {
+  const out = resolve(opts.config.out);
+  const logPath = join(out, 'train_log.jsonl');
+  const log = opts.log ?? (() => {});
+  const { cfg, resumed, state } = resumeRun(opts.config, out, log);
+
+  const tok = loadTokenizer(cfg.tokenizer);
+  const eos = tok.eosId;
+  if (eos === undefined) throw new OellmError('the tokenizer has no EOS token (needed to separate packed documents)', { file: cfg.tokenizer, code: 'E_INPUT', hint: 'set eos_token in tokenizer_config.json' });
+  const { mc, initCk } = resolveModel(cfg, tok.vocabSize, resumed);
   const T = cfg.seqLen ?? mc.maxSeqLen;
   if (T > mc.maxSeqLen) throw new OellmError(`--seq-len ${T} exceeds the model's context length ${mc.maxSeqLen}`, { code: 'E_CONFIG' });
   const B = cfg.batchSize;
@@ -243,20 +266,7 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
   }
   const sched: ScheduleConfig = { kind: cfg.schedule, lr: cfg.lr, warmup: cfg.warmup, total: cfg.maxSteps, minLrRatio: cfg.minLrRatio, decayFraction: cfg.decayFraction };
 
-  // ---- log: a resumed run keeps only the lines up to its checkpoint.
-  if (resumed && existsSync(logPath)) {
-    const keep = readFileSync(logPath, 'utf8')
-      .split('\n')
-      .filter((l) => {
-        if (!l.trim()) return false;
-        try {
-          return (JSON.parse(l) as { step: number }).step <= state!.step;
-        } catch {
-          return false; // a torn last line from the kill
-        }
-      });
-    writeFileSync(logPath, keep.map((l) => l + '\n').join(''));
-  } else if (!resumed && existsSync(logPath)) writeFileSync(logPath, '');
+  trimTrainLog(logPath, resumed ? state!.step : undefined);
 
   let step = state?.step ?? 0;
   let tokens = state?.tokens ?? 0;

@@ -31,7 +31,7 @@ function overrides(f: Flags): Plain {
   return o;
 }
 
-export function humanSummary(s: BuildSummary): string {
+function humanSummary(s: BuildSummary): string {
   const out: string[] = [];
   const c = s.counts;
   out.push(`\nrun: ${s.runDir}  (${fmtNum(s.wall_s)} s)`);

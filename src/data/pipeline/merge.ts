@@ -11,7 +11,7 @@ import type { Plan } from './plan.js';
 import { checkpoint, isDone, quarantinePath, readSummary, type RankSummary } from './ranks.js';
 
 /** Removes temp leftovers from the deliverable folders; safe once every rank has its marker. */
-export function removeStaleTemps(out: string): number {
+function removeStaleTemps(out: string): number {
   let n = 0;
   const sweep = (dir: string, depth: number) => {
     if (!existsSync(dir)) return;

@@ -312,7 +312,3 @@ export function readSummary(out: string, stage: StageName, rank: number): RankSu
   return readJson<RankSummary>(summaryPath(out, stage, rank));
 }
 
-/** Removes a rank's leftovers from a killed attempt (temp files are overwritten anyway). */
-export function cleanRank(out: string, stage: StageName, rank: number): void {
-  removeTempsOf(summaryPath(out, stage, rank));
-}

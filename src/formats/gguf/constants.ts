@@ -41,7 +41,7 @@ export interface GgmlType {
 }
 
 const QK_K = 256;
-/** ggml tensor types. oellm writes F32, F16, Q8_0, Q5_0 (fallback), Q4_0, Q4_K and Q6_K; the reader knows them all. */
+/** ggml tensor types. oellm writes F32, F16, Q8_0, Q5_0 and Q5_1 (fallbacks), Q4_0, Q4_K, Q5_K and Q6_K; the reader knows them all. */
 export const GGML_TYPES: readonly GgmlType[] = [
   { name: 'F32', id: 0, blockSize: 1, typeSize: 4, desc: '32-bit float' },
   { name: 'F16', id: 1, blockSize: 1, typeSize: 2, desc: 'IEEE half float' },
@@ -83,11 +83,6 @@ export function ggmlType(name: string): GgmlType {
   const t = GGML_TYPE_BY_NAME.get(name);
   if (!t) throw new Error(`unknown ggml type ${name}`);
   return t;
-}
-
-/** Bytes of a tensor of `nElements` values (a multiple of the block size). */
-export function tensorBytes(t: GgmlType, nElements: number): number {
-  return (nElements / t.blockSize) * t.typeSize;
 }
 
 /** `general.file_type` (llama_ftype): the dominant tensor type of a file. */
