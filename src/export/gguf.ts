@@ -56,6 +56,8 @@ export interface ExportReport {
   /** Size of the weights as F32 (for MB/s). */
   f32Bytes: number;
   seconds: number;
+  /** Of `seconds`, the final fsync + rename (durability llama.cpp's quantizer does not pay). */
+  syncSeconds: number;
   tensors: ExportedTensor[];
   /** Human lines, one per fallback tensor. */
   fallbacks: string[];
@@ -245,8 +247,10 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
       tensors.push({ name: s.name, shape: s.shape, type: p.type, bytes: (data.length / q.blockSize) * q.typeSize, ...(p.type !== p.planned ? { fallbackFrom: p.planned } : {}) });
       opts.onTensor?.(s.name, i + 1, plan.length);
     });
+    const ts = performance.now();
     const done = w.finish();
-    return { out: opts.out, type: opts.type, bytes: statSync(done.path).size, f32Bytes, seconds: (performance.now() - t0) / 1000, tensors, fallbacks, nParams: f32Bytes / 4 };
+    const t1 = performance.now();
+    return { out: opts.out, type: opts.type, bytes: statSync(done.path).size, f32Bytes, seconds: (t1 - t0) / 1000, syncSeconds: (t1 - ts) / 1000, tensors, fallbacks, nParams: f32Bytes / 4 };
   } catch (e) {
     w.abort();
     throw e;

@@ -14,6 +14,8 @@ import { quantizeRowQ4_K, dequantizeQ4_K, quantizeRowQ5_K, dequantizeQ5_K, quant
 import { readU16 } from './common.js';
 import { nativeFor } from './native.js';
 
+export { nativeQuants, NATIVE_QUANT_TYPES } from './native.js';
+
 export interface Quantizer {
   type: GgmlType;
   /** x.length is a multiple of type.blockSize; out has (x.length / blockSize) · typeSize bytes. */

@@ -8,3 +8,5 @@ export { refKernels, type Kernels } from './kernels.js';
 export { defaultKernels, nativeKernels, setThreads } from './backend.js';
 export { AdamW, clipGradNorm, lrAt, type ScheduleConfig } from './optim.js';
 export { generateText, type GenerateOptions } from './generate.js';
+export { loadTrainData, type LangData, type DataOptions } from './data.js';
+export { FileTokens, MemoryTokens, type TokenStream } from './tokens.js';
