@@ -6,7 +6,7 @@ import { LANGUAGES } from '../lang/index.js';
 import type { Sample } from './data.js';
 import type { FeatureSpec } from './features.js';
 import { LinearModel } from './linear.js';
-import { cyrlToLatn, latnToCyrl } from './script.js';
+import { cyrlToLatn, detectScript, latnToCyrl } from './script.js';
 import { trainLinear, type Example, type TrainOptions } from './train.js';
 
 export interface GroupDef {
@@ -16,6 +16,12 @@ export interface GroupDef {
   transliterate?: 'latn';
   /** With transliterate: mark text that was Cyrillic (linear.ts SCRIPT_TOKEN). */
   scriptToken?: boolean;
+  /**
+   * With scriptToken: languages whose training text is kept in both scripts (the original and its
+   * transliteration), because both are in everyday use (Serbian); the others keep only the
+   * script they were written in, so the script token can tell them apart.
+   */
+  bothScripts?: string[];
 }
 
 export interface BuildOptions {
@@ -27,7 +33,7 @@ export interface BuildOptions {
 
 export const DEFAULT_BUILD: BuildOptions = {
   main: { bits: 16, minN: 1, maxN: 4, words: true, bigrams: false },
-  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn', scriptToken: true }],
+  groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn', scriptToken: true, bothScripts: ['sr'] }],
   train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000, balanceSources: true },
   groupTrain: { epochs: 10, lr: 0.8, seed: 2, minPerClass: 1500, maxPerClass: 3000 },
 };
@@ -48,12 +54,12 @@ export function augment(samples: Sample[]): Example[] {
  * The group's examples; with `transliterate: 'latn'` the Cyrillic copies made by `augment` turn
  * back into their Latin originals, so duplicates are removed (else sr/bs/cnr would count twice).
  */
-export function groupExamples(ex: Example[], set: ReadonlySet<string>, translit?: 'latn'): Example[] {
+export function groupExamples(ex: Example[], set: ReadonlySet<string>, translit?: 'latn', bothScripts: ReadonlySet<string> = new Set()): Example[] {
   const seen = new Set<string>();
   return ex.filter((e) => {
     if (!set.has(e.lang)) return false;
     if (!translit) return true;
-    const k = `${e.lang}\t${cyrlToLatn(e.text)}`;
+    const k = `${e.lang}\t${bothScripts.has(e.lang) ? detectScript(e.text) : ''}\t${cyrlToLatn(e.text)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -70,7 +76,7 @@ export function buildModels(train: Sample[], opt: BuildOptions = DEFAULT_BUILD, 
     models.push(
       trainLinear(
         { name: g.name, classes: g.classes, spec: g.spec, ...(g.transliterate ? { transliterate: g.transliterate } : {}), ...(g.scriptToken ? { scriptToken: true } : {}) },
-        groupExamples(ex, set, g.transliterate),
+        groupExamples(ex, set, g.transliterate, new Set(g.scriptToken ? (g.bothScripts ?? []) : [])),
         { ...opt.groupTrain, log: (e, l) => log?.(`${g.name} epoch ${e + 1}: loss ${l.toFixed(4)}`) },
       ),
     );
