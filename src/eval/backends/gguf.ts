@@ -15,7 +15,7 @@ import { fileSha256 } from '../tasks/files.js';
 
 
 export interface GgufBackendOptions extends RuntimeOptions {
-  /** Parallel sequences per context (default 8). */
+  /** Parallel sequences per context (default 1: one sequence was fastest on CPU in bench/eval, docs/BENCHMARKS.md; a GPU may want more). */
   sequences?: number;
   /** Cap on the context length (default: the model's training context). */
   contextLength?: number;
@@ -58,7 +58,7 @@ export class GgufBackend implements Backend {
     const ctxLen = Math.min(o.contextLength ?? train, train);
     const addBos = model.model.fileInfo.metadata?.tokenizer?.ggml?.add_bos_token !== false;
     const prefix = addBos && model.bos !== null ? model.bos : model.eos;
-    return new GgufBackend(o.id ?? basename(path).replace(/\.gguf$/, ''), path, await fileSha256(path), model, ctxLen, prefix, vocab, Math.max(1, o.sequences ?? 8), ...(quant ? [quant] : []));
+    return new GgufBackend(o.id ?? basename(path).replace(/\.gguf$/, ''), path, await fileSha256(path), model, ctxLen, prefix, vocab, Math.max(1, o.sequences ?? 1), ...(quant ? [quant] : []));
   }
 
   async tokenize(text: string): Promise<number[]> {
