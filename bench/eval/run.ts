@@ -32,7 +32,7 @@ const arg = (name: string, dflt: string): string => {
 const nLangs = Number(arg('langs', '8'));
 const nSent = Number(arg('sentences', '16'));
 const threads = Number(arg('threads', '1'));
-const sequences = Number(arg('sequences', '8'));
+const sequences = Number(arg('sequences', '1'));
 
 const root = join(tmpdir(), `oellm-bench-eval-${process.pid}`);
 mkdirSync(root, { recursive: true });

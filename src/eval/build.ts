@@ -11,7 +11,7 @@ import { writeReport, type Report } from './report.js';
 import { table } from '../cli/output.js';
 
 /** Items per language in a build's eval (FLORES dev sentences, SIB-200 questions, quant sentences). */
-export const BUILD_EVAL_LIMITS = { flores: 12, sib200: 7, quant: 4 };
+export const BUILD_EVAL_LIMITS = { flores: 10, sib200: 4, quant: 3 };
 
 export interface BuildEvalInput {
   runDir: string;

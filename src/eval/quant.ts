@@ -71,8 +71,11 @@ export function summarize(ts: readonly TokenStats[]): QuantSummary {
   return { kld_mean: kld / n, kld_median: median, kld_p99: pct(0.99), top1: same / n, rms_dp: Math.sqrt(dp2 / n), ppl_ratio: Math.exp((nll - nllb) / n), n_tokens: n };
 }
 
+/** Base-model rows of one request, kept so several quantized models compare against one base pass. */
+export type BaseRowCache = Map<string, Float32Array[]>;
+
 /** Per-token stats of `q` against `base` over texts, in the same rolling windows for both. */
-export async function compareOnTexts(base: Backend, q: Backend, texts: readonly string[]): Promise<TokenStats[]> {
+export async function compareOnTexts(base: Backend, q: Backend, texts: readonly string[], cache?: BaseRowCache): Promise<TokenStats[]> {
   if (!base.distributions || !q.distributions) throw new Error('quant: both models need full distributions (checkpoint or GGUF, not an endpoint)');
   if (base.vocabSize && q.vocabSize && base.vocabSize !== q.vocabSize) throw new Error(`quant: vocabulary sizes differ (${base.vocabSize} vs ${q.vocabSize}): not the same model family`);
   const size = Math.min(base.contextLength, q.contextLength) + 1;
@@ -84,7 +87,13 @@ export async function compareOnTexts(base: Backend, q: Backend, texts: readonly 
     const seq = base.prefix !== null ? [base.prefix, ...ids] : ids;
     const reqs: ScoreRequest[] = rollingWindows(seq.length, size).map((w) => ({ tokens: seq.slice(w.start, w.end), from: w.from - w.start }));
     for (const r of reqs) {
-      const [rb, rq] = await Promise.all([base.distributions(r), q.distributions(r)]);
+      const key = `${r.from}:${r.tokens.join(',')}`;
+      let rb = cache?.get(key);
+      if (!rb) {
+        rb = await base.distributions(r);
+        cache?.set(key, rb);
+      }
+      const rq = await q.distributions(r);
       for (let i = 0; i < rb.length; i++) out.push(tokenStats(rb[i]!, rq[i]!, r.tokens[r.from + i]!));
     }
   }

@@ -13,7 +13,7 @@ import { LANGUAGE_CODES } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 import { readJson, sha256, writeJsonAtomic } from '../util/fs.js';
 import { openBackend, type OpenOptions } from './backends/index.js';
-import { compareOnTexts, summarize } from './quant.js';
+import { compareOnTexts, summarize, type BaseRowCache } from './quant.js';
 import { scoreUnit } from './score.js';
 import { QUANT_TASK, resolveTask, type TaskDef, type TaskOptions } from './tasks/registry.js';
 import { floresBpb } from './tasks/sib200.js';
@@ -131,12 +131,16 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
       await p.then((b) => b.close()).catch(() => {});
     }
   };
-  // Units of the same model together, so each model loads once per rank.
-  pending.sort((a, b) => (a.base ?? '').localeCompare(b.base ?? '') || a.model.localeCompare(b.model));
+  // Units of the same model together, so each model loads once per rank; quant units by base and
+  // language, so the base's distributions of a language are computed once for every quantized model.
+  pending.sort((a, b) => (a.base ?? '').localeCompare(b.base ?? '') || (a.base ? a.lang.localeCompare(b.lang) : 0) || a.model.localeCompare(b.model));
+  let baseRows: { key: string; cache: BaseRowCache } = { key: '', cache: new Map() };
   const topt: TaskOptions = { ...plan.task, warn: log };
   try {
-    for (const u of pending) {
-      await closeAllBut([u.model, ...(u.base ? [u.base] : [])]);
+    for (let i = 0; i < pending.length; i++) {
+      const u = pending[i]!;
+      // Close the models no remaining unit needs (quant units alternate between several).
+      await closeAllBut(pending.slice(i).flatMap((x) => [x.model, ...(x.base ? [x.base] : [])]));
       const t0 = performance.now();
       const wall = (): number => Math.round((performance.now() - t0) / 10) / 100;
       const spec = { model: u.modelId, task: u.task, lang: u.lang, shots: u.shots, split: u.split };
@@ -150,7 +154,8 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
           }
           const d = loadLimited(floresBpb, u.lang, { ...topt, split: 'dev' }, u.limit);
           const [b, q] = await Promise.all([backend(u.base!, u.baseId!), backend(u.model, u.modelId)]);
-          const s = summarize(await compareOnTexts(b, q, (d.items as TextItem[]).map((x) => x.text)));
+          if (baseRows.key !== `${u.base}\0${u.lang}`) baseRows = { key: `${u.base}\0${u.lang}`, cache: new Map() };
+          const s = summarize(await compareOnTexts(b, q, (d.items as TextItem[]).map((x) => x.text), baseRows.cache));
           const row = { model: u.modelId, base: u.baseId!, lang: u.lang, ...s };
           writeUnit(plan.out, { unit: u, status: 'ok', rows: [{ ...spec, metric: 'kld_mean', value: s.kld_mean, stderr: null, n: s.n_tokens, template: 'sentence/1', status: 'ok' }], quant: [row], wall_s: wall() });
         } else {

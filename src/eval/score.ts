@@ -96,6 +96,7 @@ export function aggregate(spec: UnitSpec, data: Pick<TaskData, 'template' | 'ski
   if (results.length === 0) return [{ ...base, metric: kind === 'text' ? 'bits_per_byte' : 'acc', value: null, stderr: null, status: 'no_data', error: 'no items for this language' }];
   if (kind === 'text') {
     const r = results as TextResult[];
+    if (!Number.isFinite(bitsPerByte(r))) return [{ ...base, metric: 'bits_per_byte', value: null, stderr: null, status: 'failed', error: 'non-finite log-likelihood from the model' }];
     return [
       { ...base, metric: 'bits_per_byte', value: bitsPerByte(r), stderr: bitsPerByteStderr(r) },
       { ...base, metric: 'tokens_per_byte', value: r.reduce((s, d) => s + d.tokens, 0) / r.reduce((s, d) => s + d.bytes, 0), stderr: null },

@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .option('--quant-limit <n>', 'quant: FLORES dev sentences per language', '20')
     .option('--eval-data <dir>', 'evaluation data folder (default: $OELLM_EVAL_DATA or ../shared/eval)')
     .option('--threads <n>', 'llama.cpp CPU threads (default: half the cores minus the current load, at least 1)')
-    .option('--sequences <n>', 'llama.cpp sequences evaluated together per batch', '8')
+    .option('--sequences <n>', 'llama.cpp sequences evaluated together per batch (1 was fastest on CPU, bench/eval)', '1')
     .option('--endpoint-model <name>', 'endpoint: served model name (default: the first of /v1/models)')
     .option('--concurrency <n>', 'endpoint: parallel HTTP requests', '4')
     .option('--timeout <ms>', 'endpoint: per-request timeout in ms', '60000')

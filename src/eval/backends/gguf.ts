@@ -15,7 +15,7 @@ import { fileSha256 } from '../tasks/files.js';
 
 
 export interface GgufBackendOptions extends RuntimeOptions {
-  /** Parallel sequences per context (default 8). */
+  /** Parallel sequences per context (default 1: one sequence was fastest on CPU in bench/eval, docs/BENCHMARKS.md; a GPU may want more). */
   sequences?: number;
   /** Cap on the context length (default: the model's training context). */
   contextLength?: number;
@@ -58,7 +58,7 @@ export class GgufBackend implements Backend {
     const ctxLen = Math.min(o.contextLength ?? train, train);
     const addBos = model.model.fileInfo.metadata?.tokenizer?.ggml?.add_bos_token !== false;
     const prefix = addBos && model.bos !== null ? model.bos : model.eos;
-    return new GgufBackend(o.id ?? basename(path).replace(/\.gguf$/, ''), path, await fileSha256(path), model, ctxLen, prefix, vocab, Math.max(1, o.sequences ?? 8), ...(quant ? [quant] : []));
+    return new GgufBackend(o.id ?? basename(path).replace(/\.gguf$/, ''), path, await fileSha256(path), model, ctxLen, prefix, vocab, Math.max(1, o.sequences ?? 1), ...(quant ? [quant] : []));
   }
 
   async tokenize(text: string): Promise<number[]> {
@@ -93,10 +93,42 @@ export class GgufBackend implements Backend {
     if (req.tokens.length - 1 > this.contextLength) throw new OellmError(`score request of ${req.tokens.length} tokens exceeds the context (${this.contextLength})`, { code: 'E_INPUT', hint: 'split the text into windows (src/eval/windows.ts)' });
   }
 
+  /**
+   * A one-sequence context decoding in micro-batches of 16 tokens: llama.cpp (node-llama-cpp 3.22
+   * CPU build) returns NaN logits for batches of ≥ 32 tokens on Q4_0 models with 32-wide rows
+   * (measured on the build test's dim-32 edge variant); such requests are scored again here.
+   */
+  private small: Promise<LlamaContextSequence> | undefined;
+
   private async scoreOne(req: ScoreRequest): Promise<Scored> {
     this.check(req);
     const seq = await this.acquire();
+    let r: Scored;
     try {
+      r = await this.evaluate(seq, req);
+    } finally {
+      this.release(seq);
+    }
+    if (r.logprobs.every(Number.isFinite)) return r;
+    this.small ??= this.model.context(this.contextLength + 16, 1, 16).then((c) => ((this.smallCtx = c), c.getSequence()));
+    const s = await this.small;
+    const again = await this.lock(() => this.evaluate(s, req));
+    const bad = again.logprobs.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new OellmError(`llama.cpp returned a non-finite log-probability (${again.logprobs[bad]}) at position ${req.from + bad}`, { file: this.path, code: 'E_RUNTIME', hint: 'the GGUF may be damaged; check it with `oellm inspect` and compare with its F16 export' });
+    return again;
+  }
+
+  private smallCtx: LlamaContext | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Runs fn after every earlier call (the fallback context has one sequence). */
+  private lock<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => {});
+    return p;
+  }
+
+  private async evaluate(seq: LlamaContextSequence, req: ScoreRequest): Promise<Scored> {
+    {
       await seq.clearHistory();
       const t = req.tokens;
       const input = [] as Parameters<LlamaContextSequence['controlledEvaluate']>[0];
@@ -119,8 +151,6 @@ export class GgufBackend implements Backend {
         if (first[0] !== t[i + 1] && first[1] > target) greedy = false;
       }
       return { logprobs, greedy };
-    } finally {
-      this.release(seq);
     }
   }
 
@@ -131,7 +161,23 @@ export class GgufBackend implements Backend {
   async distributions(req: ScoreRequest): Promise<Float32Array[]> {
     this.check(req);
     const seq = await this.acquire();
+    let rows: Float32Array[];
     try {
+      rows = await this.rows(seq, req);
+    } finally {
+      this.release(seq);
+    }
+    if (rows.every((r) => r.every(Number.isFinite))) return rows;
+    this.small ??= this.model.context(this.contextLength + 16, 1, 16).then((c) => ((this.smallCtx = c), c.getSequence()));
+    const s = await this.small;
+    rows = await this.lock(() => this.rows(s, req));
+    if (!rows.every((r) => r.every(Number.isFinite))) throw new OellmError('llama.cpp returned non-finite logits', { file: this.path, code: 'E_RUNTIME', hint: 'the GGUF may be damaged; check it with `oellm inspect`' });
+    return rows;
+  }
+
+  /** Log-softmax rows for positions from .. end-1 (full logits copied out of llama.cpp). */
+  private async rows(seq: LlamaContextSequence, req: ScoreRequest): Promise<Float32Array[]> {
+    {
       await seq.clearHistory();
       const t = req.tokens;
       const input = [] as Parameters<LlamaContextSequence['controlledEvaluate']>[0];
@@ -154,13 +200,12 @@ export class GgufBackend implements Backend {
         rows.push(row);
       }
       return rows;
-    } finally {
-      this.release(seq);
     }
   }
 
   async close(): Promise<void> {
     await (await this.ctx?.catch(() => undefined))?.dispose();
+    await this.smallCtx?.dispose();
     await this.model.dispose();
   }
 }

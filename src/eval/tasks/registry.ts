@@ -6,7 +6,8 @@ import { OellmError } from '../../util/errors.js';
 import type { Item, TaskData } from '../types.js';
 import { exams } from './exams.js';
 import { nativeTask, parseTaskFile } from './native.js';
-import { pairs, text } from './pairs.js';
+import { pairs } from './pairs.js';
+import { text } from './text.js';
 import { floresBpb, sib200 } from './sib200.js';
 
 export interface TaskOptions {
