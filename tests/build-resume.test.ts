@@ -38,7 +38,7 @@ test('SIGKILL during training, then the same command: cached stages skipped, run
   assert.ok(!existsSync(join(out, 'build_summary.json')));
   const s = await runBuild({ file: cfg, out });
   const ran = Object.fromEntries(s.stages.map((r) => [r.stage, !r.skipped]));
-  assert.deepEqual(ran, { corpus: false, data: false, commitment: false, tokenizer: false, tokens: false, 'train-v': true, 'export-v-f16': true, release: true });
+  assert.deepEqual(ran, { corpus: false, data: false, commitment: false, tokenizer: false, tokens: false, 'train-v': true, 'export-v-f16': true, eval: true, release: true });
   assert.equal(s.variants[0]!.steps, 400);
   assert.ok(existsSync(join(out, s.variants[0]!.gguf[0]!.path)));
   // The training log has every step exactly once: the resumed run did not repeat logged steps.

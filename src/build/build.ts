@@ -24,7 +24,7 @@ import type { Progress } from '../util/progress.js';
 import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
 import { catchStopSignals } from '../util/interrupt.js';
-import { buildEval, type BuildEvalSummary } from '../eval/build.js';
+import { BUILD_EVAL_LIMITS, buildEval, type BuildEvalSummary } from '../eval/build.js';
 import { BUILD_COMMITMENT, buildCommitmentRoot, releaseInputs, releaseStage, writeBuildCommitment } from '../release/stage.js';
 
 export interface BuildOptions {
@@ -355,15 +355,26 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
   const commitment = buildCommitmentRoot(runDir);
   const { key: tokKey, tokenCounts } = await tokenizerStage(r, dataKey, manifest);
   const variants: VariantSummary[] = [];
+  const trainKeys: string[] = [];
   for (const v of config.series) {
     const { key: trainKey, result, ckpt } = await trainStage(r, v, [dataKey, tokKey]);
+    trainKeys.push(trainKey);
     const gguf: VariantSummary['gguf'] = [];
     for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey, commitment));
     variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, ...(result.valInit ? { valBpbBefore: result.valInit, init: v.init } : {}), tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
   }
 
-  // Eval: every variant and quantization per language (cached per unit under eval/units).
-  const evaluation = await wrapIo('eval', () => buildEval({ runDir, variants, languages: config.languages, log }));
+  // Eval: every variant and quantization per language, a stage like the others (its key: the
+  // exported models and the limits), so a finished build re-run leaves eval/ and release/ untouched;
+  // inside it, units are cached under eval/units (a killed eval resumes unit by unit).
+  const evalKey = stageKey('eval', { limits: BUILD_EVAL_LIMITS, languages: config.languages, exports: variants.map((v) => [v.name, v.gguf.map((g) => g.type)]), commitment }, trainKeys);
+  const evalFile = join(runDir, 'eval', 'build_eval.json');
+  await wrapIo('eval', () =>
+    r.stages.run('eval', evalKey, ['eval/report.json', 'eval/build_eval.json'], async () => {
+      writeJsonAtomic(evalFile, await buildEval({ runDir, variants, languages: config.languages, log }));
+    }, []),
+  );
+  const evaluation = readJson<BuildEvalSummary>(evalFile);
 
   const languages = languageSummary(config, manifest, tokenCounts);
   const summary: BuildSummary = {
