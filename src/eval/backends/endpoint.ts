@@ -80,10 +80,10 @@ export class EndpointBackend implements Backend {
     const base = url.replace(/\/+$/, '').replace(/\/v1$/, '');
     const opts = { concurrency: o.concurrency ?? 4, promptsPerRequest: o.promptsPerRequest ?? 8, timeoutMs: o.timeoutMs ?? 60_000, retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 250, ...(o.apiKey ? { apiKey: o.apiKey } : {}) };
     const probe = new EndpointBackend(o.id ?? new URL(base).host, url, '', base, o.model ?? '', o.contextLength ?? 2048, null, 0, opts);
-    const models = (await probe.call('GET', '/v1/models')) as { data?: { id: string; max_model_len?: number; meta?: { n_ctx_train?: number; n_vocab?: number } }[] };
+    const models = (await probe.call('GET', '/v1/models')) as { data?: { id: string; max_model_len?: number; context_length?: number; meta?: { n_ctx_train?: number; n_vocab?: number } }[] };
     const m = o.model ? models.data?.find((d) => d.id === o.model) : models.data?.[0];
     if (!m) throw new EndpointError(o.model ? `the endpoint does not serve a model named "${o.model}"` : 'the endpoint lists no models at /v1/models', url);
-    const ctx = o.contextLength ?? m.max_model_len ?? m.meta?.n_ctx_train ?? 2048;
+    const ctx = o.contextLength ?? m.max_model_len ?? m.context_length ?? m.meta?.n_ctx_train ?? 2048; // vLLM, oellm serve, llama.cpp server
     const withSpecial = (await probe.post('/tokenize', { model: m.id, prompt: '', add_special: true })) as { tokens: number[] };
     const prefix = withSpecial.tokens?.[0] ?? null;
     const sha = createHash('sha256').update(`${base}\n${m.id}`).digest('hex');
@@ -93,7 +93,9 @@ export class EndpointBackend implements Backend {
   /** One HTTP call with timeout and retries (5xx, 429, network errors and timeouts retry; 4xx do not). */
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     let last: Error | undefined;
+    let retried = 0;
     for (let attempt = 0; attempt <= this.o.retries; attempt++) {
+      retried = attempt;
       if (attempt > 0) {
         this.stats.retries++;
         await new Promise((r) => setTimeout(r, this.o.backoffMs * 2 ** (attempt - 1)));
@@ -119,7 +121,7 @@ export class EndpointBackend implements Backend {
       }
     }
     this.stats.failures++;
-    throw new EndpointError(`${last!.message} (after ${this.o.retries} retries)`, this.base, (last as EndpointError).status);
+    throw new EndpointError(`${last!.message} (after ${retried} retries)`, this.base, (last as EndpointError).status);
   }
 
   private post(path: string, body: unknown): Promise<unknown> {
