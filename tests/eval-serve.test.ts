@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportGguf } from '../src/export/gguf.js';
 import type { Report } from '../src/eval/index.js';
@@ -78,4 +78,31 @@ test('oellm eval through oellm serve scores what the GGUF backend scores on the 
   }
   // sib200 in every language, exams in hr and de (en and fi: no_data rows on both sides).
   assert.ok(compared >= 4 + 4 * 3 + 2 * 3, `${compared} comparisons`);
+});
+
+test('a server with --api-key-file: oellm eval --api-key-file scores through it; without the key, a 401 names the problem and is not retried', async () => {
+  const keyFile = join(root, 'key.txt');
+  writeFileSync(keyFile, 'eval-sekret\n');
+  const p = spawn(process.execPath, [BIN, 'serve', gguf, '--port', '0', '--threads', '1', '--parallel', '1', '--api-key-file', keyFile], { cwd: ROOT, env: { ...process.env, ...cliEnv() } });
+  let err = '';
+  p.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  try {
+    for (let i = 0; i < 1200 && !/\bready\b/.test(err) && p.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(err, /ready/, err);
+    const keyed = /oellm serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err)![1]! + '/v1';
+    const args = ['eval', '--model', keyed, '--tasks', 'flores-bpb', '--langs', 'hr', '--limit', '1', '--retries', '1'];
+    const ok = spawnSync(process.execPath, [BIN, ...args, '--api-key-file', keyFile, '--out', join(root, 'keyed'), '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...cliEnv() }, timeout: 300_000 });
+    assert.equal(ok.status, 0, ok.stderr);
+    const rep = JSON.parse(readFileSync(join(root, 'keyed', 'report.json'), 'utf8')) as Report;
+    const bpb = (r: Report, kind: string) => r.results.find((x) => x.task === 'flores-bpb' && x.lang === 'hr' && r.models.find((m) => m.id === x.model)?.kind === kind)!;
+    assert.equal(bpb(rep, 'endpoint').status, 'ok');
+    assert.ok(bpb(rep, 'endpoint').value! > 0);
+    assert.ok(!readFileSync(join(root, 'keyed', 'plan.json'), 'utf8').includes('eval-sekret'), 'the key itself is never written to plan.json');
+    const no = spawnSync(process.execPath, [BIN, ...args, '--out', join(root, 'unkeyed')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...cliEnv() }, timeout: 300_000 });
+    assert.match(no.stderr + no.stdout, /HTTP 401.*(after 0 retries)/s);
+  } finally {
+    const done = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await done;
+  }
 });

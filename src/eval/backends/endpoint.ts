@@ -5,6 +5,7 @@
 // after the last retry the error propagates and the unit becomes a failed row.
 // Not a chat client. Reference: OpenAI legacy completions API (logprobs), vLLM, llama.cpp server.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { OellmError } from '../../util/errors.js';
 import type { Backend, ScoreRequest, Scored } from '../types.js';
 
@@ -23,6 +24,8 @@ export interface EndpointOptions {
   /** Context length when /v1/models does not say (default 2048). */
   contextLength?: number;
   apiKey?: string;
+  /** A file whose first line is the API key (`oellm serve --api-key-file`); only its path travels in plan.json. */
+  apiKeyFile?: string;
   id?: string;
 }
 
@@ -37,6 +40,18 @@ export class EndpointError extends OellmError {
     super(message, { code: 'E_ENDPOINT', hint: 'check that the server is up and speaks the OpenAI completions API with echo + logprobs (docs/EVAL.md)' });
     this.name = 'EndpointError';
   }
+}
+
+/** The first line of an API key file, as `oellm serve --api-key-file` reads it. */
+function readApiKey(file: string): string {
+  let key: string | undefined;
+  try {
+    key = readFileSync(file, 'utf8').split(/\r?\n/)[0]?.trim();
+  } catch (e) {
+    throw new OellmError(`cannot read the API key file: ${(e as Error).message}`, { file, code: 'E_IO', hint: 'pass a file whose first line is the key' });
+  }
+  if (!key) throw new OellmError('the API key file is empty', { file, code: 'E_INPUT', hint: 'its first line must be the key' });
+  return key;
 }
 
 /** A counting semaphore for the concurrency bound. */
@@ -78,7 +93,8 @@ export class EndpointBackend implements Backend {
 
   static async open(url: string, o: EndpointOptions = {}): Promise<EndpointBackend> {
     const base = url.replace(/\/+$/, '').replace(/\/v1$/, '');
-    const opts = { concurrency: o.concurrency ?? 4, promptsPerRequest: o.promptsPerRequest ?? 8, timeoutMs: o.timeoutMs ?? 60_000, retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 250, ...(o.apiKey ? { apiKey: o.apiKey } : {}) };
+    const apiKey = o.apiKey ?? (o.apiKeyFile ? readApiKey(o.apiKeyFile) : undefined);
+    const opts = { concurrency: o.concurrency ?? 4, promptsPerRequest: o.promptsPerRequest ?? 8, timeoutMs: o.timeoutMs ?? 60_000, retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 250, ...(apiKey ? { apiKey } : {}) };
     const probe = new EndpointBackend(o.id ?? new URL(base).host, url, '', base, o.model ?? '', o.contextLength ?? 2048, null, 0, opts);
     const models = (await probe.call('GET', '/v1/models')) as { data?: { id: string; max_model_len?: number; context_length?: number; meta?: { n_ctx_train?: number; n_vocab?: number } }[] };
     const m = o.model ? models.data?.find((d) => d.id === o.model) : models.data?.[0];
