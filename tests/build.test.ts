@@ -107,5 +107,5 @@ test('an invalid config lists every problem with its path before any work', () =
 test('an unusable run directory is a clear error naming the path, not a crash', async () => {
   const file = join(tmp, 'a-file');
   writeFileSync(file, 'x');
-  await assert.rejects(runBuild({ file: small(), out: join(file, 'run') }), (e: Error & { code?: string }) => e.code === 'E_IO' && /not a directory/.test(e.message) && e.message.includes(join(file, 'run')));
+  await assert.rejects(runBuild({ file: small(), out: join(file, 'run') }), (e: Error & { code?: string }) => ((e.code === 'E_IO' && /not a directory/.test(e.message)) || (e.code === 'E_OUT' && /which is a file/.test(e.message))) && e.message.includes(join(file, 'run')));
 });
