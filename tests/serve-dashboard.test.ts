@@ -3,14 +3,15 @@
 // server over a real tiny run. Asserts what is on the page (run, dataset, training, evaluation,
 // release verification, streaming playground with per-token probabilities on hover) and saves
 // screenshots for review in $OELLM_SCREENSHOTS (default: <tmp>/oellm-dashboard-screenshots).
+// The eval report and release bundle are the ones the build's own eval and release stages wrote.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/serve/server.js';
-import { serveTiny, tinyRun, writeEvalReport, writeRelease } from './helpers/serve.js';
+import { serveTiny, tinyRun } from './helpers/serve.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.OELLM_SCREENSHOTS ?? join(tmpdir(), 'oellm-dashboard-screenshots');
@@ -43,6 +44,17 @@ async function open(path = '/'): Promise<Page> {
 }
 
 test('a run without eval and release says so, and shows the run, dataset and training', { skip }, async () => {
+  // The build wrote eval/ and release/; hidden for this test, as a run built before those stages.
+  const run = await tinyRun();
+  for (const d of ['eval', 'release']) renameSync(join(run, d), join(run, `${d}.hidden`));
+  try {
+    await noEvalNoRelease();
+  } finally {
+    for (const d of ['eval', 'release']) renameSync(join(run, `${d}.hidden`), join(run, d));
+  }
+});
+
+async function noEvalNoRelease(): Promise<void> {
   const page = await open();
   const text = await page.locator('main').innerText();
   assert.match(await page.locator('#title').innerText(), /serve-test/);
@@ -56,28 +68,42 @@ test('a run without eval and release says so, and shows the run, dataset and tra
   assert.match(await page.locator('#release').innerText(), /no release yet/);
   await page.screenshot({ path: join(SHOTS, 'dashboard-no-eval.png'), fullPage: true });
   await page.close();
-});
+}
 
-test('evaluation (bits per byte, quantization heatmap) and a verified release', { skip }, async () => {
+test('the build\'s evaluation (bits per byte, quantization heatmap) and its release, verified by the audit module', { skip }, async () => {
   const run = await tinyRun();
-  await writeEvalReport(run);
-  await writeRelease(run);
+  const report = JSON.parse(readFileSync(join(run, 'eval', 'report.json'), 'utf8')) as { schema: string; quant: unknown[] };
+  assert.equal(report.schema, 'oellm.eval/1');
   const page = await open();
   const ev = await page.locator('#eval').innerText();
   assert.match(ev, /Bits per byte per language/i);
   assert.match(ev, /Quantization cost per language/i);
+  for (const id of ['core-f16', 'core-q8_0', 'core-q4_0', 'edge-f16', 'edge-q4_0']) assert.ok(ev.includes(id), id);
   // q8_0 and q4_0 of core, q4_0 of edge, over 3 languages.
+  assert.equal(report.quant.length, 3 * 3);
   assert.equal(await page.locator('#eval table.heat td.cell').count(), 3 * 3);
-  assert.match(await page.locator('#release-verdict').innerText(), /verified/);
-  assert.equal(await page.locator('#release-table tr').count(), 1 + 3);
+  assert.match(await page.locator('#release-verdict').innerText(), /verified: signature, checksums, schemas, commitment/);
+  const checks = await page.locator('#release-checks').innerText();
+  for (const c of ['signature', 'checksums', 'schemas', 'commitment']) assert.match(checks, new RegExp(`${c}\\s+✓ ok`), checks);
+  const table = await page.locator('#release-table').innerText();
+  for (const f of ['ai-act-summary.md', 'copyright-policy.md', 'pii-report.md', 'models/core/README.md', 'models/core-GGUF/README.md', 'dataset/croissant.json', 'data-commitment.json']) assert.ok(table.includes(f), f);
+  assert.doesNotMatch(table, /mismatch|missing|not in SHA256SUMS/);
   await page.locator('#eval').screenshot({ path: join(SHOTS, 'dashboard-eval.png') });
+  await page.locator('#release').screenshot({ path: join(SHOTS, 'dashboard-release.png') });
   await page.screenshot({ path: join(SHOTS, 'dashboard-full.png'), fullPage: true });
   // A changed document fails verification, and the page says which.
-  writeFileSync(join(run, 'release', 'DATA_CARD.md'), '# Data card (edited after release)\n');
-  await page.reload();
-  await page.waitForSelector('body[data-ready="true"]');
-  assert.match(await page.locator('#release-verdict').innerText(), /verification failed/);
-  assert.match(await page.locator('#release-table').innerText(), /DATA_CARD\.md[\s\S]*mismatch/);
+  const card = join(run, 'release', 'dataset', 'README.md');
+  const original = readFileSync(card);
+  try {
+    writeFileSync(card, '# Data card (edited after release)\n');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.match(await page.locator('#release-verdict').innerText(), /verification failed/);
+    assert.match(await page.locator('#release-table').innerText(), /dataset\/README\.md[\s\S]*mismatch/);
+    assert.match(await page.locator('#release-checks').innerText(), /checksums\s+✗ failed\s+dataset\/README\.md: sha256/);
+  } finally {
+    writeFileSync(card, original);
+  }
   await page.close();
 });
 

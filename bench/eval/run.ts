@@ -3,7 +3,9 @@
 // evaluating the same token sequences directly with node-llama-cpp in the same run — (a) the
 // plain way, one sequence and full logit rows (LlamaCppModel.logits, then log-softmax in JS), and
 // (b) one sequence with the same filtered-logit request — and the endpoint backend against a
-// local HTTP server that answers through the GGUF backend (a protocol-overhead figure).
+// local HTTP server that answers through the GGUF backend (a protocol-overhead figure), and
+// against a real `oellm serve` (src/serve, in this process) on the same file: the endpoint-vs-
+// direct ratio users get (eval through the server vs the GGUF backend on the file).
 // A random Llama (dim 128, 4 layers, vocab 4096: the default build's core shape) exported to
 // F16; the token sequences are FLORES dev sentences (../shared/eval, read in place).
 // Run: `npx tsx bench/eval/run.ts [--langs 8] [--sentences 16] [--threads 1]`. Prints ratios; asserts nothing.
@@ -19,6 +21,8 @@ import { exportGguf } from '../../src/export/gguf.js';
 import { LlamaCppModel } from '../../src/runtime/llamacpp.js';
 import { GgufBackend } from '../../src/eval/backends/gguf.js';
 import { EndpointBackend } from '../../src/eval/backends/endpoint.js';
+import { discoverModels } from '../../src/serve/models.js';
+import { startServer } from '../../src/serve/server.js';
 import { floresBpb } from '../../src/eval/tasks/sib200.js';
 import { evalDataDir } from '../../src/eval/tasks/files.js';
 import { logSumExp } from '../../src/eval/metrics.js';
@@ -50,7 +54,8 @@ try {
   const reqs: ScoreRequest[] = [];
   for (const l of langs) {
     for (const it of floresBpb.load(l, { dataDir, split: 'dev' }).items.slice(0, nSent) as TextItem[]) {
-      const ids = [backend.prefix!, ...(await backend.tokenize(it.text))].slice(0, backend.contextLength + 1);
+      // The model's BOS when it has one (this random model's tokenizer has none: no null id, which a server rightly refuses).
+      const ids = [...(backend.prefix !== null ? [backend.prefix] : []), ...(await backend.tokenize(it.text))].slice(0, backend.contextLength + 1);
       reqs.push({ tokens: ids, from: 1 });
     }
   }
@@ -120,9 +125,18 @@ try {
   server.closeAllConnections();
   server.close();
 
+  // Endpoint through a real `oellm serve` on the same GGUF (its own llama.cpp context, `sequences` parallel slots).
+  const served = await startServer(discoverModels([gguf]), { port: 0, limits: { threads, parallel: sequences } });
+  await served.ready;
+  const sep = await EndpointBackend.open(`${served.url}/v1`, { concurrency: sequences, promptsPerRequest: 8 });
+  const viaServe = await time('endpoint backend → oellm serve (same GGUF)', async () => (await sep.score(reqs)).reduce((s, r) => s + r.logprobs.reduce((a, b) => a + b, 0), 0));
+  await served.close();
+
   console.log(`\nratio GGUF backend / direct (full rows):     ${(ours / plain).toFixed(2)}×`);
   console.log(`ratio GGUF backend / direct (filtered):      ${(ours / filtered).toFixed(2)}×`);
   console.log(`ratio endpoint / direct GGUF backend:        ${(endpoint / ours).toFixed(2)}×`);
+  console.log(`ratio endpoint via oellm serve / GGUF backend: ${(viaServe / ours).toFixed(2)}×`);
+  console.log(`ratio endpoint via oellm serve / direct (filtered): ${(viaServe / filtered).toFixed(2)}×`);
   await m.dispose();
   await backend.close();
 } finally {

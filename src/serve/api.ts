@@ -38,8 +38,10 @@ function checkIds(e: ModelEngine, ids: readonly number[], param: string): void {
   for (const t of ids) if (v > 0 && t >= v) throw badRequest(`token id ${t} is outside the vocabulary (size ${v})`, param, 'invalid_value');
 }
 
-function checkLength(e: ModelEngine, ids: readonly number[], maxTokens: number | null | undefined, param: string): void {
+/** `scoreOnly` (echo + logprobs, max_tokens 0): the last prompt token is never decoded, so a prompt may be one token longer than the context (what `oellm eval`'s windows send, as its GGUF backend scores them). */
+function checkLength(e: ModelEngine, ids: readonly number[], maxTokens: number | null | undefined, param: string, scoreOnly = false): void {
   if (ids.length === 0) throw badRequest('the prompt is empty and the model has no BOS token to start from', param, 'invalid_value');
+  if (scoreOnly && ids.length <= e.ctxSize + 1) return;
   if (ids.length >= e.ctxSize) throw badRequest(`the prompt has ${ids.length} tokens; this model's context is ${e.ctxSize} tokens per sequence (at most ${e.ctxSize - 1} for a prompt)`, param, 'context_length_exceeded');
   if (maxTokens != null && ids.length + maxTokens > e.ctxSize) throw badRequest(`prompt (${ids.length} tokens) + max_tokens (${maxTokens}) exceed the context of ${e.ctxSize} tokens`, 'max_tokens', 'context_length_exceeded');
 }
@@ -174,7 +176,7 @@ export async function completions(state: ServerState, body: unknown, signal: Abo
   if (prompts.length > L.maxPrompts) throw badRequest(`${prompts.length} prompts in one request; at most ${L.maxPrompts}`, 'prompt', 'invalid_value');
   prompts.forEach((ids, i) => {
     checkIds(e, ids, prompts.length > 1 ? `prompt.${i}` : 'prompt');
-    checkLength(e, ids, r.max_tokens, prompts.length > 1 ? `prompt.${i}` : 'prompt');
+    checkLength(e, ids, r.max_tokens, prompts.length > 1 ? `prompt.${i}` : 'prompt', r.max_tokens === 0 && r.echo === true && r.logprobs != null);
   });
   const echo = r.echo ?? false;
   const logprobs = r.logprobs ?? null;

@@ -45,6 +45,9 @@ export interface Slot {
   release(): void;
 }
 
+/** Cells per sequence beyond the advertised context (see ModelEngine.load). */
+const CONTEXT_ROOM = 16;
+
 export class ModelEngine {
   private readonly free: LlamaContextSequence[] = [];
   private readonly waiters: { resolve: (s: LlamaContextSequence) => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }[] = [];
@@ -67,7 +70,10 @@ export class ModelEngine {
     const ctxSize = limits.ctx > 0 ? limits.ctx : llm.model.trainContextSize || 2048;
     try {
       const context = await llm.model.createContext({
-        contextSize: ctxSize,
+        // Room beyond the advertised context: a sequence filled to its last cell makes
+        // node-llama-cpp shift the context (dropping early tokens), which changed scores of full
+        // windows (as src/eval/backends/gguf.ts found); requests stay within `ctxSize` (api.ts).
+        contextSize: ctxSize + CONTEXT_ROOM,
         sequences: limits.parallel,
         batchSize: Math.min(4096, Math.max(512, ctxSize)),
         threads: limits.threads,
@@ -76,7 +82,7 @@ export class ModelEngine {
         experimentalKvCacheKeyType: 'F32',
         experimentalKvCacheValueType: 'F32',
       });
-      return new ModelEngine(entry, llm, context, context.contextSize, limits, Math.floor(Date.now() / 1000));
+      return new ModelEngine(entry, llm, context, Math.min(ctxSize, context.contextSize - CONTEXT_ROOM), limits, Math.floor(Date.now() / 1000));
     } catch (e) {
       await llm.dispose();
       throw e;
@@ -224,12 +230,10 @@ export class ModelEngine {
    * log p(t) = logit(t) − max − ln Σ exp(logit − max).
    */
   async score(slot: Slot, tokens: readonly number[], k: number): Promise<ScoredToken[]> {
-    const input = tokens.map((t, i) =>
-      i + 1 < tokens.length
-        ? ([t as Token, { generateNext: { logits: { filter: { tokens: [tokens[i + 1]! as Token], includeTop: Math.max(1, k) } }, totalLogitWeight: true } }] as const)
-        : (t as Token),
-    );
-    const res = await slot.seq.controlledEvaluate(input as never);
+    // The last token is scored, never decoded (nothing comes after it), so a prompt of context + 1
+    // tokens fits, as in the eval stage's windows (src/eval/windows.ts).
+    const input = tokens.slice(0, -1).map((t, i) => [t as Token, { generateNext: { logits: { filter: { tokens: [tokens[i + 1]! as Token], includeTop: Math.max(1, k) } }, totalLogitWeight: true } }] as const);
+    const res = input.length > 0 ? await slot.seq.controlledEvaluate(input as never) : [];
     const out: ScoredToken[] = [{ id: tokens[0]!, logprob: null, top: null }];
     for (let i = 0; i + 1 < tokens.length; i++) {
       const next = res[i]?.next;

@@ -1,11 +1,14 @@
 // What the dashboard shows about a run dir, read from the run's own records: the resolved
 // config, build summary, dataset manifest, training logs, eval report (schema oellm.eval/1) and
-// the release bundle, whose SHA256SUMS is checked here file by file. Absent parts are reported
-// as absent, never invented. Not HTML (dashboard/), not the release module.
+// the release bundle, whose SHA256SUMS is checked here file by file and which the audit module
+// verifies as `oellm audit verify` does without data or vault key (signature, checksums, schemas,
+// commitment). Absent parts are reported as absent, never invented. Not HTML (dashboard/), not
+// the release or audit module.
 // Reference: run dir layout (DESIGN.md); sha256sum(1) check format.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { verifyBundle } from '../audit/verify.js';
 import { sha256File } from '../util/fs.js';
 import type { ModelEntry } from './models.js';
 
@@ -78,8 +81,8 @@ export function evalReport(runDir: string): unknown {
 export interface ReleaseFile {
   path: string;
   bytes: number;
-  /** ok: matches SHA256SUMS; mismatch; unlisted: not in SHA256SUMS; missing: listed but absent. */
-  status: 'ok' | 'mismatch' | 'unlisted' | 'missing';
+  /** ok: matches SHA256SUMS; mismatch; unlisted: not in SHA256SUMS; missing: listed but absent; signed: the manifest and its signature, which SHA256SUMS cannot list (the manifest names SHA256SUMS's hash). */
+  status: 'ok' | 'mismatch' | 'unlisted' | 'missing' | 'signed';
 }
 
 /** The release bundle's files and their SHA256SUMS verification; null when the run has no release/. */
@@ -112,14 +115,30 @@ export async function releaseStatus(runDir: string): Promise<unknown> {
     if (f === 'SHA256SUMS') continue;
     const want = listed.get(f);
     const p = join(dir, f);
-    out.push({ path: f, bytes: statSync(p).size, status: want === undefined ? 'unlisted' : (await sha256File(p)) === want ? 'ok' : 'mismatch' });
+    const signed = want === undefined && (f === 'release-manifest.json' || f === 'release-manifest.json.sig');
+    out.push({ path: f, bytes: statSync(p).size, status: signed ? 'signed' : want === undefined ? 'unlisted' : (await sha256File(p)) === want ? 'ok' : 'mismatch' });
   }
   for (const f of listed.keys()) if (!files.includes(f)) out.push({ path: f, bytes: 0, status: 'missing' });
   const sig = files.includes('release-manifest.json.sig');
+  const checksumsOk = existsSync(sumsPath) && bad.length === 0 && out.every((f) => f.status === 'ok' || f.status === 'signed');
+  // The audit module's own verification (what `oellm audit verify <run>/release` checks without
+  // --data or --vault-key): Ed25519 signature of the manifest, SHA256SUMS against the manifest and
+  // every file, every document's schema, the commitment's root. Each check names what failed.
+  let audit: { ok: boolean; checks: { name: string; ok: boolean; detail: string }[]; fingerprint?: string; root?: string };
+  try {
+    const v = await verifyBundle(dir);
+    audit = { ok: v.ok, checks: v.checks, ...(v.fingerprint ? { fingerprint: v.fingerprint } : {}), ...(v.root ? { root: v.root } : {}) };
+  } catch (e) {
+    audit = { ok: false, checks: [{ name: 'bundle', ok: false, detail: (e as Error).message }] };
+  }
+  const sigCheck = audit.checks.find((c) => c.name === 'signature');
   return {
     files: out,
     sha256sums: existsSync(sumsPath) ? { present: true, entries: listed.size, malformed: bad } : { present: false },
-    verified: existsSync(sumsPath) && bad.length === 0 && out.every((f) => f.status === 'ok' || (f.status === 'unlisted' && f.path === 'release-manifest.json.sig')),
-    signature: sig ? 'present (not verified by the server: verify with `oellm audit`)' : 'absent',
+    checksums_ok: checksumsOk,
+    verified: checksumsOk && audit.ok,
+    signature: !sig ? 'absent' : sigCheck?.ok ? `verified: Ed25519 key sha256:${audit.fingerprint}` : `invalid: ${sigCheck?.detail ?? 'not checked'}`,
+    audit,
+    verify_command: 'oellm audit verify <run>/release --data <run>/data [--vault-key <file>]',
   };
 }

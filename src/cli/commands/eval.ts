@@ -4,6 +4,7 @@
 // measures 13-gram overlap with a training dataset; the hidden `oellm eval unit` runs one rank
 // of a plan (what worker processes and Slurm array tasks call). Logic lives in src/eval/.
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { OellmError } from '../../util/errors.js';
 import { emit } from '../output.js';
 
@@ -45,6 +46,7 @@ interface EvalFlags {
   threads?: string;
   sequences?: string;
   endpointModel?: string;
+  apiKeyFile?: string;
   concurrency?: string;
   timeout?: string;
   retries?: string;
@@ -74,6 +76,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'llama.cpp CPU threads (default: half the cores minus the current load, at least 1)')
     .option('--sequences <n>', 'llama.cpp sequences evaluated together per batch (1 was fastest on CPU, bench/eval)', '1')
     .option('--endpoint-model <name>', 'endpoint: served model name (default: the first of /v1/models)')
+    .option('--api-key-file <file>', 'endpoint: send `Authorization: Bearer <first line of file>` (as `oellm serve --api-key-file` expects)')
     .option('--concurrency <n>', 'endpoint: parallel HTTP requests', '4')
     .option('--timeout <ms>', 'endpoint: per-request timeout in ms', '60000')
     .option('--retries <n>', 'endpoint: retries with exponential backoff before a unit fails', '3')
@@ -107,7 +110,7 @@ export function register(program: Command): void {
         ...(pairs ? { pairs } : {}),
         ...(o.base ? { base: o.base } : {}),
         quantLimit: int('quant-limit', o.quantLimit, 1)!,
-        backend: { ...(threads ? { threads } : {}), sequences: int('sequences', o.sequences, 1)!, endpoint: { ...(o.endpointModel ? { model: o.endpointModel } : {}), concurrency: int('concurrency', o.concurrency, 1)!, timeoutMs: int('timeout', o.timeout, 1)!, retries: int('retries', o.retries)! } },
+        backend: { ...(threads ? { threads } : {}), sequences: int('sequences', o.sequences, 1)!, endpoint: { ...(o.endpointModel ? { model: o.endpointModel } : {}), ...(o.apiKeyFile ? { apiKeyFile: resolve(o.apiKeyFile) } : {}), concurrency: int('concurrency', o.concurrency, 1)!, timeoutMs: int('timeout', o.timeout, 1)!, retries: int('retries', o.retries)! } },
         executor,
         workers: int('workers', o.workers, 1)!,
         ...(o.partition ? { slurm: { partition: o.partition } } : {}),

@@ -5,6 +5,7 @@
 // after the last retry the error propagates and the unit becomes a failed row.
 // Not a chat client. Reference: OpenAI legacy completions API (logprobs), vLLM, llama.cpp server.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { OellmError } from '../../util/errors.js';
 import type { Backend, ScoreRequest, Scored } from '../types.js';
 
@@ -23,6 +24,8 @@ export interface EndpointOptions {
   /** Context length when /v1/models does not say (default 2048). */
   contextLength?: number;
   apiKey?: string;
+  /** A file whose first line is the API key (`oellm serve --api-key-file`); only its path travels in plan.json. */
+  apiKeyFile?: string;
   id?: string;
 }
 
@@ -37,6 +40,18 @@ export class EndpointError extends OellmError {
     super(message, { code: 'E_ENDPOINT', hint: 'check that the server is up and speaks the OpenAI completions API with echo + logprobs (docs/EVAL.md)' });
     this.name = 'EndpointError';
   }
+}
+
+/** The first line of an API key file, as `oellm serve --api-key-file` reads it. */
+function readApiKey(file: string): string {
+  let key: string | undefined;
+  try {
+    key = readFileSync(file, 'utf8').split(/\r?\n/)[0]?.trim();
+  } catch (e) {
+    throw new OellmError(`cannot read the API key file: ${(e as Error).message}`, { file, code: 'E_IO', hint: 'pass a file whose first line is the key' });
+  }
+  if (!key) throw new OellmError('the API key file is empty', { file, code: 'E_INPUT', hint: 'its first line must be the key' });
+  return key;
 }
 
 /** A counting semaphore for the concurrency bound. */
@@ -78,12 +93,13 @@ export class EndpointBackend implements Backend {
 
   static async open(url: string, o: EndpointOptions = {}): Promise<EndpointBackend> {
     const base = url.replace(/\/+$/, '').replace(/\/v1$/, '');
-    const opts = { concurrency: o.concurrency ?? 4, promptsPerRequest: o.promptsPerRequest ?? 8, timeoutMs: o.timeoutMs ?? 60_000, retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 250, ...(o.apiKey ? { apiKey: o.apiKey } : {}) };
+    const apiKey = o.apiKey ?? (o.apiKeyFile ? readApiKey(o.apiKeyFile) : undefined);
+    const opts = { concurrency: o.concurrency ?? 4, promptsPerRequest: o.promptsPerRequest ?? 8, timeoutMs: o.timeoutMs ?? 60_000, retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 250, ...(apiKey ? { apiKey } : {}) };
     const probe = new EndpointBackend(o.id ?? new URL(base).host, url, '', base, o.model ?? '', o.contextLength ?? 2048, null, 0, opts);
-    const models = (await probe.call('GET', '/v1/models')) as { data?: { id: string; max_model_len?: number; meta?: { n_ctx_train?: number; n_vocab?: number } }[] };
+    const models = (await probe.call('GET', '/v1/models')) as { data?: { id: string; max_model_len?: number; context_length?: number; meta?: { n_ctx_train?: number; n_vocab?: number } }[] };
     const m = o.model ? models.data?.find((d) => d.id === o.model) : models.data?.[0];
     if (!m) throw new EndpointError(o.model ? `the endpoint does not serve a model named "${o.model}"` : 'the endpoint lists no models at /v1/models', url);
-    const ctx = o.contextLength ?? m.max_model_len ?? m.meta?.n_ctx_train ?? 2048;
+    const ctx = o.contextLength ?? m.max_model_len ?? m.context_length ?? m.meta?.n_ctx_train ?? 2048; // vLLM, oellm serve, llama.cpp server
     const withSpecial = (await probe.post('/tokenize', { model: m.id, prompt: '', add_special: true })) as { tokens: number[] };
     const prefix = withSpecial.tokens?.[0] ?? null;
     const sha = createHash('sha256').update(`${base}\n${m.id}`).digest('hex');
@@ -93,7 +109,9 @@ export class EndpointBackend implements Backend {
   /** One HTTP call with timeout and retries (5xx, 429, network errors and timeouts retry; 4xx do not). */
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     let last: Error | undefined;
+    let retried = 0;
     for (let attempt = 0; attempt <= this.o.retries; attempt++) {
+      retried = attempt;
       if (attempt > 0) {
         this.stats.retries++;
         await new Promise((r) => setTimeout(r, this.o.backoffMs * 2 ** (attempt - 1)));
@@ -119,7 +137,7 @@ export class EndpointBackend implements Backend {
       }
     }
     this.stats.failures++;
-    throw new EndpointError(`${last!.message} (after ${this.o.retries} retries)`, this.base, (last as EndpointError).status);
+    throw new EndpointError(`${last!.message} (after ${retried} retries)`, this.base, (last as EndpointError).status);
   }
 
   private post(path: string, body: unknown): Promise<unknown> {

@@ -247,8 +247,11 @@ async function showRelease(run) {
   el.className = '';
   if (!release) return (el.innerHTML = '<p><span class="pill warn">no release yet</span> this run has no <code>release/</code>; <code>oellm release</code> (or the release stage of <code>oellm build</code>) writes the documents and their checksums.</p>');
   el.className = '';
-  const badge = { ok: '<span class="pill ok">✓ sha256 ok</span>', mismatch: '<span class="pill bad">✗ sha256 mismatch</span>', missing: '<span class="pill bad">✗ missing</span>', unlisted: '<span class="pill warn">not in SHA256SUMS</span>' };
-  let h = `<p>${release.verified ? '<span class="pill ok" id="release-verdict">verified: every file matches SHA256SUMS</span>' : `<span class="pill bad" id="release-verdict">${release.sha256sums.present ? 'verification failed' : 'no SHA256SUMS'}</span>`} &nbsp; signature: ${esc(release.signature)}</p>`;
+  const badge = { ok: '<span class="pill ok">✓ sha256 ok</span>', mismatch: '<span class="pill bad">✗ sha256 mismatch</span>', missing: '<span class="pill bad">✗ missing</span>', unlisted: '<span class="pill warn">not in SHA256SUMS</span>', signed: '<span class="pill ok">signed manifest</span>' };
+  let h = `<p>${release.verified ? '<span class="pill ok" id="release-verdict">verified: signature, checksums, schemas, commitment</span>' : `<span class="pill bad" id="release-verdict">${release.sha256sums.present ? 'verification failed' : 'no SHA256SUMS'}</span>`} &nbsp; signature: ${esc(release.signature)}</p>`;
+  // The audit module's checks, as `oellm audit verify` prints them (no data, no vault key here).
+  const checks = release.audit?.checks ?? [];
+  if (checks.length) h += `<table id="release-checks"><tr><th>check</th><th>result</th><th>detail</th></tr>${checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.ok ? '<span class="pill ok">✓ ok</span>' : '<span class="pill bad">✗ failed</span>'}</td><td class="mono">${esc(c.detail)}</td></tr>`).join('')}</table><p class="legend">The data and the vault are checked by <code>${esc(release.verify_command ?? 'oellm audit verify')}</code>.</p>`;
   h += '<table id="release-table"><tr><th>file</th><th class="num">size</th><th>status</th></tr>';
   for (const f of release.files) h += `<tr><td class="mono">${esc(f.path)}</td><td class="num">${f.status === 'missing' ? '–' : bytes(f.bytes)}</td><td>${badge[f.status]}</td></tr>`;
   el.innerHTML = h + '</table>';
