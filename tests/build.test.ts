@@ -76,7 +76,7 @@ test('changing only the series re-runs only that training and export', async () 
   writeFileSync(file, text);
   const s = await runBuild({ file, out });
   const ran = s.stages.filter((r) => !r.skipped).map((r) => r.stage);
-  assert.deepEqual(ran.sort(), ['export-edge-f16', 'export-edge-q4_0', 'release', 'train-edge']);
+  assert.deepEqual(ran.sort(), ['eval', 'export-edge-f16', 'export-edge-q4_0', 'release', 'train-edge']);
 });
 
 test('a configured language with no documents: the build goes on and says so', async () => {
