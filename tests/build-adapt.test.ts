@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuild, resolveBuildConfig } from '../src/build/build.js';
+import { runBuild, resolveBuildConfig } from '../src/factory/build.js';
 import { loadCheckpoint } from '../src/model/checkpoint.js';
 import { kvValue, readGguf } from '../src/formats/gguf/reader.js';
 import { ConfigError } from '../src/util/errors.js';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuild } from '../src/build/build.js';
+import { runBuild } from '../src/factory/build.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-kill-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

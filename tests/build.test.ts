@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuild, resolveBuildConfig } from '../src/build/build.js';
+import { runBuild, resolveBuildConfig } from '../src/factory/build.js';
 import { ConfigError } from '../src/util/errors.js';
 import { kvValue, readGguf } from '../src/formats/gguf/reader.js';
 import { exportGguf } from '../src/export/gguf.js';

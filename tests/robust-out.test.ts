@@ -12,7 +12,7 @@ import { runDataPipeline, DataConfigSchema } from '../src/data/index.js';
 import { trainTokenizer } from '../src/tokenizer/index.js';
 import { generateKey } from '../src/data/vault/key.js';
 import { train, TrainConfigSchema } from '../src/train/index.js';
-import { runBuild } from '../src/build/build.js';
+import { runBuild } from '../src/factory/build.js';
 import { Interrupted } from '../src/util/interrupt.js';
 import { createLogger } from '../src/util/log.js';
 import { tmpDir } from './helpers/step.js';

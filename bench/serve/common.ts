@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuild } from '../../src/build/build.js';
+import { runBuild } from '../../src/factory/build.js';
 
 export const repo = new URL('../..', import.meta.url).pathname;
 export const arg = (k: string, d?: string): string | undefined => {

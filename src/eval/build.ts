@@ -4,7 +4,7 @@
 // <run>/eval/report.json (+ report.md, SVG charts), with the per-language figures for
 // build_summary.json and the printed table. Units are cached under <run>/eval/units, so a rebuild
 // only scores new models. Limits keep the default build inside its time budget (docs/EVAL.md).
-// Not the build orchestration (src/build/build.ts calls this once).
+// Not the build orchestration (src/factory/build.ts calls this once).
 import { join } from 'node:path';
 import { runEval } from './runner.js';
 import { writeReport, type Report } from './report.js';

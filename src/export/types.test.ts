@@ -3,7 +3,7 @@
 // ISO 639-1 language list per checkpoint whichever path exports it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GGUF_EXPORT_TYPES, VariantSchema } from '../build/config.js';
+import { GGUF_EXPORT_TYPES, VariantSchema } from '../factory/config.js';
 import { EXPORT_TYPES, EXPORT_TYPE_NAMES, useMoreBits } from './types.js';
 import { modelIdentity, plannedType } from './gguf.js';
 

@@ -4,7 +4,7 @@
 // plain. Returns the run dir, the vault key file and the restricted texts / PII values planted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBuild } from '../../src/build/build.js';
+import { runBuild } from '../../src/factory/build.js';
 import { generateKey } from '../../src/data/vault/index.js';
 
 const words = (seed: number, n: number): string => {

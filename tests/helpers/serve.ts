@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuild } from '../../src/build/build.js';
+import { runBuild } from '../../src/factory/build.js';
 import { discoverModels } from '../../src/serve/models.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../src/serve/server.js';
 

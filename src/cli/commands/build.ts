@@ -1,8 +1,8 @@
 // `oellm build [config.yaml] [--out <run-dir>]`: the main job, curate → tokenize → train →
 // export for a model series from one configuration (default: the embedded UDHR corpus).
-// Prints a per-language and per-variant summary. Not the orchestration (src/build/build.ts).
+// Prints a per-language and per-variant summary. Not the orchestration (src/factory/build.ts).
 import type { Command } from 'commander';
-import { runBuild, resolveBuildConfig, type BuildSummary } from '../../build/build.js';
+import { runBuild, resolveBuildConfig, type BuildSummary } from '../../factory/build.js';
 import { dumpConfig, type Plain } from '../../config/load.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';

@@ -1,7 +1,8 @@
-// `oellm build`: the whole factory from one configuration — corpus → data pipeline →
-// tokenizer → one trained checkpoint per variant → GGUF exports → a llama.cpp load-and-generate
-// check — into a run directory laid out as DESIGN.md says. Stages are cached by content key
-// (stages.ts): change only the series and only training/export re-run; a killed build resumes.
+// `oellm build`: the whole factory from one configuration — corpus → data pipeline → data
+// commitment → tokenizer → one trained checkpoint per variant → GGUF exports (each checked in
+// llama.cpp) → per-language evaluation → release bundle — into a run directory laid out as
+// DESIGN.md says. Stages are cached by content key (stages.ts): change only the series and only
+// training/export/eval/release re-run; a killed build resumes.
 // Not the stages themselves: each is the library of its module (data, tokenizer, train, export).
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
