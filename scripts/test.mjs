@@ -17,7 +17,11 @@ function walk(dir) {
   }
 }
 for (const d of ['src', 'tests']) {
-  try { walk(join(root, d)); } catch { /* folder absent */ }
+  try {
+    walk(join(root, d));
+  } catch {
+    /* folder absent */
+  }
 }
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const picked = files.sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));

@@ -6,12 +6,28 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => !f.startsWith('.helpers/'));
-const DESC = { 'package.json': 'package manifest: bin `oellm`, subpath exports, scripts', 'package-lock.json': 'exact dependency versions (npm install follows it)', 'src/lid/model/oellm-lid.bin': 'the shipped language-ID model (OLID v1, int8 weights; rebuilt by scripts/lid/train.ts; CC BY-SA, see docs/LID.md)', 'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)', '.gitignore': 'ignored build outputs and runs', 'README.md': 'start here: what oellm is, the two commands, a map of src/', 'LICENSE': 'Apache License 2.0 (as package.json says)', '.prettierrc.json': 'Prettier settings (`npm run format:check`)' };
+const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean)
+  .filter((f) => !f.startsWith('.helpers/'));
+const DESC = {
+  'package.json': 'package manifest: bin `oellm`, subpath exports, scripts',
+  'package-lock.json': 'exact dependency versions (npm install follows it)',
+  'src/lid/model/oellm-lid.bin': 'the shipped language-ID model (OLID v1, int8 weights; rebuilt by scripts/lid/train.ts; CC BY-SA, see docs/LID.md)',
+  'tsconfig.json': 'TypeScript settings (strict, NodeNext ESM)',
+  '.gitignore': 'ignored build outputs and runs',
+  'README.md': 'start here: what oellm is, the two commands, a map of src/',
+  LICENSE: 'Apache License 2.0 (as package.json says)',
+  '.prettierrc.json': 'Prettier settings (`npm run format:check`)',
+};
 function describe(f) {
   if (DESC[f]) return DESC[f];
   let text;
-  try { text = readFileSync(f, 'utf8').slice(0, 2000); } catch { return ''; }
+  try {
+    text = readFileSync(f, 'utf8').slice(0, 2000);
+  } catch {
+    return '';
+  }
   if (text.includes('\u0000')) return '';
   const lines = text.split('\n');
   let i = 0;
@@ -34,7 +50,10 @@ let prev = [];
 for (const f of files.sort()) {
   const parts = f.split('/');
   for (let d = 0; d < parts.length - 1; d++) {
-    if (prev[d] !== parts[d]) { out.push(`${'  '.repeat(d)}${parts[d]}/`); prev = parts.slice(0, d + 1); }
+    if (prev[d] !== parts[d]) {
+      out.push(`${'  '.repeat(d)}${parts[d]}/`);
+      prev = parts.slice(0, d + 1);
+    }
   }
   prev = parts.slice(0, -1);
   const desc = describe(f);

@@ -20,12 +20,15 @@ const INIT = join(repoRoot, 'tests', 'fixtures', 'hf-import', 'gqa-t5');
 
 test('series[].init adapts an imported HF model: own tokenizer, warm start, bpb before/after, GGUF', async () => {
   const file = join(tmp, 'adapt.yaml');
-  writeFileSync(file, `name: adapt
+  writeFileSync(
+    file,
+    `name: adapt
 languages: [en, de, cs]
 tokenizer: { vocabSize: 300 }
 series:
   - { name: eu, init: ${INIT}, maxSteps: 12, seqLen: 32, batchSize: 4, lr: 0.003, warmupSteps: 2, evalEvery: 6, export: [f32, q8_0] }
-`);
+`,
+  );
   const out = join(tmp, 'run');
   const s = await runBuild({ file, out });
   const v = s.variants[0]!;
@@ -43,8 +46,10 @@ series:
   // warm start: the adapted embedding is still the imported one, moved a little
   const a = ck.params.get('token_embd.weight')!;
   const b = init.params.get('token_embd.weight')!;
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) (dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!);
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  for (let i = 0; i < a.length; i++) ((dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!));
   const cos = dot / Math.sqrt(na * nb);
   assert.ok(cos > 0.9 && cos < 1 - 1e-9, `cosine(adapted, imported) = ${cos}`);
   for (const g of v.gguf) {
@@ -58,5 +63,8 @@ series:
 test('series[].init that is not a model dir is a config error naming the field', () => {
   const file = join(tmp, 'bad.yaml');
   writeFileSync(file, `series:\n  - { name: eu, init: ${join(tmp, 'nope')} }\n`);
-  assert.throws(() => resolveBuildConfig(file), (e: unknown) => e instanceof ConfigError && /series\.0\.init/.test(e.message));
+  assert.throws(
+    () => resolveBuildConfig(file),
+    (e: unknown) => e instanceof ConfigError && /series\.0\.init/.test(e.message),
+  );
 });

@@ -42,6 +42,14 @@ test('SIGKILL during training, then the same command: cached stages skipped, run
   assert.equal(s.variants[0]!.steps, 400);
   assert.ok(existsSync(join(out, s.variants[0]!.gguf[0]!.path)));
   // The training log has every step exactly once: the resumed run did not repeat logged steps.
-  const steps = readFileSync(join(out, 'models', 'v', 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss?: number }).filter((l) => l.loss !== undefined).map((l) => l.step);
-  assert.deepEqual(steps, Array.from({ length: 400 }, (_, i) => i + 1));
+  const steps = readFileSync(join(out, 'models', 'v', 'train_log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; loss?: number })
+    .filter((l) => l.loss !== undefined)
+    .map((l) => l.step);
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 400 }, (_, i) => i + 1),
+  );
 });

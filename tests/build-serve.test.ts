@@ -46,7 +46,11 @@ test('the build leaves an eval report and a release bundle that `oellm audit ver
   const rep = JSON.parse(readFileSync(join(run, 'eval', 'report.json'), 'utf8')) as { schema: string; models: { id: string }[]; results: { model: string; task: string; lang: string; status: string }[] };
   assert.equal(rep.schema, 'oellm.eval/1');
   assert.deepEqual(rep.models.map((m) => m.id).sort(), ['core-f16', 'core-q4_0', 'core-q8_0', 'edge-f16', 'edge-q4_0']);
-  for (const l of ['en', 'hr', 'sr']) assert.ok(rep.results.some((x) => x.task === 'flores-bpb' && x.lang === l && x.status === 'ok'), `flores-bpb ${l}`);
+  for (const l of ['en', 'hr', 'sr'])
+    assert.ok(
+      rep.results.some((x) => x.task === 'flores-bpb' && x.lang === l && x.status === 'ok'),
+      `flores-bpb ${l}`,
+    );
   const v = oellm(['audit', 'verify', join(run, 'release'), '--data', join(run, 'data')]);
   assert.equal(v.status, 0, v.stdout + v.stderr);
   assert.match(v.stdout, /verified/);
@@ -75,8 +79,20 @@ test('`oellm serve <run-dir>` serves every model, the eval report, the verified 
   assert.deepEqual(ev.report!.quant, onDisk.quant);
   const rel = (await get('/api/release')) as { release: { verified: boolean; audit: { ok: boolean; checks: { name: string; ok: boolean }[] }; files: { path: string }[] } };
   assert.equal(rel.release.verified, true, JSON.stringify(rel.release.audit));
-  assert.deepEqual(rel.release.audit.checks.map((c) => [c.name, c.ok]), [['signature', true], ['checksums', true], ['schemas', true], ['commitment', true]]);
-  for (const f of ['ai-act-summary.md', 'models/core/README.md', 'models/core-GGUF/README.md', 'dataset/croissant.json']) assert.ok(rel.release.files.some((x) => x.path === f), f);
+  assert.deepEqual(
+    rel.release.audit.checks.map((c) => [c.name, c.ok]),
+    [
+      ['signature', true],
+      ['checksums', true],
+      ['schemas', true],
+      ['commitment', true],
+    ],
+  );
+  for (const f of ['ai-act-summary.md', 'models/core/README.md', 'models/core-GGUF/README.md', 'dataset/croissant.json'])
+    assert.ok(
+      rel.release.files.some((x) => x.path === f),
+      f,
+    );
   const page = await fetch(url + '/');
   assert.equal(page.status, 200);
   assert.match(await page.text(), /id="release"/);

@@ -49,7 +49,10 @@ test('a reduced embedded build produces every artefact, and a re-run is fully ca
       assert.ok(typeof g.sample === 'string' && g.sample.length > 0, `${g.path} generated text in llama.cpp`);
     }
   }
-  assert.deepEqual(s.variants[0]!.gguf.map((g) => g.type), ['f16', 'q8_0', 'q4_0']);
+  assert.deepEqual(
+    s.variants[0]!.gguf.map((g) => g.type),
+    ['f16', 'q8_0', 'q4_0'],
+  );
   // `oellm export gguf` of the same checkpoint states the same name and languages as the build.
   const built = readGguf(join(out, s.variants[0]!.gguf[0]!.path));
   const exported = join(tmp, 'core-again.gguf');
@@ -61,11 +64,20 @@ test('a reduced embedded build produces every artefact, and a re-run is fully ca
   // The eval stage: per-language figures for every export, quant cost per quantized type.
   assert.ok(existsSync(join(out, 'eval', 'report.json')) && existsSync(join(out, 'eval', 'report.md')));
   for (const l of ['en', 'hr', 'sr']) {
-    for (const id of ['core-f16', 'core-q8_0', 'core-q4_0', 'edge-f16', 'edge-q4_0']) assert.ok(s.eval!.floresBpb[id]![l]! > 0, `${id} ${l} bpb: ${readFileSync(join(out, 'eval', 'report.md'), 'utf8').split('Rows without a value')[1]?.slice(0, 600)}`);
+    for (const id of ['core-f16', 'core-q8_0', 'core-q4_0', 'edge-f16', 'edge-q4_0'])
+      assert.ok(
+        s.eval!.floresBpb[id]![l]! > 0,
+        `${id} ${l} bpb: ${readFileSync(join(out, 'eval', 'report.md'), 'utf8')
+          .split('Rows without a value')[1]
+          ?.slice(0, 600)}`,
+      );
     assert.ok(s.eval!.quantKld['core-q4_0']![l]! >= 0 && s.eval!.sib200['core-f16']![l]! >= 0);
   }
   const again = await runBuild({ file, out });
-  assert.ok(again.stages.every((r) => r.skipped), 'second run skips every stage');
+  assert.ok(
+    again.stages.every((r) => r.skipped),
+    'second run skips every stage',
+  );
   assert.deepEqual(again.eval!.floresBpb, s.eval!.floresBpb);
 });
 
@@ -84,7 +96,12 @@ test('a configured language with no documents: the build goes on and says so', a
   const en = 'All human beings are born free and equal in dignity and rights. They are endowed with reason and conscience and should act towards one another in a spirit of brotherhood.';
   writeFileSync(inp, [0, 1, 2, 3].map((i) => JSON.stringify({ id: `d${i}`, text: `${en} Document ${i} of the test, with its own words number ${i * 7}.`, lang: 'en' })).join('\n') + '\n');
   const file = small(`corpus: { embedded: false, inputs: ["${inp}"] }\ndata: { dedup: { minhash: false, exact: false }, quality: { enabled: false } }`).replace('languages: [en, hr, sr]', 'languages: [en, fi]');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('languages: [en, hr, sr]', 'languages: [en, fi]').replace(/export: \[[^\]]*\]/g, 'export: [f16]'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace('languages: [en, hr, sr]', 'languages: [en, fi]')
+      .replace(/export: \[[^\]]*\]/g, 'export: [f16]'),
+  );
   const s = await runBuild({ file, out: join(tmp, 'run-missing') });
   assert.deepEqual(s.missing, ['fi']);
   assert.ok(s.languages.find((l) => l.code === 'en')!.docs > 0);

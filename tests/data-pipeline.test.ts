@@ -28,7 +28,6 @@ before(async () => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-
 test('mixed corpus: counts balance, shards match the manifest, duplicates and the reserved page are gone', { skip }, async () => {
   const out = join(tmp, 'run-threads');
   const m: Manifest = await runDataPipeline({ ...base, workers: 2 }, { inputs: [corpus.dir], out });
@@ -80,17 +79,21 @@ test('mixed corpus: counts balance, shards match the manifest, duplicates and th
   // Per-language and per-domain bytes add up; stats.json holds the same counters.
   const langDocs = Object.values(m.languages).reduce((a, l) => a + l.docs, 0);
   assert.equal(langDocs, c.kept_public);
-  assert.equal(Object.values(m.domains).reduce((a, l) => a + l.docs, 0), c.kept_public);
+  assert.equal(
+    Object.values(m.domains).reduce((a, l) => a + l.docs, 0),
+    c.kept_public,
+  );
   const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as Record<string, number>;
   assert.equal(stats['docs.in'], c.in);
   assert.ok(m.fetch_dates && m.fetch_dates.min < m.fetch_dates.max);
   assert.equal(m.tools.oellm !== undefined, true);
   // Exclusion writer: every dedup drop is kept with its reason.
   let excluded = 0;
-  for (const f of readdirSync(join(out, 'excluded', 'dedup'))) for await (const r of readJsonl<{ reason: string }>(join(out, 'excluded', 'dedup', f))) {
-    assert.match(r.reason, /^dedup\./);
-    excluded++;
-  }
+  for (const f of readdirSync(join(out, 'excluded', 'dedup')))
+    for await (const r of readJsonl<{ reason: string }>(join(out, 'excluded', 'dedup', f))) {
+      assert.match(r.reason, /^dedup\./);
+      excluded++;
+    }
   assert.equal(excluded, (m.dropped['dedup.exact'] ?? 0) + (m.dropped['dedup.near'] ?? 0));
 });
 
@@ -135,7 +138,10 @@ test('restricted text is nowhere in plain form: not in work/, exclusions, quaran
   assert.equal(m.dropped['vault.restricted-no-vault-key'], 1, JSON.stringify(m.dropped));
   const excluded: Record<string, unknown>[] = [];
   for (const f of readdirSync(join(nokey, 'excluded', 'vault'))) for await (const r of readJsonl<Record<string, unknown>>(join(nokey, 'excluded', 'vault', f))) excluded.push(r);
-  assert.deepEqual(excluded.map((r) => [r.id, 'text' in r]), [[restricted[0]!.id, false]]);
+  assert.deepEqual(
+    excluded.map((r) => [r.id, 'text' in r]),
+    [[restricted[0]!.id, false]],
+  );
   assert.deepEqual(filesContaining(nokey, pieces), [], 'restricted text found in plain form (no key)');
 });
 

@@ -62,7 +62,12 @@ test('slurm executor: sbatch arrays chained by dependencies give the local execu
   assert.equal(m.counts.in, corpus.records);
   // One log per array task: stage1 ×2, buckets ×2, clusters ×1, final ×2.
   const logs = readdirSync(join(out, 'logs'));
-  for (const [stage, n] of [['stage1', 2], ['buckets', 2], ['clusters', 1], ['final', 2]] as const) {
+  for (const [stage, n] of [
+    ['stage1', 2],
+    ['buckets', 2],
+    ['clusters', 1],
+    ['final', 2],
+  ] as const) {
     assert.equal(logs.filter((l) => l.startsWith(`${stage}-`)).length, n, `${stage} task logs: ${logs.join(' ')}`);
   }
   const a = files(local);

@@ -42,10 +42,18 @@ after(async () => {
 
 test('oellm eval through oellm serve scores what the GGUF backend scores on the same file (flores-bpb over windows, sib200 and exams multiple choice, 1-shot)', () => {
   const out = join(root, 'out');
-  const r = spawnSync(process.execPath, [BIN, 'eval', '--model', gguf, '--model', url, '--tasks', 'flores-bpb,sib200,exams', '--langs', 'hr,en,de,fi', '--limit', '3', '--shots', '1', '--threads', '1', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...cliEnv() }, timeout: 600_000 });
+  const r = spawnSync(process.execPath, [BIN, 'eval', '--model', gguf, '--model', url, '--tasks', 'flores-bpb,sib200,exams', '--langs', 'hr,en,de,fi', '--limit', '3', '--shots', '1', '--threads', '1', '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...cliEnv() },
+    timeout: 600_000,
+  });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
-  assert.deepEqual(rep.models.map((m) => m.kind), ['gguf', 'endpoint']);
+  assert.deepEqual(
+    rep.models.map((m) => m.kind),
+    ['gguf', 'endpoint'],
+  );
   const [g, e] = rep.models.map((m) => m.id) as [string, string];
   const row = (model: string, task: string, lang: string, metric: string) => {
     const xs = rep.results.filter((x) => x.model === model && x.task === task && x.lang === lang && x.metric === metric);

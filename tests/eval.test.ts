@@ -27,13 +27,16 @@ before(async () => {
   ck = await makeCheckpoint({ root, config: { maxSeqLen: 64 } });
   for (const t of ['f16', 'q4_0'] as const) exportGguf(ck.dir, { type: t, out: (g[t] = join(root, `m-${t}.gguf`)) });
   native = join(root, 'civics.jsonl');
-  writeFileSync(native, [
-    JSON.stringify({ oellm_task: 1, id: 'civics', kind: 'multiple_choice', templates: { default: { prompt: 'Question: {{question}}\nAnswer:' }, hr: { prompt: 'Pitanje: {{question}}\nOdgovor:' } } }),
-    JSON.stringify({ lang: 'hr', question: 'Koji je glavni grad Hrvatske?', choices: ['Zagreb', 'Split', 'Rijeka'], answer: 0 }),
-    JSON.stringify({ lang: 'hr', question: 'Koliko je dva i dva?', choices: ['tri', 'četiri'], answer: 1 }),
-    '{"lang": "hr", "question": "broken", "choices": ["a"], "answer": 0}',
-    JSON.stringify({ lang: 'en', question: 'What is the capital of France?', choices: ['Paris', 'Rome'], answer: 0 }),
-  ].join('\n') + '\n');
+  writeFileSync(
+    native,
+    [
+      JSON.stringify({ oellm_task: 1, id: 'civics', kind: 'multiple_choice', templates: { default: { prompt: 'Question: {{question}}\nAnswer:' }, hr: { prompt: 'Pitanje: {{question}}\nOdgovor:' } } }),
+      JSON.stringify({ lang: 'hr', question: 'Koji je glavni grad Hrvatske?', choices: ['Zagreb', 'Split', 'Rijeka'], answer: 0 }),
+      JSON.stringify({ lang: 'hr', question: 'Koliko je dva i dva?', choices: ['tri', 'četiri'], answer: 1 }),
+      '{"lang": "hr", "question": "broken", "choices": ["a"], "answer": 0}',
+      JSON.stringify({ lang: 'en', question: 'What is the capital of France?', choices: ['Paris', 'Rome'], answer: 0 }),
+    ].join('\n') + '\n',
+  );
   pairsFile = join(root, 'hr-pairs.tsv');
   writeFileSync(pairsFile, 'sen\twrong_sen\tphenomenon\nPas laje.\tPas lajem.\tSV-P\nMi idemo kući.\tMi ide kući.\tSV-#\n\tPrazno.\tbroken\n');
 });
@@ -63,7 +66,14 @@ test('three models side by side over every task kind: rows, no-data rows, skippe
   const r = await runEval(opts);
   const files = writeReport(out, r);
   assert.equal(r.schema, 'oellm.eval/1');
-  assert.deepEqual(r.models.map((m) => [m.id, m.kind, m.quant]), [['m-f16', 'gguf', 'f16'], ['m-q4_0', 'gguf', 'q4_0'], ['model', 'checkpoint', 'f32']]);
+  assert.deepEqual(
+    r.models.map((m) => [m.id, m.kind, m.quant]),
+    [
+      ['m-f16', 'gguf', 'f16'],
+      ['m-q4_0', 'gguf', 'q4_0'],
+      ['model', 'checkpoint', 'f32'],
+    ],
+  );
   for (const m of r.models) assert.match(m.sha256, /^[0-9a-f]{64}$/);
   for (const t of r.tasks) assert.match(t.data_sha256, /^[0-9a-f]{64}$/);
   // flores-bpb: values for hr/en/de, a no_data row for cnr (no Montenegrin in FLORES-200).
@@ -91,7 +101,10 @@ test('three models side by side over every task kind: rows, no-data rows, skippe
   assert.equal(one(r, 'm-f16', 'exams', 'en', 'acc').status, 'no_data');
   assert.deepEqual(one(r, 'm-f16', 'exams', 'de', 'acc').skipped, { no_valid_answer_key: 2 });
   // native task: the bad line is reported (file:line) and counted; the rest ran.
-  assert.ok(lines.some((l) => l.startsWith(`${native}:4:`)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith(`${native}:4:`)),
+    lines.join('\n'),
+  );
   const civ = one(r, 'm-f16', 'civics', 'hr', 'acc');
   assert.equal(civ.n, 2);
   assert.deepEqual(civ.skipped, { malformed: 1 });
@@ -155,11 +168,21 @@ test('endpoint backend against a real HTTP server: same bits per byte and accura
     }
     // A server answering 500 and one that never answers (500 ms timeout): failed rows after the
     // retries; the GGUF model's units in the same run are fine.
-    const r2 = await runEval({ models: [g.f16!, bad.url, hang.url], tasks: ['flores-bpb', 'sib200'], langs: ['hr', 'en'], limit: 3, out: join(root, 'out-endpoint-faults'), backend: { threads: 1, endpoint: { timeoutMs: 500, retries: 2, backoffMs: 20 } } });
+    const r2 = await runEval({
+      models: [g.f16!, bad.url, hang.url],
+      tasks: ['flores-bpb', 'sib200'],
+      langs: ['hr', 'en'],
+      limit: 3,
+      out: join(root, 'out-endpoint-faults'),
+      backend: { threads: 1, endpoint: { timeoutMs: 500, retries: 2, backoffMs: 20 } },
+    });
     const ids2 = r2.models.map((m) => m.id);
     for (const l of ['hr', 'en']) {
       assert.equal(one(r2, ids2[0]!, 'flores-bpb', l, 'bits_per_byte').status, 'ok');
-      for (const [m, why] of [[ids2[1]!, /HTTP 500.*after 2 retries/], [ids2[2]!, /timed out after 500 ms.*after 2 retries/]] as const) {
+      for (const [m, why] of [
+        [ids2[1]!, /HTTP 500.*after 2 retries/],
+        [ids2[2]!, /timed out after 500 ms.*after 2 retries/],
+      ] as const) {
         for (const task of ['flores-bpb', 'sib200']) {
           const f = rows(r2, m, task, l);
           assert.equal(f.length, 1);
@@ -203,14 +226,17 @@ test('k-shot: sib200 draws its examples from train; EXAMS German has no train sp
 
 test('oellm eval validate names each bad line (file:line) and exits 1; --help documents the command', () => {
   const f = join(root, 'bad.jsonl');
-  writeFileSync(f, [
-    JSON.stringify({ oellm_task: 1, id: 'quiz', kind: 'multiple_choice', templates: { default: { prompt: 'Q: {{question}}\nA:' } } }),
-    JSON.stringify({ lang: 'hr', question: 'ok?', choices: ['da', 'ne'], answer: 0 }),
-    '{not json',
-    JSON.stringify({ lang: 'xx', question: 'q', choices: ['a', 'b'], answer: 0 }),
-    JSON.stringify({ lang: 'de', question: 'q', choices: ['a', 'b'], answer: 2 }),
-    JSON.stringify({ lang: 'de', choices: ['a', 'b'], answer: 1 }),
-  ].join('\n') + '\n');
+  writeFileSync(
+    f,
+    [
+      JSON.stringify({ oellm_task: 1, id: 'quiz', kind: 'multiple_choice', templates: { default: { prompt: 'Q: {{question}}\nA:' } } }),
+      JSON.stringify({ lang: 'hr', question: 'ok?', choices: ['da', 'ne'], answer: 0 }),
+      '{not json',
+      JSON.stringify({ lang: 'xx', question: 'q', choices: ['a', 'b'], answer: 0 }),
+      JSON.stringify({ lang: 'de', question: 'q', choices: ['a', 'b'], answer: 2 }),
+      JSON.stringify({ lang: 'de', choices: ['a', 'b'], answer: 1 }),
+    ].join('\n') + '\n',
+  );
   const r = spawnSync(process.execPath, [BIN, 'eval', 'validate', f], { encoding: 'utf8', env: { ...process.env, ...cliEnv() } });
   assert.equal(r.status, 1, r.stderr);
   const out = r.stdout;

@@ -63,7 +63,14 @@ function writeHfDir(dir: string, config: ModelConfig, params: Map<string, Float3
       len.writeBigUInt64LE(BigInt(h.length));
       writeFileSync(join(dir, file), Buffer.concat([len, h, ...bufs]));
     } else {
-      writeFileSync(join(dir, file), encodeSafetensors(part.map((p) => ({ name: p.hf, shape: p.shape, data: params.get(p.name)! })), { format: 'pt' }, dtype));
+      writeFileSync(
+        join(dir, file),
+        encodeSafetensors(
+          part.map((p) => ({ name: p.hf, shape: p.shape, data: params.get(p.name)! })),
+          { format: 'pt' },
+          dtype,
+        ),
+      );
     }
   }
   if (shards > 1) writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
@@ -103,7 +110,11 @@ test('unsupported architectures and broken dirs: errors name the field, tensor o
   const bad = (name: string, extra: Record<string, unknown>, re: RegExp): void => {
     const d = join(root, `bad-${name}`);
     writeHfDir(d, ck.config, ck.params, 'F32', 1, extra);
-    assert.throws(() => importHf(d, { out: join(root, `out-${name}`) }), (e: unknown) => e instanceof OellmError && re.test(e.message), name);
+    assert.throws(
+      () => importHf(d, { out: join(root, `out-${name}`) }),
+      (e: unknown) => e instanceof OellmError && re.test(e.message),
+      name,
+    );
   };
   bad('arch', { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2' }, /unsupported model: model_type is "gpt2"/);
   bad('bias', { attention_bias: true }, /unsupported model: attention_bias is true/);
@@ -124,7 +135,10 @@ test('unsupported architectures and broken dirs: errors name the field, tensor o
   const d2 = join(root, 'noshard');
   writeHfDir(d2, ck.config, ck.params, 'F16', 2);
   rmSync(join(d2, 'model-00002-of-00002.safetensors'));
-  assert.throws(() => importHf(d2, { out: join(root, 'o2') }), (e: unknown) => e instanceof OellmError && /shard model-00002-of-00002\.safetensors .* is missing/.test(e.message) && e.file!.endsWith('model-00002-of-00002.safetensors'));
+  assert.throws(
+    () => importHf(d2, { out: join(root, 'o2') }),
+    (e: unknown) => e instanceof OellmError && /shard model-00002-of-00002\.safetensors .* is missing/.test(e.message) && e.file!.endsWith('model-00002-of-00002.safetensors'),
+  );
 
   // NaN in a weight: named tensor.
   const p3 = new Map(ck.params);
@@ -140,7 +154,10 @@ test('unsupported architectures and broken dirs: errors name the field, tensor o
   mkdirSync(d4);
   writeFileSync(join(d4, 'config.json'), JSON.stringify(toHfConfig(ck.config)));
   writeFileSync(join(d4, 'pytorch_model.bin'), 'x');
-  assert.throws(() => importHf(d4, { out: join(root, 'o4') }), (e: unknown) => e instanceof OellmError && /no safetensors weights/.test(e.message) && /PyTorch \.bin/.test(e.hint ?? ''));
+  assert.throws(
+    () => importHf(d4, { out: join(root, 'o4') }),
+    (e: unknown) => e instanceof OellmError && /no safetensors weights/.test(e.message) && /PyTorch \.bin/.test(e.hint ?? ''),
+  );
 });
 
 test('a GPT-2-style byte-level tokenizer (as imported models carry) tokenizes identically in llama.cpp', async () => {

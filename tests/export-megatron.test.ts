@@ -50,7 +50,10 @@ test('dataset → .bin/.idx: header, dtype, one sequence per document with EOS, 
   assert.equal(idx.readBigUInt64LE(26), BigInt(docs.length + 1));
   assert.equal(idx.length, 34 + docs.length * (4 + 8) + (docs.length + 1) * 8);
   const m = readMegatron(prefix);
-  assert.deepEqual(m.documentIndices, Array.from({ length: docs.length + 1 }, (_, i) => i));
+  assert.deepEqual(
+    m.documentIndices,
+    Array.from({ length: docs.length + 1 }, (_, i) => i),
+  );
   let tokens = 0;
   docs.forEach((d, i) => {
     const want = [...tok.encode(d.text), tok.eosId!];
@@ -88,9 +91,15 @@ test('truncated or corrupt .idx/.bin and bad shards: errors name the file', asyn
   copyFileSync(`${prefix}.idx`, `${p}.idx`);
   copyFileSync(`${prefix}.bin`, `${p}.bin`);
   truncateSync(`${p}.bin`, 10);
-  assert.throws(() => readMegatron(p), (e: unknown) => e instanceof FormatError && e.file === `${p}.bin` && /truncated Megatron data file/.test(e.message));
+  assert.throws(
+    () => readMegatron(p),
+    (e: unknown) => e instanceof FormatError && e.file === `${p}.bin` && /truncated Megatron data file/.test(e.message),
+  );
   truncateSync(`${p}.idx`, 40);
-  assert.throws(() => readMegatron(p), (e: unknown) => e instanceof FormatError && e.file === `${p}.idx` && /truncated Megatron index/.test(e.message) && e.offset === 34);
+  assert.throws(
+    () => readMegatron(p),
+    (e: unknown) => e instanceof FormatError && e.file === `${p}.idx` && /truncated Megatron index/.test(e.message) && e.offset === 34,
+  );
   writeFileSync(`${p}.idx`, Buffer.alloc(40));
   assert.throws(() => readMegatron(p), /bad Megatron index header/);
   const ds = join(root, 'badds', 'shards', 'en');

@@ -27,7 +27,10 @@ test('export gguf → inspect --json; a corrupt file exits 1 with a clear messag
   assert.equal(j.kv['general.license'], 'apache-2.0');
   assert.equal(j.kv['general.architecture'], 'llama');
   assert.equal((j.kv['tokenizer.ggml.tokens'] as { head: string[] }).head.length, 3);
-  assert.deepEqual(j.tensors.find((t) => t.name === 'blk.0.ffn_up.weight'), { ...j.tensors.find((t) => t.name === 'blk.0.ffn_up.weight'), type: 'Q8_0', shape: [160, 64] });
+  assert.deepEqual(
+    j.tensors.find((t) => t.name === 'blk.0.ffn_up.weight'),
+    { ...j.tensors.find((t) => t.name === 'blk.0.ffn_up.weight'), type: 'Q8_0', shape: [160, 64] },
+  );
   writeFileSync(join(root, 'junk.gguf'), Buffer.from('GGUF\x03\x00\x00\x00\xff', 'latin1'));
   const junk = cli('inspect', join(root, 'junk.gguf'));
   assert.equal(junk.status, 1);

@@ -48,7 +48,11 @@ test('reader round-trips every value type; dims are stored innermost-first', () 
   const w = new GgufWriter(p);
   w.addKv('u8', { type: 'UINT8', value: 255 }).addKv('i8', { type: 'INT8', value: -128 }).addKv('u16', { type: 'UINT16', value: 65535 });
   w.addKv('i16', { type: 'INT16', value: -32768 }).addKv('u32', gv.u32(4294967295)).addKv('i32', gv.i32(-5)).addKv('f32', gv.f32(0.5));
-  w.addKv('b', gv.bool(true)).addKv('s', gv.str('Grüße 🌍')).addKv('u64', gv.u64(2n ** 60n)).addKv('i64', { type: 'INT64', value: -7 }).addKv('f64', { type: 'FLOAT64', value: Math.PI });
+  w.addKv('b', gv.bool(true))
+    .addKv('s', gv.str('Grüße 🌍'))
+    .addKv('u64', gv.u64(2n ** 60n))
+    .addKv('i64', { type: 'INT64', value: -7 })
+    .addKv('f64', { type: 'FLOAT64', value: Math.PI });
   w.addKv('arr', gv.arr('STRING', ['a', 'bb', ''])).addKv('iarr', gv.arr('INT32', [1, -2, 3]));
   const x = randn(3 * 64, 1);
   w.addTensor('w', [3, 64], ggmlType('F32')).addTensor('q', [3, 64], ggmlType('Q4_0'));
@@ -81,14 +85,17 @@ test('truncated and corrupt GGUF files: errors name the file, offset, expected v
     return p;
   };
   const expectFormat = (p: string, re: RegExp): void => {
-    assert.throws(() => readGguf(p), (e: unknown) => {
-      assert.ok(e instanceof FormatError, String(e));
-      assert.equal(e.file, p);
-      assert.ok(typeof e.offset === 'number', 'offset');
-      assert.match(e.message, re);
-      assert.match(e.message, /expected .*, found/);
-      return true;
-    });
+    assert.throws(
+      () => readGguf(p),
+      (e: unknown) => {
+        assert.ok(e instanceof FormatError, String(e));
+        assert.equal(e.file, p);
+        assert.ok(typeof e.offset === 'number', 'offset');
+        assert.match(e.message, re);
+        assert.match(e.message, /expected .*, found/);
+        return true;
+      },
+    );
   };
   expectFormat(cut(2), /not a GGUF file \(too short\)/);
   expectFormat(cut(20), /truncated GGUF: metadata count runs past the end/);
@@ -114,7 +121,10 @@ test('truncated safetensors in a checkpoint: the error names the file and the ex
   const { dir: ck } = await makeCheckpoint({ root: join(dir, 'trunc'), tokenizerDir: tokDir, config: { nLayers: 1 } });
   const st = join(ck, 'model.safetensors');
   truncateSync(st, statSync(st).size - 1000);
-  assert.throws(() => loadCheckpoint(ck, { verify: false }), (e: unknown) => e instanceof FormatError && e.file === st && /truncated/.test(e.message) && /expected file size ≥ \d+, found \d+/.test(e.message));
+  assert.throws(
+    () => loadCheckpoint(ck, { verify: false }),
+    (e: unknown) => e instanceof FormatError && e.file === st && /truncated/.test(e.message) && /expected file size ≥ \d+, found \d+/.test(e.message),
+  );
 });
 
 test('NaN / inf weights are refused with the tensor name; unknown types are refused', async () => {
@@ -127,7 +137,10 @@ test('NaN / inf weights are refused with the tensor name; unknown types are refu
   loaded.params.get('blk.0.ffn_up.weight')![77] = Infinity;
   assert.throws(() => exportGguf(loaded, { type: 'q4_0', out: join(dir, 'nan.gguf') }), /blk\.0\.ffn_up\.weight holds a non-finite value \(Infinity\)/);
   assert.throws(() => statSync(join(dir, 'nan.gguf')), /ENOENT/); // no partial file left behind
-  assert.throws(() => parseExportType('q3_k'), (e: unknown) => e instanceof OellmError && /unknown quantization type "q3_k"/.test(e.message) && /f32, f16, q8_0/.test(e.hint ?? ''));
+  assert.throws(
+    () => parseExportType('q3_k'),
+    (e: unknown) => e instanceof OellmError && /unknown quantization type "q3_k"/.test(e.message) && /f32, f16, q8_0/.test(e.hint ?? ''),
+  );
 });
 
 test('Q/K permutation equals llama.cpp LlamaModel.permute (reshape(n_head, 2, hd/2, C).swapaxes(1, 2))', () => {

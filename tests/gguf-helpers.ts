@@ -165,13 +165,18 @@ export function buildBpeTokenizer(corpus: string, nMerges: number): Record<strin
   const merges: string[] = [];
   for (let k = 0; k < nMerges; k++) {
     const counts = new Map<string, number>();
-    for (const { sym, c } of seqs) for (let i = 0; i + 1 < sym.length; i++) {
-      const key = `${sym[i]} ${sym[i + 1]}`;
-      counts.set(key, (counts.get(key) ?? 0) + c);
-    }
+    for (const { sym, c } of seqs)
+      for (let i = 0; i + 1 < sym.length; i++) {
+        const key = `${sym[i]} ${sym[i + 1]}`;
+        counts.set(key, (counts.get(key) ?? 0) + c);
+      }
     let best = '';
     let bc = 0;
-    for (const [key, c] of counts) if (c > bc || (c === bc && key < best)) { best = key; bc = c; }
+    for (const [key, c] of counts)
+      if (c > bc || (c === bc && key < best)) {
+        best = key;
+        bc = c;
+      }
     if (bc < 2) break;
     const [a, b] = best.split(' ') as [string, string];
     merges.push(best);
@@ -179,7 +184,10 @@ export function buildBpeTokenizer(corpus: string, nMerges: number): Record<strin
     seqs = seqs.map(({ sym, c }) => {
       const out: string[] = [];
       for (let i = 0; i < sym.length; i++) {
-        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) { out.push(a + b); i++; } else out.push(sym[i]!);
+        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) {
+          out.push(a + b);
+          i++;
+        } else out.push(sym[i]!);
       }
       return { sym: out, c };
     });
@@ -220,13 +228,21 @@ export async function trainTestTokenizer(dir: string, vocabSize = 600): Promise<
 }
 
 /** A random checkpoint with a real tokenizer; vocab = the tokenizer's size. */
-export async function makeCheckpoint(opts: { root?: string; seed?: number; std?: number; config?: Partial<ModelConfig>; tokenizerDir?: string; vocabSize?: number } = {}): Promise<{ dir: string; config: ModelConfig; params: Map<string, Float32Array>; tokenizerDir: string }> {
+export async function makeCheckpoint(
+  opts: { root?: string; seed?: number; std?: number; config?: Partial<ModelConfig>; tokenizerDir?: string; vocabSize?: number } = {},
+): Promise<{ dir: string; config: ModelConfig; params: Map<string, Float32Array>; tokenizerDir: string }> {
   const root = opts.root ?? tmp('ckpt');
   const tokDir = opts.tokenizerDir ?? (await trainTestTokenizer(root, opts.vocabSize));
   const tok = loadTokenizer(tokDir);
   const config = checkModelConfig({ dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 160, maxSeqLen: 256, ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: false, ...opts.config, vocabSize: opts.config?.vocabSize ?? tok.vocabSize });
   const params = randomParams(config, opts.seed ?? 1, opts.std ?? 0.05);
   const dir = join(root, 'model');
-  saveCheckpoint(dir, { config, params, tokenizerDir: tokDir, tokens: { ...(tok.bosId !== undefined ? { bos: tok.bosId } : {}), ...(tok.eosId !== undefined ? { eos: tok.eosId } : {}) }, meta: { name: 'oellm-test', languages: ['en', 'de', 'fr', 'cs', 'el', 'ru', 'pl', 'fi'] } });
+  saveCheckpoint(dir, {
+    config,
+    params,
+    tokenizerDir: tokDir,
+    tokens: { ...(tok.bosId !== undefined ? { bos: tok.bosId } : {}), ...(tok.eosId !== undefined ? { eos: tok.eosId } : {}) },
+    meta: { name: 'oellm-test', languages: ['en', 'de', 'fr', 'cs', 'el', 'ru', 'pl', 'fi'] },
+  });
   return { dir, config, params, tokenizerDir: tokDir };
 }

@@ -14,8 +14,16 @@ import { FormatError } from '../src/util/errors.js';
 import { tmpDir } from './helpers/step.js';
 import { BIN, cliEnv } from './helpers/cli.js';
 
-const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
-const u64 = (v: bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(v); return b; };
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v);
+  return b;
+};
+const u64 = (v: bigint) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v);
+  return b;
+};
 const str = (s: string) => Buffer.concat([u64(BigInt(Buffer.byteLength(s))), Buffer.from(s)]);
 const header = (nTensors: bigint, nKv: bigint) => Buffer.concat([Buffer.from('GGUF'), u32(3), u64(nTensors), u64(nKv)]);
 /** Pads to exactly 151 bytes, the size of the file that made `oellm generate` grow to 3 GB. */
@@ -43,7 +51,11 @@ test('the reader bounds every count by the file size and refuses crafted headers
   for (const [name, bytes] of Object.entries(CRAFTED)) {
     const p = join(dir, `${name}.gguf`);
     writeFileSync(p, bytes);
-    assert.throws(() => readGguf(p), (e: unknown) => e instanceof FormatError && /GGUF/.test(e.message), name);
+    assert.throws(
+      () => readGguf(p),
+      (e: unknown) => e instanceof FormatError && /GGUF/.test(e.message),
+      name,
+    );
   }
   // The count bound names what it compared against.
   assert.throws(() => readGguf(join(dir, 'kvCountSmall.gguf')), /metadata count is impossible for a file of 151 bytes/);
@@ -58,7 +70,7 @@ test('LlamaCppModel.load validates with our reader before llama.cpp loads anythi
   }
 });
 
-test('oellm generate on a crafted 151-byte GGUF exits 1 with the reader\'s message', () => {
+test("oellm generate on a crafted 151-byte GGUF exits 1 with the reader's message", () => {
   const p = join(dir, 'crafted.gguf');
   writeFileSync(p, CRAFTED.tensorCount!);
   assert.equal(CRAFTED.tensorCount!.length, 151);

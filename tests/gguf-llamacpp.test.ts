@@ -153,7 +153,10 @@ test('tied embeddings: no output.weight; llama.cpp uses token_embd for logits (p
   const tied = await makeCheckpoint({ root: join(root, 'tied'), tokenizerDir: ck.tokenizerDir, config: { nLayers: 1, tiedEmbeddings: true } });
   const f32 = join(root, 'tied-f32.gguf');
   exportGguf(tied.dir, { type: 'f32', out: f32 });
-  assert.equal(readGguf(f32).tensors.some((t) => t.name === 'output.weight'), false);
+  assert.equal(
+    readGguf(f32).tensors.some((t) => t.name === 'output.weight'),
+    false,
+  );
   const m = await LlamaCppModel.load(f32, { threads: 1 });
   try {
     const ids = m.tokenize(MULTILINGUAL[2]!);

@@ -27,11 +27,11 @@ function vectors(): { name: string; x: Float32Array }[] {
   edge[32 + 7] = -0.9;
   for (let j = 0; j < 32; j++) edge[64 + j] = (r() - 0.5) * 0.1;
   edge[64 + 3] = 0.9;
-  for (let j = 0; j < 32; j++) edge[96 + j] = (r() - 0.5);
+  for (let j = 0; j < 32; j++) edge[96 + j] = r() - 0.5;
   edge[96 + 2] = 1.5;
   edge[96 + 9] = -1.5;
   // block 4: exact midpoints after scaling (amax 127 → id 1 for Q8_0; 8 for Q4_0).
-  for (let j = 0; j < 32; j++) edge[128 + j] = (j - 16) + 0.5;
+  for (let j = 0; j < 32; j++) edge[128 + j] = j - 16 + 0.5;
   edge[128] = 127;
   // block 5: huge values; block 6: tiny and subnormal values; block 7: integers.
   for (let j = 0; j < 32; j++) edge[160 + j] = (r() - 0.5) * 1e6;
@@ -90,7 +90,10 @@ test('Q8_0 rounding follows ggml: half away from zero, d = amax/127 as f16', () 
   const out = new Uint8Array(34);
   quantizeRowQ8_0(x, out);
   assert.equal(out[0]! | (out[1]! << 8), 0x3c00); // d = 1.0
-  assert.deepEqual([...out.subarray(2, 6)].map((b) => (b << 24) >> 24), [127, 3, -3, 0]);
+  assert.deepEqual(
+    [...out.subarray(2, 6)].map((b) => (b << 24) >> 24),
+    [127, 3, -3, 0],
+  );
 });
 
 test('Q4_0 scale takes the sign of the largest magnitude; all-zero block → zeros and code 8', () => {

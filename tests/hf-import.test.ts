@@ -57,7 +57,10 @@ const worst = (a: number[], b: number[]): number => a.reduce((w, x, i) => Math.m
 
 test('SentencePiece BPE tokenizer: ids = Rust tokenizers (fixture) = @huggingface/tokenizers; decode equal', () => {
   const cases = JSON.parse(readFileSync(join(FIX, 'tokenizer-cases.json'), 'utf8')) as { cases: string[]; metaspace: number[][]; llama2: number[][] };
-  for (const [kind, dir, special] of [['metaspace', 'tokenizer', false], ['llama2', 'tokenizer-llama2', true]] as const) {
+  for (const [kind, dir, special] of [
+    ['metaspace', 'tokenizer', false],
+    ['llama2', 'tokenizer-llama2', true],
+  ] as const) {
     const ours = loadTokenizer(join(FIX, dir));
     const hf = new HfTokenizer(JSON.parse(readFileSync(join(FIX, dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(FIX, dir, 'tokenizer_config.json'), 'utf8')));
     let bytes = 0;
@@ -106,7 +109,11 @@ test('import → GGUF F32 → llama.cpp: log-probs = transformers (1e-4), tokeni
     const kv = (k: string): unknown => g.kv.get(k)?.value;
     assert.equal(kv('tokenizer.ggml.model'), 'llama');
     const cfg = loadCheckpoint(ck).config;
-    if (v.startsWith('llama3')) assert.ok(g.tensors.some((t) => t.name === 'rope_freqs.weight'), `${v}: rope_freqs tensor`);
+    if (v.startsWith('llama3'))
+      assert.ok(
+        g.tensors.some((t) => t.name === 'rope_freqs.weight'),
+        `${v}: rope_freqs tensor`,
+      );
     if (v.startsWith('linear')) assert.equal(kv('llama.rope.scaling.type'), 'linear');
     if (v.startsWith('yarn')) assert.equal(kv('llama.rope.scaling.original_context_length'), 16);
     if (v === 'llama3-t5') assert.equal(kv('llama.attention.key_length'), 16);
@@ -152,7 +159,11 @@ test('config refusals name the field; nothing is silently defaulted', () => {
   const r = readHfConfig(base);
   assert.equal(r.config.ropeTheta, 500000);
   assert.ok(r.fields.some((f) => f.field === 'rope_parameters.rope_theta' && f.status === 'read'));
-  for (const f of Object.keys(base)) assert.ok(r.fields.some((x) => x.field === f || x.field.startsWith(`${f}.`)), `field ${f} is reported`);
+  for (const f of Object.keys(base))
+    assert.ok(
+      r.fields.some((x) => x.field === f || x.field.startsWith(`${f}.`)),
+      `field ${f} is reported`,
+    );
 });
 
 test('oellm import hf --json reports read fields, RoPE, tokenizer family; a refused model fails naming fields', () => {
@@ -187,7 +198,10 @@ test('oellm import hf --gguf (shards streamed) writes the same GGUF tensors as i
   exportGguf(ck, { type: 'q8_0', out: via });
   const a = readGguf(direct);
   const b = readGguf(via);
-  assert.deepEqual(a.tensors.map((t) => [t.name, t.typeId, t.shape]), b.tensors.map((t) => [t.name, t.typeId, t.shape]));
+  assert.deepEqual(
+    a.tensors.map((t) => [t.name, t.typeId, t.shape]),
+    b.tensors.map((t) => [t.name, t.typeId, t.shape]),
+  );
   const fa = readFileSync(direct);
   const fb = readFileSync(via);
   a.tensors.forEach((t, i) => {
@@ -207,7 +221,11 @@ test('oellm export gguf on a sharded HF dir streams it: same tensors as import �
   const half = Math.ceil(names.length / 2);
   [names.slice(0, half), names.slice(half)].forEach((part, k) => {
     const file = `model-0000${k + 1}-of-00002.safetensors`;
-    writeSafetensors(join(d, file), part.map((n) => ({ name: n, shape: h.tensors[n]!.shape, data: readSafetensor(join(src, 'model.safetensors'), h, n) })), { format: 'pt' });
+    writeSafetensors(
+      join(d, file),
+      part.map((n) => ({ name: n, shape: h.tensors[n]!.shape, data: readSafetensor(join(src, 'model.safetensors'), h, n) })),
+      { format: 'pt' },
+    );
     for (const n of part) weightMap[n] = file;
   });
   writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));

@@ -20,7 +20,10 @@ function writeMo(pairs: [string, string][], le = true): Uint8Array {
   const buf = new Uint8Array(size);
   const dv = new DataView(buf.buffer);
   [0x950412de, 0, n, orig, trans, 0, 0].forEach((v, i) => dv.setUint32(4 * i, v, le));
-  for (const [table, list] of [[orig, ids], [trans, strs]] as const) {
+  for (const [table, list] of [
+    [orig, ids],
+    [trans, strs],
+  ] as const) {
     list.forEach((b, i) => {
       dv.setUint32(table + 8 * i, b.length, le);
       dv.setUint32(table + 8 * i + 4, off, le);

@@ -16,7 +16,6 @@ import { mulberry32 } from '../src/util/rng.js';
 const dir = mkdtempSync(join(tmpdir(), 'oellm-fuzz-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** Damages `buf` at or after `from`; returns the damaged copy and the first damaged offset. */
 function damage(buf: Buffer, rnd: () => number, from = 0): { out: Buffer; at: number } {
   const at = from + Math.floor(rnd() * (buf.length - from));
@@ -110,5 +109,8 @@ test('damaged WARC / WARC.gz / JSONL.zst: no throw, everything before the damage
     }
   }
   // And the clean file still reads the same afterwards (no shared state).
-  assert.deepEqual((await read(clean)).map((it) => ('doc' in it ? it.doc : null)), reference);
+  assert.deepEqual(
+    (await read(clean)).map((it) => ('doc' in it ? it.doc : null)),
+    reference,
+  );
 });

@@ -108,10 +108,21 @@ test('WARC → extract → rights → public records + vault: counts balance, re
   // Restricted text: in the vault, and in no file on disk in plain form.
   const back: { id: string; text: string }[] = [];
   for await (const r of readVault(vaultFile, loadKey(keyFile))) back.push(r);
-  assert.deepEqual(back.map((r) => r.id), restricted.map((d) => d.id));
-  assert.deepEqual(back.map((r) => r.text), restricted.map((d) => d.text));
+  assert.deepEqual(
+    back.map((r) => r.id),
+    restricted.map((d) => d.id),
+  );
+  assert.deepEqual(
+    back.map((r) => r.text),
+    restricted.map((d) => d.text),
+  );
   const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-  const needles = restricted.map((d) => d.text.split('\n').find((l) => l.length > 60)!.slice(0, 60));
+  const needles = restricted.map((d) =>
+    d.text
+      .split('\n')
+      .find((l) => l.length > 60)!
+      .slice(0, 60),
+  );
   for (const f of walk(dir)) {
     if (f === warc) continue; // the input itself
     const bytes = readFileSync(f);

@@ -69,7 +69,10 @@ test('WARC and WARC.gz: response and conversion records become documents with ur
     assert.equal(new Set(docs.map((d) => d.id)).size, docs.length);
     // Deterministic ids: a second read gives the same ones.
     const again = await collect(f);
-    assert.deepEqual(again.docs.map((d) => d.id), docs.map((d) => d.id));
+    assert.deepEqual(
+      again.docs.map((d) => d.id),
+      docs.map((d) => d.id),
+    );
   }
 });
 
@@ -81,12 +84,19 @@ test('HPLT-style JSONL in plain, gzip and zstd: fields mapped, offsets are line 
     JSON.stringify({ text: 'Third.' }),
   ].join('\n');
   const raw = Buffer.from(lines + '\n');
-  for (const [name, bytes] of [['h.jsonl', raw], ['h.jsonl.gz', gzipSync(raw)], ['h.jsonl.zst', zstd(raw)]] as const) {
+  for (const [name, bytes] of [
+    ['h.jsonl', raw],
+    ['h.jsonl.gz', gzipSync(raw)],
+    ['h.jsonl.zst', zstd(raw)],
+  ] as const) {
     const f = join(dir, name);
     writeFileSync(f, bytes);
     const { docs, quarantined } = await collect(f);
     assert.equal(quarantined.length, 0, name);
-    assert.deepEqual(docs.map((d) => d.source.offset), [1, 3, 4]);
+    assert.deepEqual(
+      docs.map((d) => d.source.offset),
+      [1, 3, 4],
+    );
     assert.equal(docs[0]!.url, 'https://hr.example/1');
     assert.equal(docs[0]!.ts, '2023-05-01T00:00:00Z');
     assert.equal(docs[0]!.source.collection, 'wide5');
@@ -101,8 +111,14 @@ test('JSONL records that are not documents are quarantined with their line numbe
   const f = join(dir, 'bad-lines.jsonl');
   writeFileSync(f, ['{"text": "ok 1"}', '{"text": broken', '[1,2]', '{"title": "no text"}', '{"text": "bin\\u0000ary"}', '{"text": "ok 2"}'].join('\n') + '\n');
   const { docs, quarantined } = await collect(f);
-  assert.deepEqual(docs.map((d) => d.text), ['ok 1', 'ok 2']);
-  assert.deepEqual(quarantined.map((q) => q.offset), [2, 3, 4, 5]);
+  assert.deepEqual(
+    docs.map((d) => d.text),
+    ['ok 1', 'ok 2'],
+  );
+  assert.deepEqual(
+    quarantined.map((q) => q.offset),
+    [2, 3, 4, 5],
+  );
   assert.match(quarantined[0]!.reason, /^invalid JSON/);
   assert.match(quarantined[1]!.reason, /"text" field/);
   assert.match(quarantined[3]!.reason, /^binary payload/);
@@ -165,7 +181,10 @@ test('truncated .warc.gz: every complete record, then one quarantine naming file
   assert.match(quarantined[0]!.reason, /truncated gzip stream/);
   assert.ok(quarantined[0]!.offset > 0);
   assert.equal(docs.length, completeResponses);
-  assert.deepEqual(docs.map((d) => d.url), Array.from({ length: completeResponses }, (_, i) => `https://www.example.com/page/${i}`));
+  assert.deepEqual(
+    docs.map((d) => d.url),
+    Array.from({ length: completeResponses }, (_, i) => `https://www.example.com/page/${i}`),
+  );
 });
 
 test('truncated .jsonl.zst: a gap-free prefix of the lines, then one quarantine at the next line', async () => {
@@ -199,20 +218,28 @@ test('corrupt WARC record headers: the record is quarantined, the reader resyncs
   const cases: [string, (p: Uint8Array[]) => void, RegExp][] = [
     ['version line', (p) => (p[4] = flip(p[4]!, 'WARC/1.1', 'WXRC/1.1')), /expected a 'WARC\/1.x' version line/],
     ['header name', (p) => (p[4] = flip(p[4]!, 'WARC-Type', 'WARC Typ\x01')), /bad header line/],
-    ['Content-Length too big', (p) => {
-      const s = Buffer.from(p[4]!);
-      const m = /Content-Length: (\d+)/.exec(s.toString('latin1'))!;
-      // Same number of digits, first digit 9: the length now runs past the record's end.
-      assert.notEqual(m[1]![0], '9');
-      s.write(`Content-Length: 9${m[1]!.slice(1)}`, m.index, 'latin1');
-      p[4] = s;
-    }, /does not end at a record boundary/],
-    ['Content-Length too small', (p) => {
-      const s = Buffer.from(p[4]!);
-      const m = /Content-Length: (\d+)/.exec(s.toString('latin1'))!;
-      s.write(`Content-Length: ${String(Number(m[1]) - 50).padStart(m[1]!.length, '0')}`, m.index, 'latin1');
-      p[4] = s;
-    }, /does not end at a record boundary/],
+    [
+      'Content-Length too big',
+      (p) => {
+        const s = Buffer.from(p[4]!);
+        const m = /Content-Length: (\d+)/.exec(s.toString('latin1'))!;
+        // Same number of digits, first digit 9: the length now runs past the record's end.
+        assert.notEqual(m[1]![0], '9');
+        s.write(`Content-Length: 9${m[1]!.slice(1)}`, m.index, 'latin1');
+        p[4] = s;
+      },
+      /does not end at a record boundary/,
+    ],
+    [
+      'Content-Length too small',
+      (p) => {
+        const s = Buffer.from(p[4]!);
+        const m = /Content-Length: (\d+)/.exec(s.toString('latin1'))!;
+        s.write(`Content-Length: ${String(Number(m[1]) - 50).padStart(m[1]!.length, '0')}`, m.index, 'latin1');
+        p[4] = s;
+      },
+      /does not end at a record boundary/,
+    ],
   ];
   for (const [name, corrupt, reason] of cases) {
     const p = parts.slice();
@@ -260,7 +287,10 @@ test('a 50 MB single document is quarantined (document too large) in constant me
     const j = join(dir, 'big.jsonl');
     writeBig(j, '{"text": "small one"}\n{"text": "', 50, '"}\n{"text": "small two"}\n');
     const a = await collect(j);
-    assert.deepEqual(a.docs.map((d) => d.text), ['small one', 'small two']);
+    assert.deepEqual(
+      a.docs.map((d) => d.text),
+      ['small one', 'small two'],
+    );
     assert.equal(a.quarantined.length, 1);
     assert.equal(a.quarantined[0]!.offset, 2);
     assert.match(a.quarantined[0]!.reason, /^document too large: line of 52428\d+ bytes > maxDocBytes 8388608/);
@@ -333,7 +363,10 @@ test('charsets: latin-1 page with a meta charset, header precedence, unknown dec
   assert.equal(unk.meta?.charsetSource, 'detected');
   assert.match(String(unk.meta?.html), /Příliš žluťoučký kůň úpěl ďábelské ódy/);
   assert.equal(quarantined.length, 1);
-  assert.equal(quarantined[0]!.offset, recs.slice(0, 3).reduce((a, b) => a + b.length, 0));
+  assert.equal(
+    quarantined[0]!.offset,
+    recs.slice(0, 3).reduce((a, b) => a + b.length, 0),
+  );
   assert.match(quarantined[0]!.reason, /^binary payload \(png signature\)/);
   const img = byUrl.get('https://x.example/img.png')!;
   assert.equal(img.meta?.contentType, 'image/png');
@@ -378,7 +411,10 @@ test('HTTP payload encodings: chunked + gzip decoded by warcio, brotli by the re
   const f = join(dir, 'enc.warc');
   writeFileSync(f, concat(recs));
   const { docs, quarantined } = await collect(f);
-  assert.deepEqual(docs.map((d) => d.meta?.html), [html, html]);
+  assert.deepEqual(
+    docs.map((d) => d.meta?.html),
+    [html, html],
+  );
   assert.equal(quarantined.length, 1);
   assert.match(quarantined[0]!.reason, /^corrupt brotli payload/);
   // A 6 MB JSONL line through gzip arrives in ~400 zlib chunks and must come out whole.
@@ -386,7 +422,10 @@ test('HTTP payload encodings: chunked + gzip decoded by warcio, brotli by the re
   const g = join(dir, 'long.jsonl.gz');
   writeFileSync(g, gzipSync(Buffer.from(`{"text": "short"}\n{"text": "${long}"}\n{"text": "after"}\n`)));
   const r = await collect(g);
-  assert.deepEqual(r.docs.map((d) => d.text.length), [5, long.length, 5]);
+  assert.deepEqual(
+    r.docs.map((d) => d.text.length),
+    [5, long.length, 5],
+  );
   assert.equal(r.docs[1]!.text, long);
 });
 
@@ -443,5 +482,8 @@ test('a damaged gzip member inside a .warc.gz / .jsonl.gz: quarantined once, rea
   assert.equal(r.quarantined.length, 1);
   assert.match(r.quarantined[0]!.reason, /incorrect data check \(member skipped\)/);
   assert.equal(r.quarantined[0]!.offset, 21, 'reported at the line where the lost lines were');
-  assert.deepEqual(r.docs.map((d) => d.text), [0, 1, 3, 4].flatMap((m) => Array.from({ length: 10 }, (_, i) => `m${m} l${i}`)));
+  assert.deepEqual(
+    r.docs.map((d) => d.text),
+    [0, 1, 3, 4].flatMap((m) => Array.from({ length: 10 }, (_, i) => `m${m} l${i}`)),
+  );
 });

@@ -35,8 +35,15 @@ before(async () => {
   data = join(fx.runDir, 'data');
 });
 
-const files = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((p) => join(dir, p)).filter((p) => statSync(p).isFile());
-const failing = (r: Awaited<ReturnType<typeof verifyBundle>>) => r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n');
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((p) => join(dir, p))
+    .filter((p) => statSync(p).isFile());
+const failing = (r: Awaited<ReturnType<typeof verifyBundle>>) =>
+  r.checks
+    .filter((c) => !c.ok)
+    .map((c) => `${c.name}: ${c.detail}`)
+    .join('\n');
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...cliEnv() } });
 
 test('the build writes a bundle that verifies with the data and the vault key; GGUFs and cards carry the root', async () => {
@@ -45,7 +52,10 @@ test('the build writes a bundle that verifies with the data and the vault key; G
   const c = CommitmentSchema.parse(JSON.parse(readFileSync(join(bundle, 'data-commitment.json'), 'utf8')));
   assert.equal(c.docs.restricted, 4);
   assert.equal(c.docs.public, 130);
-  assert.ok(r.checks.some((x) => x.name === 'data' && x.detail.startsWith('vault/') && x.detail.includes('root matches')), 'vault root recomputed');
+  assert.ok(
+    r.checks.some((x) => x.name === 'data' && x.detail.startsWith('vault/') && x.detail.includes('root matches')),
+    'vault root recomputed',
+  );
   const ggufs = files(join(fx.runDir, 'models')).filter((f) => f.endsWith('.gguf'));
   assert.equal(ggufs.length, 3);
   for (const g of ggufs) assert.equal(kvValue(readGguf(g), 'oellm.data.commitment'), c.root, g);
@@ -59,10 +69,16 @@ test('the build writes a bundle that verifies with the data and the vault key; G
   const s13 = ai['1_general_information']['1.3_modalities_training_data_size_and_other_characteristics'];
   assert.equal(s13.training_data_size.documents_restricted, 4);
   assert.equal(s13.latest_date_of_data_collection, '2026-06-30T12:00:00.000Z');
-  assert.deepEqual(ai['3_data_processing_aspects']['3.1_respect_of_reservation_of_rights_from_text_and_data_mining'].decisions, [{ decision: 'allow.no-reservation', documents: 130 }, { decision: 'reserved.tdmrep', documents: 4 }]);
+  assert.deepEqual(ai['3_data_processing_aspects']['3.1_respect_of_reservation_of_rights_from_text_and_data_mining'].decisions, [
+    { decision: 'allow.no-reservation', documents: 130 },
+    { decision: 'reserved.tdmrep', documents: 4 },
+  ]);
   assert.match(readFileSync(join(bundle, 'ai-act-domains.csv'), 'utf8'), /^domain,documents,bytes\nwww\.ohchr\.org,124,/);
   const pii = JSON.parse(readFileSync(join(bundle, 'pii-report.json'), 'utf8'));
-  assert.deepEqual(pii.totals, [{ type: 'email', matches: 1 }, { type: 'iban', matches: 2 }]);
+  assert.deepEqual(pii.totals, [
+    { type: 'email', matches: 1 },
+    { type: 'iban', matches: 2 },
+  ]);
   const m = JSON.parse(readFileSync(join(bundle, 'release-manifest.json'), 'utf8'));
   assert.deepEqual(m.warnings, [], 'the fixture config records every field');
   // The same run released again (standalone, strict) gives the same documents.
@@ -76,7 +92,10 @@ test('no public artefact holds the text of a restricted document or a PII value 
   const vaultTexts: string[] = [];
   for await (const d of readVaultAll(join(data, 'vault'), key)) vaultTexts.push(d.text);
   assert.equal(vaultTexts.length, 4);
-  const input = readFileSync(join(tmp, 'extra.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text as string);
+  const input = readFileSync(join(tmp, 'extra.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).text as string);
   const found = new Set<string>();
   for (const t of input) for (const f of detectPii(t, { lang: 'en' })) found.add(t.slice(f.start, f.end));
   for (const v of fx.pii) assert.ok(found.has(v), `detector finds ${v}`);
@@ -87,7 +106,12 @@ test('no public artefact holds the text of a restricted document or a PII value 
   for await (const d of readVaultAll(join(data, 'vault'), key)) {
     writeFileSync(join(tmp, `proof-${d.id}.json`), JSON.stringify(await proveDocument(data, c, d.id, key)));
   }
-  const scanned = [...files(fx.runDir), ...readdirSync(tmp).filter((f) => f.startsWith('proof-')).map((f) => join(tmp, f))];
+  const scanned = [
+    ...files(fx.runDir),
+    ...readdirSync(tmp)
+      .filter((f) => f.startsWith('proof-'))
+      .map((f) => join(tmp, f)),
+  ];
   let bytes = 0;
   for (const f of scanned) {
     let b = readFileSync(f);
@@ -120,7 +144,10 @@ test('a flipped byte in any bundle file, shard or vault file is detected and the
     const r = await verifyBundle(b, opts);
     writeFileSync(file, orig);
     assert.ok(!r.ok, `flip at ${i} of ${name} went unnoticed`);
-    assert.ok(r.checks.some((c) => !c.ok && c.detail.includes(name)), `${name} not named:\n${failing(r)}`);
+    assert.ok(
+      r.checks.some((c) => !c.ok && c.detail.includes(name)),
+      `${name} not named:\n${failing(r)}`,
+    );
   };
   for (const f of files(b)) {
     const rel = relative(b, f);
@@ -155,7 +182,11 @@ test('inclusion proofs: public and restricted documents prove against the root; 
       bad[i]! ^= 0x01;
       const r = checkProofBytes(bad, c.root);
       if (r.ok) undetected++;
-      else assert.ok(r.problems.every((x) => x.startsWith('proof: ')), 'problems name the proof');
+      else
+        assert.ok(
+          r.problems.every((x) => x.startsWith('proof: ')),
+          'problems name the proof',
+        );
     }
     assert.equal(undetected, 0, `${p.class} proof: every one of ${bytes.length} flipped bytes is detected`);
     assert.ok(!checkProofBytes(bytes, 'f'.repeat(64)).ok, 'another published root fails');
@@ -184,7 +215,10 @@ test('a wrong vault key: verify says so, reads and prints no restricted text, ex
   generateKey(wrong);
   const r = await verifyBundle(bundle, { data, vaultKey: wrong, doc: 'x' });
   assert.ok(!r.ok);
-  assert.ok(r.checks.some((c) => c.name === 'vault key' && /wrong key/.test(c.detail)), failing(r));
+  assert.ok(
+    r.checks.some((c) => c.name === 'vault key' && /wrong key/.test(c.detail)),
+    failing(r),
+  );
   const res = cli('audit', 'verify', bundle, '--data', data, '--vault-key', wrong, '--json');
   assert.equal(res.status, 1);
   for (const t of fx.restricted) for (const s of t.split(': ')) assert.ok(!res.stdout.includes(s) && !res.stderr.includes(s), 'no restricted text in the output');
@@ -234,9 +268,17 @@ test('missing records: an error naming them, or "not recorded" with --allow-inco
   await assert.rejects(runRelease(copy, { out: join(tmp, 'inc-out') }), (e: Error & { code?: string }) => e.code === 'E_INCOMPLETE' && /provider not recorded/.test(e.message));
   // An eval report (oellm.eval/1): one model-index result per task × language.
   const evalReport = {
-    schema: 'oellm.eval/1', oellm_version: '0.1.0', created: '2026-12-01T00:00:00Z',
-    models: [{ id: 'core', path: 'models/core', kind: 'checkpoint', sha256: 'x' }, { id: 'core-q4_0', path: 'models/core/core-q4_0.gguf', kind: 'gguf', sha256: 'y', quant: 'q4_0' }],
-    tasks: [{ id: 'sib200', data_sha256: 'z' }, { id: 'belebele', data_sha256: 'w' }],
+    schema: 'oellm.eval/1',
+    oellm_version: '0.1.0',
+    created: '2026-12-01T00:00:00Z',
+    models: [
+      { id: 'core', path: 'models/core', kind: 'checkpoint', sha256: 'x' },
+      { id: 'core-q4_0', path: 'models/core/core-q4_0.gguf', kind: 'gguf', sha256: 'y', quant: 'q4_0' },
+    ],
+    tasks: [
+      { id: 'sib200', data_sha256: 'z' },
+      { id: 'belebele', data_sha256: 'w' },
+    ],
     results: [
       { model: 'core', task: 'sib200', lang: 'en', metric: 'acc', value: 0.31, stderr: 0.02, n: 204, shots: 0, template: 't', status: 'ok' },
       { model: 'core', task: 'sib200', lang: 'hr', metric: 'acc', value: 0.27, stderr: 0.02, n: 204, shots: 0, template: 't', status: 'ok' },
@@ -254,16 +296,22 @@ test('missing records: an error naming them, or "not recorded" with --allow-inco
   const card = readFileSync(join(tmp, 'eval-out', 'models', 'core', 'README.md'), 'utf8');
   const fm = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(card)![1]!);
   const results = fm['model-index'][0].results as { dataset: { type: string; config: string }; metrics: { value: number }[] }[];
-  assert.deepEqual(results.map((x) => `${x.dataset.type}/${x.dataset.config}=${x.metrics[0]!.value}`), ['sib200/en=0.31', 'sib200/hr=0.27', 'belebele/en=0.25']);
+  assert.deepEqual(
+    results.map((x) => `${x.dataset.type}/${x.dataset.config}=${x.metrics[0]!.value}`),
+    ['sib200/en=0.31', 'sib200/hr=0.27', 'belebele/en=0.25'],
+  );
   const gcard = readFileSync(join(tmp, 'eval-out', 'models', 'core-GGUF', 'README.md'), 'utf8');
   const gres = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(gcard)![1]!)['model-index'][0].results as { dataset: { config: string }; metrics: { value: number; name: string }[] }[];
-  assert.deepEqual(gres.map((x) => `${x.dataset.config}=${x.metrics[0]!.value} ${x.metrics[0]!.name}`), ['en=0.29 acc (en, q4_0)'], 'GGUF results go to the GGUF card');
+  assert.deepEqual(
+    gres.map((x) => `${x.dataset.config}=${x.metrics[0]!.value} ${x.metrics[0]!.name}`),
+    ['en=0.29 acc (en, q4_0)'],
+    'GGUF results go to the GGUF card',
+  );
   assert.match(gcard, /\| core-q4_0 \| en \| 0\.0123 \| 0\.97 \| 1\.004 \| 2048 \|/);
   const edge = YAML.parse(/^---\n([\s\S]*?)\n---/.exec(readFileSync(join(tmp, 'eval-out', 'models', 'edge', 'README.md'), 'utf8'))![1]!);
   assert.equal(edge['model-index'], undefined, 'edge has no eval results');
   assert.equal(JSON.parse(readFileSync(join(tmp, 'eval-out', 'openness', 'mof.json'), 'utf8')).components.find((x: { component: string }) => x.component === 'Evaluation results').present, 'Yes');
 });
-
 
 test('export gguf --commitment writes the root into the metadata; a doctored commitment file is refused', () => {
   const out = join(tmp, 'x.gguf');
@@ -314,7 +362,10 @@ test('the cross-check and the schemas catch a document that disagrees, a blank f
   const size = ai['1_general_information']['1.3_modalities_training_data_size_and_other_characteristics'].training_data_size;
   size.documents_public += 1;
   const off = crossCheck({ ...docs, 'ai-act-summary.json': JSON.stringify(ai) }, rec);
-  assert.ok(off.some((x) => x.startsWith('public documents: ai-act-summary.json says 131, data-commitment.json says 130')), off.join('\n'));
+  assert.ok(
+    off.some((x) => x.startsWith('public documents: ai-act-summary.json says 131, data-commitment.json says 130')),
+    off.join('\n'),
+  );
   const card = docs['models/edge/README.md']!.replace(/data_commitment: [0-9a-f]{64}/, `data_commitment: ${'0'.repeat(64)}`);
   assert.ok(crossCheck({ ...docs, 'models/edge/README.md': card }, rec).some((x) => x.includes('models/edge/README.md')));
   const cr = JSON.parse(docs['dataset/croissant.json']!);
@@ -324,8 +375,14 @@ test('the cross-check and the schemas catch a document that disagrees, a blank f
   pii.mode = ' ';
   delete pii.not_detected;
   const bad = validateDocuments({ ...docs, 'pii-report.json': JSON.stringify(pii) });
-  assert.ok(bad.some((x) => x === 'pii-report.json: mode: blank field'), bad.join('\n'));
-  assert.ok(bad.some((x) => x.startsWith('pii-report.json: not_detected')), bad.join('\n'));
+  assert.ok(
+    bad.some((x) => x === 'pii-report.json: mode: blank field'),
+    bad.join('\n'),
+  );
+  assert.ok(
+    bad.some((x) => x.startsWith('pii-report.json: not_detected')),
+    bad.join('\n'),
+  );
   const noSection = JSON.parse(docs['ai-act-summary.json']!);
   delete noSection['2_list_of_data_sources']['2.5_synthetic_data'];
   assert.ok(validateDocuments({ ...docs, 'ai-act-summary.json': JSON.stringify(noSection) }).some((x) => x.includes('2.5_synthetic_data')));

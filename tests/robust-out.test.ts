@@ -21,7 +21,8 @@ import { BIN, cliEnv } from './helpers/cli.js';
 const root = tmpDir('oellm-robust-out-');
 const corpus = join(root, 'corpus');
 mkdirSync(corpus);
-const lines = (lang: string, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${lang}-${i}`, text: `${lang} document ${i}: ${'Svi ljudi rađaju se slobodni i jednaki u dostojanstvu i pravima. '.repeat(3 + (i % 5))}${i}` })).join('\n') + '\n';
+const lines = (lang: string, n: number) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${lang}-${i}`, text: `${lang} document ${i}: ${'Svi ljudi rađaju se slobodni i jednaki u dostojanstvu i pravima. '.repeat(3 + (i % 5))}${i}` })).join('\n') + '\n';
 for (const l of ['a', 'b', 'c', 'd']) writeFileSync(join(corpus, `${l}.jsonl`), lines(l, 30));
 const outErr = (re: RegExp) => (e: Error & { code?: string }) => e.code === 'E_OUT' && re.test(e.message);
 const fast = { dedup: { exact: false, minhash: false }, quality: { enabled: false } };
@@ -54,12 +55,15 @@ test('a data run stopped by a signal is resumed by the same call', async () => {
     const out = join(root, `stop-${workers}`);
     let sent = false;
     // The signal arrives as the run starts (its first log line): the stage stops, nothing is merged.
-    const logger = createLogger({ json: true, write: () => {
-      if (!sent) {
-        sent = true;
-        process.kill(process.pid, 'SIGTERM');
-      }
-    } });
+    const logger = createLogger({
+      json: true,
+      write: () => {
+        if (!sent) {
+          sent = true;
+          process.kill(process.pid, 'SIGTERM');
+        }
+      },
+    });
     await assert.rejects(runDataPipeline({ ...fast, workers, ranks: 2 }, { inputs: [corpus], out, logger }), (e: unknown) => e instanceof Interrupted && e.signal === 'SIGTERM' && /data run stopped by SIGTERM/.test(e.message));
     const m = await runDataPipeline({ ...fast, workers, ranks: 2 }, { inputs: [corpus], out });
     assert.equal(m.counts.in, 120);

@@ -54,7 +54,7 @@ describe('oellm serve API', () => {
     assert.equal(r.object, 'text_completion');
   });
 
-  test('echo + logprobs + max_tokens 0 returns each prompt token\'s log-probability, equal to llama.cpp\'s raw logits', async () => {
+  test("echo + logprobs + max_tokens 0 returns each prompt token's log-probability, equal to llama.cpp's raw logits", async () => {
     const prompt = 'Everyone has the right to life';
     const ids = direct.tokenize(prompt);
     ids.unshift(direct.bos!);
@@ -87,7 +87,10 @@ describe('oellm serve API', () => {
     const b = direct.tokenize('No one shall be');
     const r = await post(s, '/v1/completions', { model: MODEL, prompt: [a, b], max_tokens: 0, echo: true, logprobs: 0, temperature: 0 });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json.choices.map((c: any) => c.index), [0, 1]);
+    assert.deepEqual(
+      r.json.choices.map((c: any) => c.index),
+      [0, 1],
+    );
     assert.equal(r.json.choices[0].logprobs.tokens.length, a.length);
     assert.equal(r.json.choices[1].logprobs.tokens.length, b.length);
     assert.equal(r.json.choices[1].text, 'No one shall be');
@@ -95,7 +98,10 @@ describe('oellm serve API', () => {
   });
 
   test('chat: streamed deltas with include_usage add up to the non-streamed answer', async () => {
-    const messages = [{ role: 'system' as const, content: 'You answer briefly.' }, { role: 'user' as const, content: 'Everyone has the right' }];
+    const messages = [
+      { role: 'system' as const, content: 'You answer briefly.' },
+      { role: 'user' as const, content: 'Everyone has the right' },
+    ];
     const whole = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 20, temperature: 0 });
     assert.equal(whole.object, 'chat.completion');
     assert.equal(whole.choices[0]!.message.role, 'assistant');
@@ -148,10 +154,20 @@ describe('oellm serve API', () => {
     const seeds = await Promise.all([1, 2, 3, 4].map((seed) => client.completions.create({ ...body, seed })));
     assert.ok(new Set(seeds.map((x) => x.choices[0]!.text)).size > 1, 'different seeds give different samples');
     const n = await client.completions.create({ ...body, n: 3 });
-    assert.deepEqual(n.choices.map((c) => c.index), [0, 1, 2]);
+    assert.deepEqual(
+      n.choices.map((c) => c.index),
+      [0, 1, 2],
+    );
     const singles = await Promise.all([7, 8, 9].map((seed) => client.completions.create({ ...body, seed })));
-    assert.deepEqual(n.choices.map((c) => c.text), singles.map((x) => x.choices[0]!.text), 'choice i samples with seed + i');
-    assert.equal(n.usage!.completion_tokens, singles.reduce((a, x) => a + x.usage!.completion_tokens, 0));
+    assert.deepEqual(
+      n.choices.map((c) => c.text),
+      singles.map((x) => x.choices[0]!.text),
+      'choice i samples with seed + i',
+    );
+    assert.equal(
+      n.usage!.completion_tokens,
+      singles.reduce((a, x) => a + x.usage!.completion_tokens, 0),
+    );
     const greedyish = await client.completions.create({ ...body, top_p: 1e-6 });
     const greedy = await client.completions.create({ ...body, temperature: 0 });
     assert.equal(greedyish.choices[0]!.text, greedy.choices[0]!.text, 'top_p → 0 keeps only the most likely token');

@@ -51,7 +51,10 @@ test('serve starts on 127.0.0.1, is healthy, and stops on SIGTERM', async () => 
     const url = /oellm serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err)![1]!;
     assert.equal((await fetch(url + '/health')).status, 200);
     const models = (await (await fetch(url + '/v1/models')).json()) as { data: { id: string }[] };
-    assert.deepEqual(models.data.map((m) => m.id), ['tiny-f16']);
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ['tiny-f16'],
+    );
   } finally {
     const done = new Promise((r) => p.once('exit', r));
     p.kill('SIGTERM');

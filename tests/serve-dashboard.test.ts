@@ -70,7 +70,7 @@ async function noEvalNoRelease(): Promise<void> {
   await page.close();
 }
 
-test('the build\'s evaluation (bits per byte, quantization heatmap) and its release, verified by the audit module', { skip }, async () => {
+test("the build's evaluation (bits per byte, quantization heatmap) and its release, verified by the audit module", { skip }, async () => {
   const run = await tinyRun();
   const report = JSON.parse(readFileSync(join(run, 'eval', 'report.json'), 'utf8')) as { schema: string; quant: unknown[] };
   assert.equal(report.schema, 'oellm.eval/1');

@@ -40,7 +40,7 @@ const release = async (): Promise<Release> => {
   return ((await r.json()) as { release: Release }).release;
 };
 
-test('GET /api/release: the build\'s bundle verifies as `oellm audit verify` finds it (signature, checksums, schemas, commitment)', async () => {
+test("GET /api/release: the build's bundle verifies as `oellm audit verify` finds it (signature, checksums, schemas, commitment)", async () => {
   const rel = await release();
   const direct = await verifyBundle(join(run, 'release'));
   assert.equal(direct.ok, true, JSON.stringify(direct.checks, null, 1));
@@ -52,8 +52,15 @@ test('GET /api/release: the build\'s bundle verifies as `oellm audit verify` fin
   assert.match(rel.audit.fingerprint!, /^[0-9a-f]{64}$/);
   assert.match(rel.audit.root!, /^[0-9a-f]{64}$/);
   assert.equal(rel.signature, `verified: Ed25519 key sha256:${rel.audit.fingerprint}`);
-  for (const f of ['ai-act-summary.json', 'release-manifest.json', 'release-manifest.json.sig', 'data-commitment.json']) assert.ok(rel.files.some((x) => x.path === f), f);
-  assert.ok(rel.files.every((f) => f.status === 'ok' || (f.status === 'signed' && f.path.startsWith('release-manifest.json'))), JSON.stringify(rel.files));
+  for (const f of ['ai-act-summary.json', 'release-manifest.json', 'release-manifest.json.sig', 'data-commitment.json'])
+    assert.ok(
+      rel.files.some((x) => x.path === f),
+      f,
+    );
+  assert.ok(
+    rel.files.every((f) => f.status === 'ok' || (f.status === 'signed' && f.path.startsWith('release-manifest.json'))),
+    JSON.stringify(rel.files),
+  );
 });
 
 test('a changed document, an unlisted file and a forged signature fail, each named', async () => {
@@ -67,7 +74,10 @@ test('a changed document, an unlisted file and a forged signature fail, each nam
     let rel = await release();
     assert.equal(rel.verified, false);
     assert.equal(rel.files.find((f) => f.path === 'ai-act-summary.md')?.status, 'mismatch');
-    assert.ok(rel.audit.checks.some((c) => !c.ok && c.name === 'checksums' && /ai-act-summary\.md: sha256 .* differs/.test(c.detail)), JSON.stringify(rel.audit.checks));
+    assert.ok(
+      rel.audit.checks.some((c) => !c.ok && c.name === 'checksums' && /ai-act-summary\.md: sha256 .* differs/.test(c.detail)),
+      JSON.stringify(rel.audit.checks),
+    );
     assert.ok(rel.audit.checks.find((c) => c.name === 'signature')!.ok, 'the manifest itself is unchanged');
     writeFileSync(doc, docBytes);
     writeFileSync(join(dir, 'extra.txt'), 'not in the bundle\n');

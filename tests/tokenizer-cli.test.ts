@@ -18,7 +18,14 @@ function oellm(args: string[], input?: string) {
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'oellm-tokcli-'));
-  for (const l of ['en', 'sl', 'uk']) writeFileSync(join(tmp, `${l}.txt`), readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').slice(0, 150).join('\n'));
+  for (const l of ['en', 'sl', 'uk'])
+    writeFileSync(
+      join(tmp, `${l}.txt`),
+      readFileSync(join(UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .slice(0, 150)
+        .join('\n'),
+    );
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -34,7 +41,10 @@ test('train → encode --json → decode → report --json', () => {
   const text = 'Dobro jutro, svet!\nДобрий ранок 2024 👋\n';
   const e = oellm(['tokenizer', 'encode', '--tokenizer', out, '--json', '-'], text);
   assert.equal(e.code, 0, e.err);
-  const rows = e.out.trim().split('\n').map((l) => JSON.parse(l) as number[]);
+  const rows = e.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as number[]);
   assert.equal(rows.length, 2);
   assert.ok(rows.every((r) => Array.isArray(r) && r.length > 0));
   const d = oellm(['tokenizer', 'decode', '--tokenizer', join(out, 'tokenizer.json')], e.out);

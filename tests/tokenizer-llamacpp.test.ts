@@ -12,7 +12,9 @@ import { GgufWriter, gv } from '../src/formats/gguf/writer.js';
 import { loadTokenizer, trainTokenizer, udhrTexts, type GgufTokenizerMeta } from '../src/tokenizer/index.js';
 
 const UD = join(import.meta.dirname, '..', '..', 'shared', 'data', 'ud');
-const udLangs = readdirSync(UD).filter((f) => f.endsWith('.txt')).map((f) => f.replace('.txt', ''));
+const udLangs = readdirSync(UD)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => f.replace('.txt', ''));
 let tmp: string;
 let tokDir: string;
 let model: LlamaModel;
@@ -45,7 +47,14 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'oellm-tokllama-'));
   const corpus = join(tmp, 'corpus');
   mkdirSync(corpus);
-  for (const l of udLangs) writeFileSync(join(corpus, `${l}.txt`), readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').slice(0, 300).join('\n'));
+  for (const l of udLangs)
+    writeFileSync(
+      join(corpus, `${l}.txt`),
+      readFileSync(join(UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .slice(0, 300)
+        .join('\n'),
+    );
   for (const u of udhrTexts()) writeFileSync(join(corpus, `${u.key}.udhr.txt`), u.text);
   tokDir = join(tmp, 'tok');
   await trainTokenizer({ inputs: [corpus], vocabSize: 2000, out: tokDir });
@@ -64,7 +73,12 @@ test('ids equal llama.cpp (node-llama-cpp, vocab-only GGUF) on every UD and UDHR
   const tok = loadTokenizer(tokDir);
   let checked = 0;
   const texts: [string, string[]][] = [
-    ...udLangs.map((l): [string, string[]] => [`ud:${l}`, readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').slice(300, 450)]),
+    ...udLangs.map((l): [string, string[]] => [
+      `ud:${l}`,
+      readFileSync(join(UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .slice(300, 450),
+    ]),
     ...udhrTexts().map((u): [string, string[]] => [`udhr:${u.key}`, [u.text]]),
     ['edge', ["I'LL be there at 12:34567, don't.", '  leading\n\n\ttabs\r\n', '👨‍👩‍👧 e\u0301\u0301 中文 עברית ქართული', '\u00a0\u3000x\u0085y']],
   ];

@@ -13,7 +13,9 @@ import { countWords, loadTokenizer, reportTokenizer, trainTokenizer, udhrTexts, 
 import { mulberry32 } from '../src/util/rng.js';
 
 const UD = join(import.meta.dirname, '..', '..', 'shared', 'data', 'ud');
-const udLangs = readdirSync(UD).filter((f) => f.endsWith('.txt')).map((f) => f.replace('.txt', ''));
+const udLangs = readdirSync(UD)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => f.replace('.txt', ''));
 let tmp: string;
 let corpus: string;
 let tokDir: string;
@@ -30,7 +32,14 @@ before(async () => {
   corpus = join(tmp, 'corpus');
   mkdirSync(corpus);
   // UD sentences (first 400 per language) + every UDHR text, one document per line, lang from the name.
-  for (const l of udLangs) writeFileSync(join(corpus, `${l}.txt`), readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').slice(0, 400).join('\n'));
+  for (const l of udLangs)
+    writeFileSync(
+      join(corpus, `${l}.txt`),
+      readFileSync(join(UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .slice(0, 400)
+        .join('\n'),
+    );
   for (const u of udhrTexts()) writeFileSync(join(corpus, `${u.key}.udhr.txt`), u.text);
   tokDir = join(tmp, 'tok2k');
   await trainTokenizer({ inputs: [corpus], vocabSize: 2000, out: tokDir });
@@ -54,7 +63,10 @@ test('writes tokenizer.json, tokenizer_config.json and GGUF metadata with specia
   assert.equal(meta['tokenizer.ggml.token_type'][tok.bosId!], 3);
   assert.equal(meta['tokenizer.ggml.bos_token_id'], tok.bosId);
   // Every byte is in the vocabulary: no unknown token is ever needed.
-  assert.deepEqual(tok.encode('\u0000\u0001\u007f'), [...Buffer.from('\u0000\u0001\u007f')].map((b) => tok.encode(String.fromCharCode(b))[0]));
+  assert.deepEqual(
+    tok.encode('\u0000\u0001\u007f'),
+    [...Buffer.from('\u0000\u0001\u007f')].map((b) => tok.encode(String.fromCharCode(b))[0]),
+  );
 });
 
 test('ids equal @huggingface/tokenizers on every UD and UDHR language', () => {
@@ -62,7 +74,12 @@ test('ids equal @huggingface/tokenizers on every UD and UDHR language', () => {
   const hf = hfOf(tokDir);
   let checked = 0;
   const texts: [string, string[]][] = [
-    ...udLangs.map((l): [string, string[]] => [`ud:${l}`, readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').slice(400, 700)]),
+    ...udLangs.map((l): [string, string[]] => [
+      `ud:${l}`,
+      readFileSync(join(UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .slice(400, 700),
+    ]),
     ...udhrTexts().map((u): [string, string[]] => [`udhr:${u.key}`, [u.text, ...u.text.split('\n').slice(0, 40)]]),
   ];
   for (const [name, lines] of texts) {
@@ -80,7 +97,7 @@ test('ids equal @huggingface/tokenizers on every UD and UDHR language', () => {
 
 const POOLS = [
   'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
-  "0123456789.,;:!?'\"-()[]{}<>/\\@#$%^&*_+=~`|",
+  '0123456789.,;:!?\'"-()[]{}<>/\\@#$%^&*_+=~`|',
   ' \t\n\r\u000b\u000c\u0085\u00a0\u1680\u2000\u2009\u200b\u2028\u2029\u202f\u3000\ufeff',
   'ščćžđáéíóúýůěřňťďäöüßõåæøœçñàèìòùâêîôûëïÿłńśźżąęėįųūāēīōġħ',
   'абвгдежзийклмнопрстуфхцчшщъыьэюяјљњћџґєії',
@@ -137,7 +154,9 @@ test('dataset dir (shards/<lang>/*.jsonl.zst): languages from records, balanced,
   const langs = { en: 'en', hr: 'hr', mt: 'mt' };
   for (const [l, src] of Object.entries(langs)) {
     mkdirSync(join(ds, 'shards', l), { recursive: true });
-    const lines = readFileSync(join(UD, `${src}.txt`), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(UD, `${src}.txt`), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const n = l === 'en' ? 600 : 60; // English 10× the others
     const recs = lines.slice(0, n).map((text, i) => JSON.stringify({ id: `${l}-${i}`, text, lang: l, source: { file: 'x', offset: i } }));
     recs.push('{not json');

@@ -19,10 +19,47 @@ before(async () => {
 });
 after(() => rmSync(f.root, { recursive: true, force: true }));
 
-const args = (out: string, maxSteps: number, extra: string[] = []): string[] => [BIN, 'train', '--data', f.data, '--tokenizer', f.tokenizer, '--out', out, '--preset', 'micro', '--dim', '32', '--layers', '2', '--heads', '4', '--kv-heads', '2', '--ffn', '64', '--seq-len', '32', '--batch-size', '4', '--max-steps', String(maxSteps), '--warmup', '2', '--val-every', '0', '--checkpoint-every', '1000', '--json', ...extra];
+const args = (out: string, maxSteps: number, extra: string[] = []): string[] => [
+  BIN,
+  'train',
+  '--data',
+  f.data,
+  '--tokenizer',
+  f.tokenizer,
+  '--out',
+  out,
+  '--preset',
+  'micro',
+  '--dim',
+  '32',
+  '--layers',
+  '2',
+  '--heads',
+  '4',
+  '--kv-heads',
+  '2',
+  '--ffn',
+  '64',
+  '--seq-len',
+  '32',
+  '--batch-size',
+  '4',
+  '--max-steps',
+  String(maxSteps),
+  '--warmup',
+  '2',
+  '--val-every',
+  '0',
+  '--checkpoint-every',
+  '1000',
+  '--json',
+  ...extra,
+];
 const stepsLogged = (out: string): number => {
   try {
-    return readFileSync(join(out, 'train_log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"loss"')).length;
+    return readFileSync(join(out, 'train_log.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"loss"')).length;
   } catch {
     return 0;
   }
@@ -62,23 +99,37 @@ test('SIGTERM stops oellm train at a step boundary with a checkpoint; a second w
     const res = spawnSync(process.execPath, args(out, n + 2, ['--resume']), { cwd: repoRoot, env: { ...process.env, ...cliEnv() }, encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
     assert.equal(savedStep(out), n + 2);
-    assert.deepEqual(readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss?: number }).filter((l) => l.loss !== undefined).map((l) => l.step), Array.from({ length: n + 2 }, (_, i) => i + 1));
+    assert.deepEqual(
+      readFileSync(join(out, 'train_log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { step: number; loss?: number })
+        .filter((l) => l.loss !== undefined)
+        .map((l) => l.step),
+      Array.from({ length: n + 2 }, (_, i) => i + 1),
+    );
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 });
 
 test('SIGINT and SIGHUP stop train() in-process with Interrupted and a resumable checkpoint', async () => {
-  for (const [sig, code] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
     const out = join(f.root, sig);
     let sent = false;
     await assert.rejects(
-      train({ config: tinyConfig(f, out, { maxSteps: 100_000, valEvery: 0, checkpointEvery: 1000 }), onProgress: (p) => {
-        if (p.phase === 'train' && p.step === 2 && !sent) {
-          sent = true;
-          process.kill(process.pid, sig);
-        }
-      } }),
+      train({
+        config: tinyConfig(f, out, { maxSteps: 100_000, valEvery: 0, checkpointEvery: 1000 }),
+        onProgress: (p) => {
+          if (p.phase === 'train' && p.step === 2 && !sent) {
+            sent = true;
+            process.kill(process.pid, sig);
+          }
+        },
+      }),
       (e: unknown) => e instanceof Interrupted && e.signal === sig && e.exitCode === code,
     );
     assert.ok(savedStep(out) >= 2, sig);

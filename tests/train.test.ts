@@ -22,7 +22,10 @@ before(async () => {
 test('trains: loss falls, HF checkpoint + log + per-language val bpb, generate', async () => {
   const out = join(f.root, 'run1');
   const r = await train({ config: tinyConfig(f, out, { maxSteps: 30, lr: 1e-2, valEvery: 10 }) });
-  const log = readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(join(out, 'train_log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const steps = log.filter((l) => l.loss !== undefined);
   assert.equal(steps.length, 30);
   for (const k of ['step', 'loss', 'lr', 'grad_norm', 'tokens', 'tokens_per_s']) assert.ok(k in steps[0], `log line has ${k}`);
@@ -60,7 +63,13 @@ test('gradient accumulation: 2 × batch 2 = 1 × batch 4 (same sequences, same u
   const b = join(f.root, 'accum1');
   await train({ config: tinyConfig(f, a, { maxSteps: 4, batchSize: 2, gradAccum: 2, valEvery: 0, checkpointEvery: 0 }) });
   await train({ config: tinyConfig(f, b, { maxSteps: 4, batchSize: 4, gradAccum: 1, valEvery: 0, checkpointEvery: 0 }) });
-  const losses = (p: string) => readFileSync(join(p, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.loss !== undefined).map((l) => l.loss as number);
+  const losses = (p: string) =>
+    readFileSync(join(p, 'train_log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.loss !== undefined)
+      .map((l) => l.loss as number);
   const la = losses(a);
   const lb = losses(b);
   assert.equal(la.length, 4);

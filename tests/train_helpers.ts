@@ -24,7 +24,9 @@ export async function makeFixture(langs = ['en', 'de', 'fr'], docs = 40): Promis
   const labels: Record<string, string> = { en: 'eng_Latn', de: 'deu_Latn', fr: 'fra_Latn', mt: 'mlt_Latn', fi: 'fin_Latn' };
   for (const l of langs) {
     if (!existsSync(join(UD, `${l}.txt`))) throw new Error(`test data missing: ${join(UD, `${l}.txt`)} (CI keeps ../shared beside the clone)`);
-    const lines = readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').filter((s) => s.trim());
+    const lines = readFileSync(join(UD, `${l}.txt`), 'utf8')
+      .split('\n')
+      .filter((s) => s.trim());
     const out: string[] = [];
     for (let d = 0; d < docs; d++) out.push(JSON.stringify({ id: `${l}-${d}`, text: lines.slice(d * 5, d * 5 + 5).join(' '), lang: l }));
     const dir = join(data, 'shards', labels[l] ?? l);

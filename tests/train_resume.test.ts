@@ -34,7 +34,48 @@ function losses(out: string): number[] {
 }
 
 function cliArgs(out: string, extra: string[] = []): string[] {
-  return ['--import', 'tsx', 'src/cli/main.ts', 'train', '--data', f.data, '--tokenizer', f.tokenizer, '--out', out, '--preset', 'micro', '--dim', '32', '--layers', '2', '--heads', '4', '--kv-heads', '2', '--ffn', '64', '--seq-len', '32', '--batch-size', '4', '--max-steps', String(STEPS), '--warmup', '2', '--lr', '3e-3', '--val-every', '6', '--checkpoint-every', '4', '--val-rows', '4', '--json', ...extra];
+  return [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'train',
+    '--data',
+    f.data,
+    '--tokenizer',
+    f.tokenizer,
+    '--out',
+    out,
+    '--preset',
+    'micro',
+    '--dim',
+    '32',
+    '--layers',
+    '2',
+    '--heads',
+    '4',
+    '--kv-heads',
+    '2',
+    '--ffn',
+    '64',
+    '--seq-len',
+    '32',
+    '--batch-size',
+    '4',
+    '--max-steps',
+    String(STEPS),
+    '--warmup',
+    '2',
+    '--lr',
+    '3e-3',
+    '--val-every',
+    '6',
+    '--checkpoint-every',
+    '4',
+    '--val-rows',
+    '4',
+    '--json',
+    ...extra,
+  ];
 }
 
 /** Runs the CLI; resolves with its exit code / signal. `killAtStep` SIGKILLs it once the log reaches that step. */
@@ -47,7 +88,9 @@ function run(out: string, extra: string[], env: Record<string, string> = {}, kil
     if (killAtStep !== undefined) {
       timer = setInterval(() => {
         try {
-          const steps = readFileSync(join(out, 'train_log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"loss"')).length;
+          const steps = readFileSync(join(out, 'train_log.jsonl'), 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"loss"')).length;
           if (steps >= killAtStep) child.kill('SIGKILL');
         } catch {
           /* not yet */

@@ -59,7 +59,11 @@ function compareWithTorch(fx: Fixture, k: Kernels): void {
   const mc = checkModelConfig({ vocabSize: c.vocab, dim: c.dim, nLayers: c.layers, nHeads: c.heads, nKvHeads: c.kv_heads, ffnDim: c.ffn, maxSeqLen: c.T, ropeTheta: c.theta, normEps: c.eps, tiedEmbeddings: false });
   const model = new LlamaModel(mc, k);
   const table = paramTable(mc);
-  assert.deepEqual(table.map((p) => p.hf), fx.header.params, 'parameter order matches the HF names');
+  assert.deepEqual(
+    table.map((p) => p.hf),
+    fx.header.params,
+    'parameter order matches the HF names',
+  );
   model.loadParams(new Map(table.map((p) => [p.name, fx.get('init.' + p.hf) as Float32Array])));
   const x = fx.get('tokens') as Int32Array;
   const y = fx.get('targets') as Int32Array;

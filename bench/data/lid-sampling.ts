@@ -10,7 +10,10 @@ import { docsOf, SHARED_UD } from '../../tests/helpers/corpus.js';
 
 const args = process.argv.slice(2);
 const per = Number(args[args.indexOf('--docs') + 1]) || 200;
-const langs = readdirSync(SHARED_UD).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
+const langs = readdirSync(SHARED_UD)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 const docs = langs.flatMap((l) => docsOf(l, per, 12, 7).map((text) => ({ text, lang: l })));
 const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
 const lid = await createLid();

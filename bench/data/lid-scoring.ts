@@ -21,7 +21,10 @@ function previousScores(m: LinearModel, feats: Int32Array, out: Float64Array): v
   const n = feats.length;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const r0 = feats[i]! * C, r1 = feats[i + 1]! * C, r2 = feats[i + 2]! * C, r3 = feats[i + 3]! * C;
+    const r0 = feats[i]! * C,
+      r1 = feats[i + 1]! * C,
+      r2 = feats[i + 2]! * C,
+      r3 = feats[i + 3]! * C;
     for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[r0 + c]! + q[r1 + c]! + q[r2 + c]! + q[r3 + c]!;
   }
   for (; i < n; i++) {
@@ -33,8 +36,12 @@ function previousScores(m: LinearModel, feats: Int32Array, out: Float64Array): v
 }
 
 const texts: string[] = [];
-for (const f of readdirSync(SHARED_UD).filter((x) => x.endsWith('.txt')).sort()) {
-  const lines = readFileSync(join(SHARED_UD, f), 'utf8').split('\n').filter((l) => l.trim());
+for (const f of readdirSync(SHARED_UD)
+  .filter((x) => x.endsWith('.txt'))
+  .sort()) {
+  const lines = readFileSync(join(SHARED_UD, f), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   for (let i = 0; i + 6 <= lines.length && i < 600; i += 6) texts.push(lines.slice(i, i + 6).join(' '));
 }
 const cpu = () => {
@@ -61,7 +68,6 @@ for (const m of models) {
   }
   const total = feats.reduce((s, f) => s + f.length, 0);
   console.log(
-    `model ${m.header.name} (${m.C} classes): ${texts.length} paragraphs, ${total} features, logits identical; ` +
-      `peer previous loop ${ms.peer.toFixed(0)} ms CPU, oellm ${ms.oellm.toFixed(0)} ms CPU, ratio ${(ms.peer / ms.oellm).toFixed(2)}×`,
+    `model ${m.header.name} (${m.C} classes): ${texts.length} paragraphs, ${total} features, logits identical; ` + `peer previous loop ${ms.peer.toFixed(0)} ms CPU, oellm ${ms.oellm.toFixed(0)} ms CPU, ratio ${(ms.peer / ms.oellm).toFixed(2)}×`,
   );
 }

@@ -47,8 +47,18 @@ const corpusOnly = args.includes('--corpus-only');
 const rng = mulberry32;
 
 async function buildBenchCorpus(dir: string): Promise<number> {
-  const langs = readdirSync(SHARED_UD).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
-  const sents = new Map(langs.map((l) => [l, readFileSync(join(SHARED_UD, `${l}.txt`), 'utf8').split('\n').filter((s) => s.trim().length > 20)]));
+  const langs = readdirSync(SHARED_UD)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+  const sents = new Map(
+    langs.map((l) => [
+      l,
+      readFileSync(join(SHARED_UD, `${l}.txt`), 'utf8')
+        .split('\n')
+        .filter((s) => s.trim().length > 20),
+    ]),
+  );
   const rand = rng(42);
   const target = MB * 1e6;
   let raw = 0;
@@ -85,7 +95,9 @@ async function buildBenchCorpus(dir: string): Promise<number> {
 
 /** CPU seconds of each stage-1 step run alone over the corpus held in memory (where the time goes). */
 async function stepProfile(dir: string, mb: number): Promise<void> {
-  const files = readdirSync(dir).sort().map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .sort()
+    .map((f) => join(dir, f));
   const plan = makePlan(DataConfigSchema.parse({}), files);
   const cpu = () => {
     const c = process.cpuUsage();
@@ -184,7 +196,9 @@ try {
     const m = JSON.parse(results.at(-1)!.manifest) as { counts: Record<string, number> };
     console.log(
       `oellm ${workers} worker(s): ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, ${(mb / seconds).toFixed(2)} MB/s, ${(mb / seconds / workers).toFixed(2)} MB/s per core (wall), ${(mb / cpu).toFixed(2)} MB per CPU-second; ` +
-        `stages ${Object.entries(t.stages).map(([k, v]) => `${k} ${v.toFixed(2)}s`).join(', ')}; in ${m.counts.in} kept ${m.counts.kept} dropped ${m.counts.dropped}`,
+        `stages ${Object.entries(t.stages)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}s`)
+          .join(', ')}; in ${m.counts.in} kept ${m.counts.kept} dropped ${m.counts.dropped}`,
     );
   }
   const [a, b] = results as [(typeof results)[0], (typeof results)[0]];

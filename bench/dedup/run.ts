@@ -24,9 +24,13 @@ const SUBSET = Number(args[args.indexOf('--subset') + 1]) || 2000;
 const rng = mulberry32;
 const r = rng(1);
 const docs: { id: string; text: string; lang: string }[] = [];
-for (const f of readdirSync(UD).filter((f) => f.endsWith('.txt')).sort()) {
+for (const f of readdirSync(UD)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()) {
   const lang = f.replace('.txt', '');
-  const lines = readFileSync(join(UD, f), 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(join(UD, f), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   for (let i = 0; i + 12 <= lines.length; i += 12) {
     const text = lines.slice(i, i + 12).join('\n');
     const g = docs.length;
@@ -81,24 +85,31 @@ try {
     // sorted unique shingle hashes per doc; Jaccard by a linear merge (exact on the hashes)
     const sets = sub.map((d) => Uint32Array.from(new Set(shingles(words(d.text), 5))).sort());
     const out: [number, number, number][] = [];
-    for (let i = 0; i < sub.length; i++) for (let j = i + 1; j < sub.length; j++) {
-      const a = sets[i]!, b = sets[j]!;
-      let x = 0, y = 0, inter = 0;
-      while (x < a.length && y < b.length) {
-        if (a[x]! < b[y]!) x++;
-        else if (a[x]! > b[y]!) y++;
-        else {
-          inter++;
-          x++;
-          y++;
+    for (let i = 0; i < sub.length; i++)
+      for (let j = i + 1; j < sub.length; j++) {
+        const a = sets[i]!,
+          b = sets[j]!;
+        let x = 0,
+          y = 0,
+          inter = 0;
+        while (x < a.length && y < b.length) {
+          if (a[x]! < b[y]!) x++;
+          else if (a[x]! > b[y]!) y++;
+          else {
+            inter++;
+            x++;
+            y++;
+          }
         }
+        const jac = inter / (a.length + b.length - inter || 1);
+        if (jac >= 0.3) out.push([i, j, jac]);
       }
-      const jac = inter / (a.length + b.length - inter || 1);
-      if (jac >= 0.3) out.push([i, j, jac]);
-    }
     return out;
   });
-  let hi = 0, hiFound = 0, lo = 0, loFound = 0;
+  let hi = 0,
+    hiFound = 0,
+    lo = 0,
+    loFound = 0;
   for (const [i, j, jac] of pairs) {
     const same = subMap.get(sub[i]!.id) === subMap.get(sub[j]!.id);
     if (jac >= 0.8) {
@@ -110,7 +121,7 @@ try {
       loFound += same ? 1 : 0;
     }
   }
-  const allPairsSec = (tAll * (docs.length / SUBSET) ** 2);
+  const allPairsSec = tAll * (docs.length / SUBSET) ** 2;
   console.log(`peer: naive all-pairs Jaccard on ${SUBSET} docs: ${tAll.toFixed(2)} s CPU (${((SUBSET * (SUBSET - 1)) / 2 / tAll / 1e6).toFixed(2)} M pairs/s); projected to ${docs.length} docs: ${allPairsSec.toFixed(0)} s`);
   console.log(`agreement: pairs with J ≥ 0.8 in one LSH cluster: ${hiFound}/${hi}; pairs with 0.3 ≤ J < 0.5 wrongly clustered: ${loFound}/${lo}`);
   console.log(`ratio (whole corpus): all-pairs ${allPairsSec.toFixed(0)} s / oellm ${(tSig + tClu).toFixed(2)} s = ${(allPairsSec / (tSig + tClu)).toFixed(0)}×`);

@@ -42,7 +42,18 @@ const root = join(tmpdir(), `oellm-bench-eval-${process.pid}`);
 mkdirSync(root, { recursive: true });
 try {
   const tokDir = await trainTestTokenizer(root, 4096);
-  const config = checkModelConfig({ dim: 128, nLayers: 4, nHeads: 4, nKvHeads: 2, ffnDim: 352, maxSeqLen: 128, ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: true, vocabSize: 0 + (await import('../../src/tokenizer/index.js')).loadTokenizer(tokDir).vocabSize });
+  const config = checkModelConfig({
+    dim: 128,
+    nLayers: 4,
+    nHeads: 4,
+    nKvHeads: 2,
+    ffnDim: 352,
+    maxSeqLen: 128,
+    ropeTheta: 10000,
+    normEps: 1e-5,
+    tiedEmbeddings: true,
+    vocabSize: 0 + (await import('../../src/tokenizer/index.js')).loadTokenizer(tokDir).vocabSize,
+  });
   const ck = join(root, 'model');
   saveCheckpoint(ck, { config, params: randomParams(config, 3, 0.05), tokenizerDir: tokDir, tokens: { bos: 0, eos: 1 } });
   const gguf = join(root, 'm-f16.gguf');

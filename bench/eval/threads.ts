@@ -39,7 +39,10 @@ try {
   console.log(`cores ${cores}, load average ${loadavg()[0]!.toFixed(1)} (+${load} busy processes): node-llama-cpp default ${nlc} threads, oellm default ${ours}`);
   const res: Record<string, number[]> = { nlc: [], ours: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const [k, threads] of [['nlc', nlc], ['ours', ours]] as const) {
+    for (const [k, threads] of [
+      ['nlc', nlc],
+      ['ours', ours],
+    ] as const) {
       const m = await LlamaCppModel.load(gguf, { threads });
       // Tokens/s from the first token on; a collapsed run is cut after `cap` seconds and counted as what it made.
       let n = 0;

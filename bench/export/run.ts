@@ -71,7 +71,18 @@ try {
     }
     results[`export_${t}`] = row;
     const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
-    exportRows.push([t, (row.fileBytes! / 1e6).toFixed(1), f(row.mbps), f(row.llamaMbps), row.llamaMbps ? (row.mbps! / row.llamaMbps).toFixed(2) : '-', f(row.mbpsNoSync), row.llamaMbps ? (row.mbpsNoSync! / row.llamaMbps).toFixed(2) : '-', f(row.mbPerCpuSecond), f(row.llamaMbPerCpuSecond), row.llamaMbPerCpuSecond ? (row.mbPerCpuSecond! / row.llamaMbPerCpuSecond).toFixed(2) : '-']);
+    exportRows.push([
+      t,
+      (row.fileBytes! / 1e6).toFixed(1),
+      f(row.mbps),
+      f(row.llamaMbps),
+      row.llamaMbps ? (row.mbps! / row.llamaMbps).toFixed(2) : '-',
+      f(row.mbpsNoSync),
+      row.llamaMbps ? (row.mbpsNoSync! / row.llamaMbps).toFixed(2) : '-',
+      f(row.mbPerCpuSecond),
+      f(row.llamaMbPerCpuSecond),
+      row.llamaMbPerCpuSecond ? (row.mbPerCpuSecond! / row.llamaMbPerCpuSecond).toFixed(2) : '-',
+    ]);
   }
   console.log('\nexport: MB of F32 weights per second (wall) and per CPU-second; best of runs; peer = llama.cpp llama_model_quantize, 1 thread, from our F32 GGUF (model load included)');
   console.log('(MB/s w/o fsync: our wall time less the final fsync + rename, which llama.cpp does not do)');

@@ -36,7 +36,9 @@ try {
   const gen = timed(PY, [join(repo, 'bench/import/make-model.py'), model, '--shards', arg('shards', '5'), '--layers', arg('layers', '22')]);
   const info = JSON.parse(gen.stdout.trim().split('\n').at(-1)!) as { params: number; shards: number };
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(repo, 'tests/fixtures/hf-import/tokenizer', f), join(model, f));
-  const shardBytes = readdirSync(model).filter((f) => f.endsWith('.safetensors')).map((f) => statSync(join(model, f)).size);
+  const shardBytes = readdirSync(model)
+    .filter((f) => f.endsWith('.safetensors'))
+    .map((f) => statSync(join(model, f)).size);
   const largest = Math.max(...shardBytes);
   const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
   console.log(`model: ${(info.params / 1e9).toFixed(2)}B parameters, bf16, ${shardBytes.length} shards, largest ${mb(largest)}, total ${mb(shardBytes.reduce((a, b) => a + b, 0))} (generated in ${gen.seconds.toFixed(0)} s)`);

@@ -51,7 +51,12 @@ export function cleanUiString(s: string): string {
 
 /** Registry code → locale folders with its catalogues (no: nb; sr: Cyrillic and @latin; pt: pt and pt_BR). */
 export const LOCALES: Record<string, string[]> = {
-  no: ['nb', 'no'], sr: ['sr', 'sr@latin'], pt: ['pt', 'pt_BR'], en: ['en_GB'], bs: ['bs'], ca: ['ca', 'ca@valencia'],
+  no: ['nb', 'no'],
+  sr: ['sr', 'sr@latin'],
+  pt: ['pt', 'pt_BR'],
+  en: ['en_GB'],
+  bs: ['bs'],
+  ca: ['ca', 'ca@valencia'],
 };
 
 /**
@@ -66,7 +71,9 @@ export function gettextSamples(langs: readonly string[], perLang = 400, minChars
     for (const loc of LOCALES[lang] ?? [lang]) {
       const dir = join(root, loc, 'LC_MESSAGES');
       if (!existsSync(dir)) continue;
-      for (const f of readdirSync(dir).filter((x) => x.endsWith('.mo')).sort()) {
+      for (const f of readdirSync(dir)
+        .filter((x) => x.endsWith('.mo'))
+        .sort()) {
         let pairs: [string, string][];
         try {
           pairs = readMo(readFileSync(join(dir, f)), join(dir, f));

@@ -34,7 +34,15 @@ function capRows(rows: Sample[], cap: number): Sample[] {
   const by = new Map<string, Sample[]>();
   for (const r of rows) (by.get(r.lang) ?? by.set(r.lang, []).get(r.lang)!).push(r);
   const out: Sample[] = [];
-  for (const [, xs] of by) out.push(...(xs.length <= cap ? xs : xs.slice().sort((a, b) => textHash(a.text) - textHash(b.text)).slice(0, cap)));
+  for (const [, xs] of by)
+    out.push(
+      ...(xs.length <= cap
+        ? xs
+        : xs
+            .slice()
+            .sort((a, b) => textHash(a.text) - textHash(b.text))
+            .slice(0, cap)),
+    );
   return out;
 }
 
@@ -134,16 +142,23 @@ interface Setting {
   lid: () => Promise<LangId>;
 }
 const settings: Setting[] = [];
-if (wanted.includes('in')) settings.push({ name: 'in-source', what: 'shipped model; held-out part of every source (UD 1/5 by hash, UDHR articles 3,7,11,…, FLORES 1/5 index_ids, EXAMS 1/5 ids)', rows: capRows(corpus.heldout, CAP), lid: async () => shipped });
+if (wanted.includes('in'))
+  settings.push({ name: 'in-source', what: 'shipped model; held-out part of every source (UD 1/5 by hash, UDHR articles 3,7,11,…, FLORES 1/5 index_ids, EXAMS 1/5 ids)', rows: capRows(corpus.heldout, CAP), lid: async () => shipped });
 for (const s of SOURCES) {
   if (!wanted.includes(s)) continue;
   settings.push({
     name: `without ${s}`,
     what: `trained here on the training split of every source but ${s}; tested on all of ${s}`,
-    rows: capRows([...corpus.train, ...corpus.heldout].filter((x) => sourceOf(x) === s), CAP),
+    rows: capRows(
+      [...corpus.train, ...corpus.heldout].filter((x) => sourceOf(x) === s),
+      CAP,
+    ),
     lid: async () => {
       const t0 = cpu();
-      const models = buildModels(corpus.train.filter((x) => sourceOf(x) !== (s as SourceName)), DEFAULT_BUILD);
+      const models = buildModels(
+        corpus.train.filter((x) => sourceOf(x) !== (s as SourceName)),
+        DEFAULT_BUILD,
+      );
       const lid = new OellmLid(deserializeModels(serializeModels({}, models)).models, 0);
       console.log(`  (trained without ${s} in ${(cpu() - t0).toFixed(0)} CPU s)`);
       return lid;
@@ -183,19 +198,36 @@ for (const st of settings) {
   const acc = (ds: { lang: string }[], p: string[]) => ds.filter((d, i) => p[i] === d.lang).length / Math.max(1, ds.length);
   // long documents as the pipeline decides them (paragraphs scored on their first PARA_CHARS characters), and whole
   let t1 = cpu();
-  const longAcc = acc(longs, longs.map((d) => identifyDocument(lid, d.text).lang));
+  const longAcc = acc(
+    longs,
+    longs.map((d) => identifyDocument(lid, d.text).lang),
+  );
   const longSec = cpu() - t1;
   t1 = cpu();
-  const longWhole = acc(longs, longs.map((d) => identifyDocument(lid, d.text, 4096, Infinity).lang));
+  const longWhole = acc(
+    longs,
+    longs.map((d) => identifyDocument(lid, d.text, 4096, Infinity).lang),
+  );
   const wholeSec = cpu() - t1;
-  console.log(`   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`);
+  console.log(
+    `   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`,
+  );
   results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, long: longAcc, und: res.filter((r) => r.score < 0.5).length });
   if (st.name === 'in-source') speed += `oellm ${Math.round(rows.length / sec)} sentences per CPU-second`;
   const ens: Result[] = [];
   for (const p of peers) {
-    const pp = await peerPreds(p, rows.map((r) => r.text));
-    const dp = await peerPreds(p, docs.map((d) => d.text));
-    const lp = await peerPreds(p, longs.map((d) => d.text));
+    const pp = await peerPreds(
+      p,
+      rows.map((r) => r.text),
+    );
+    const dp = await peerPreds(
+      p,
+      docs.map((d) => d.text),
+    );
+    const lp = await peerPreds(
+      p,
+      longs.map((d) => d.text),
+    );
     results.push({ system: p.name, s: score(gold, pp, langs), doc: acc(docs, dp), long: acc(longs, lp) });
     // ensemble: where oellm is unsure (score < 0.5) and the peer names a registry language, take the peer's answer
     const mix = res.map((r, i) => (r.score < 0.5 && pp[i] !== 'und' ? pp[i]! : r.lang));
@@ -204,7 +236,9 @@ for (const st of settings) {
   results.push(...ens);
   console.log(`   system          macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
   for (const r of results) {
-    console.log(`   ${r.system.padEnd(15)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`);
+    console.log(
+      `   ${r.system.padEnd(15)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`,
+    );
   }
   const me = results[0]!;
   const others = results.slice(1).filter((r) => !r.system.includes('⊕'));
@@ -214,8 +248,19 @@ for (const st of settings) {
     const worse = langs.filter((l) => others.some((o) => o.s.perLang[l]!.f1 > me.s.perLang[l]!.f1 + 0.02));
     console.log(`   languages where a peer is > 0.02 F1 better: ${worse.map((l) => `${l} ${pct(me.s.perLang[l]!.f1)}/${pct(Math.max(...others.map((o) => o.s.perLang[l]!.f1)))}`).join(', ') || '-'}`);
   }
-  const conf = (l: string) => Object.entries(me.s.confusion[l] ?? {}).filter(([k]) => k !== l).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k}:${v}`).join(' ');
-  console.log(`   oellm errors, close languages: ${['hr', 'sr', 'bs', 'cnr', 'mk', 'bg', 'gl', 'pt', 'es', 'no', 'nn', 'da', 'cs', 'sk'].filter((l) => langs.includes(l)).map((l) => `${l}→ ${conf(l) || '∅'}`).join(' | ')}`);
+  const conf = (l: string) =>
+    Object.entries(me.s.confusion[l] ?? {})
+      .filter(([k]) => k !== l)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ');
+  console.log(
+    `   oellm errors, close languages: ${['hr', 'sr', 'bs', 'cnr', 'mk', 'bg', 'gl', 'pt', 'es', 'no', 'nn', 'da', 'cs', 'sk']
+      .filter((l) => langs.includes(l))
+      .map((l) => `${l}→ ${conf(l) || '∅'}`)
+      .join(' | ')}`,
+  );
   report.push({ setting: st.name, what: st.what, rows: rows.length, docs: docs.length, langs, results });
 }
 
@@ -251,7 +296,13 @@ for (const l of LANGUAGE_CODES) {
         .map((r) => {
           if (!r.langs.includes(l)) return '-'.padStart(16);
           const me = r.results[0]!.s.perLang[l]!.f1;
-          const best = Math.max(0, ...r.results.slice(1).filter((x) => !x.system.includes('⊕')).map((x) => x.s.perLang[l]!.f1));
+          const best = Math.max(
+            0,
+            ...r.results
+              .slice(1)
+              .filter((x) => !x.system.includes('⊕'))
+              .map((x) => x.s.perLang[l]!.f1),
+          );
           return `${pct(me)}/${pct(best)}`.padStart(16);
         })
         .join(''),
@@ -259,4 +310,12 @@ for (const l of LANGUAGE_CODES) {
 }
 console.log(`\nmachine load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} at the end`);
 const jsonOut = opt('--json', '');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report.map((r) => ({ ...r, results: r.results.map((x) => ({ system: x.system, macroF1: x.s.macroF1, accuracy: x.s.accuracy, docAccuracy: x.doc, longDocAccuracy: x.long, und: x.und, perLang: x.s.perLang })) })), null, 1));
+if (jsonOut)
+  writeFileSync(
+    jsonOut,
+    JSON.stringify(
+      report.map((r) => ({ ...r, results: r.results.map((x) => ({ system: x.system, macroF1: x.s.macroF1, accuracy: x.s.accuracy, docAccuracy: x.doc, longDocAccuracy: x.long, und: x.und, perLang: x.s.perLang })) })),
+      null,
+      1,
+    ),
+  );

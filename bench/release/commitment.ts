@@ -20,7 +20,13 @@ const nDocs = Number(arg('docs', '20000'));
 const nShards = Number(arg('shards', '4'));
 const dir = mkdtempSync(join(tmpdir(), 'oellm-bench-commit-'));
 const ud = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'ud');
-const sentences = readdirSync(ud).filter((f) => f.endsWith('.txt')).flatMap((f) => readFileSync(join(ud, f), 'utf8').split('\n').filter((l) => l.length > 20));
+const sentences = readdirSync(ud)
+  .filter((f) => f.endsWith('.txt'))
+  .flatMap((f) =>
+    readFileSync(join(ud, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 20),
+  );
 
 // Documents of 8–24 consecutive sentences, dealt round-robin into shards.
 const shards: string[][] = Array.from({ length: nShards }, () => []);

@@ -13,15 +13,34 @@ const id = s.state.set.models[0]!.id;
 const kinds = [
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'Everyone has', max_tokens: 8 }) }).then((r) => r.text()),
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 5 }) }).then((r) => r.text()),
-  () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'x'.repeat(300000) }) }).then((r) => r.text()).catch(() => ''),
+  () =>
+    fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'x'.repeat(300000) }) })
+      .then((r) => r.text())
+      .catch(() => ''),
   () => fetch(url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: id, prompt: 'No one', max_tokens: 0, echo: true, logprobs: 1 }) }).then((r) => r.text()),
-  async () => { const ac = new AbortController(); try { await streamRequest(url, '/v1/chat/completions', { model: id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, stream: true }, ac.signal, true); } catch {} },
+  async () => {
+    const ac = new AbortController();
+    try {
+      await streamRequest(url, '/v1/chat/completions', { model: id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, stream: true }, ac.signal, true);
+    } catch {}
+  },
 ];
 async function round(n: number) {
   let next = 0;
-  await Promise.all(Array.from({ length: 12 }, async () => { while (next < n) { const k = kinds[next++ % kinds.length]!; await k(); } }));
+  await Promise.all(
+    Array.from({ length: 12 }, async () => {
+      while (next < n) {
+        const k = kinds[next++ % kinds.length]!;
+        await k();
+      }
+    }),
+  );
 }
-const heap = () => { (globalThis as any).gc(); (globalThis as any).gc(); return (process.memoryUsage().heapUsed / 2 ** 20).toFixed(1); };
+const heap = () => {
+  (globalThis as any).gc();
+  (globalThis as any).gc();
+  return (process.memoryUsage().heapUsed / 2 ** 20).toFixed(1);
+};
 await round(500);
 console.log('after 500', heap());
 for (let i = 1; i <= 4; i++) {

@@ -109,7 +109,11 @@ const { tmpdir } = await import('node:os');
 // The server names a model after its file: serve a copy called bench.gguf.
 const benchFile = join(mkdtempSync(join(tmpdir(), 'oellm-bench-')), 'bench.gguf');
 copyFileSync(model, benchFile);
-console.error(`model ${model}; ${REQUESTS} requests per client, ≤ ${MAX_TOKENS} tokens each, greedy; threads ${THREADS}; server --parallel ${PARALLEL}; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.error(
+  `model ${model}; ${REQUESTS} requests per client, ≤ ${MAX_TOKENS} tokens each, greedy; threads ${THREADS}; server --parallel ${PARALLEL}; load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 const srv = await startServe([benchFile, '--parallel', String(PARALLEL), '--threads', String(THREADS), '--queue', '256']);
 const rows = [];
 try {
@@ -137,7 +141,9 @@ try {
       tokens: s1.tokens,
     };
     rows.push(row);
-    console.error(`${c} clients: direct ${row.direct_tokens_per_s} tok/s, serve ${row.serve_tokens_per_s} tok/s → ${row.ratio}× (per CPU-second ${row.direct_tokens_per_cpu_s} vs ${row.serve_tokens_per_cpu_s} → ${row.cpu_ratio}×); TTFT p50 ${row.ttft_p50_ms.direct}/${row.ttft_p50_ms.serve} ms, p99 ${row.ttft_p99_ms.direct}/${row.ttft_p99_ms.serve} ms (direct/serve); same text: ${same}`);
+    console.error(
+      `${c} clients: direct ${row.direct_tokens_per_s} tok/s, serve ${row.serve_tokens_per_s} tok/s → ${row.ratio}× (per CPU-second ${row.direct_tokens_per_cpu_s} vs ${row.serve_tokens_per_cpu_s} → ${row.cpu_ratio}×); TTFT p50 ${row.ttft_p50_ms.direct}/${row.ttft_p50_ms.serve} ms, p99 ${row.ttft_p99_ms.direct}/${row.ttft_p99_ms.serve} ms (direct/serve); same text: ${same}`,
+    );
   }
 } finally {
   await srv.stop();

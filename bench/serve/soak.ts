@@ -12,10 +12,20 @@ const model = await benchModel();
 const srv = await startServe([model, '--parallel', '4', '--queue', '16', '--timeout', '30', '--threads', '1', '--max-body', String(256 * 1024)]);
 const url = srv.url;
 if (!url.startsWith('http://127.0.0.1:')) throw new Error('the soak runs on loopback only');
-const id = (await (await fetch(url + '/v1/models')).json() as { data: { id: string }[] }).data[0]!.id;
+const id = ((await (await fetch(url + '/v1/models')).json()) as { data: { id: string }[] }).data[0]!.id;
 
 type Kind = 'completion' | 'chat_stream' | 'echo' | 'invalid' | 'cancel' | 'oversized' | 'unknown_route' | 'n2' | 'tokenize';
-const MIX: [Kind, number][] = [['completion', 25], ['chat_stream', 15], ['echo', 10], ['invalid', 20], ['cancel', 10], ['oversized', 5], ['unknown_route', 5], ['n2', 5], ['tokenize', 5]];
+const MIX: [Kind, number][] = [
+  ['completion', 25],
+  ['chat_stream', 15],
+  ['echo', 10],
+  ['invalid', 20],
+  ['cancel', 10],
+  ['oversized', 5],
+  ['unknown_route', 5],
+  ['n2', 5],
+  ['tokenize', 5],
+];
 const INVALID: unknown[] = [
   { model: id, prompt: 5 },
   { model: id, prompt: 'x', max_tokens: -3 },
@@ -26,7 +36,7 @@ const INVALID: unknown[] = [
   { model: id, prompt: [[1, 2], 'mixed'] },
 ];
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = (): Kind => {
   let r = rand() * 100;
   for (const [k, w] of MIX) if ((r -= w) < 0) return k;
@@ -94,7 +104,13 @@ async function one(k: Kind): Promise<void> {
     case 'cancel': {
       const ac = new AbortController();
       try {
-        const r = await streamRequest(url, '/v1/chat/completions', { model: id, messages: [{ role: 'user', content: 'Tell me about rights' }], max_tokens: 48, temperature: 0.8, stream: true, stream_options: { include_usage: true } }, ac.signal, k === 'cancel');
+        const r = await streamRequest(
+          url,
+          '/v1/chat/completions',
+          { model: id, messages: [{ role: 'user', content: 'Tell me about rights' }], max_tokens: 48, temperature: 0.8, stream: true, stream_options: { include_usage: true } },
+          ac.signal,
+          k === 'cancel',
+        );
         count(byStatus, String(r.status));
         if (k === 'chat_stream' && r.status === 200 && !(r.tokens > 0)) bad.push('chat_stream: no usage chunk');
         if (k === 'cancel') ac.abort();

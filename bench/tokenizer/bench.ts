@@ -64,7 +64,9 @@ if (ONLY.includes('a') || ONLY.includes('b')) {
   ours32 = join(tmp, 'ours');
   if (ONLY.includes('a')) {
     const spm = spmTrain(allFile, join(tmp, 'spm'));
-    console.log(`(a) training ${VOCAB}: oellm ${ours.toFixed(1)} s wall / ${oursCpu.toFixed(1)} s CPU (read ${r.seconds.read.toFixed(1)} s + merges ${r.seconds.merge.toFixed(1)} s, 1 thread) | spm_train bpe ${spm.wall.toFixed(1)} s wall / ${spm.cpu.toFixed(1)} s CPU (2 threads) | ratio spm/oellm: wall ${(spm.wall / ours).toFixed(2)}×, CPU ${(spm.cpu / oursCpu).toFixed(2)}×`);
+    console.log(
+      `(a) training ${VOCAB}: oellm ${ours.toFixed(1)} s wall / ${oursCpu.toFixed(1)} s CPU (read ${r.seconds.read.toFixed(1)} s + merges ${r.seconds.merge.toFixed(1)} s, 1 thread) | spm_train bpe ${spm.wall.toFixed(1)} s wall / ${spm.cpu.toFixed(1)} s CPU (2 threads) | ratio spm/oellm: wall ${(spm.wall / ours).toFixed(2)}×, CPU ${(spm.cpu / oursCpu).toFixed(2)}×`,
+    );
   }
 }
 
@@ -139,7 +141,9 @@ if (ONLY.includes('c')) {
   const spmTok = {
     vocabSize: VOCAB,
     encode: (s: string) => {
-      const out = execFileSync('spm_encode', [`--model=${join(tmp, 'spm-bal.model')}`, '--output_format=id'], { input: s + '\n' }).toString().trim();
+      const out = execFileSync('spm_encode', [`--model=${join(tmp, 'spm-bal.model')}`, '--output_format=id'], { input: s + '\n' })
+        .toString()
+        .trim();
       return out ? out.split(/\s+/).map(Number) : [];
     },
   };

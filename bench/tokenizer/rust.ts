@@ -28,7 +28,9 @@ const pythons = [process.env.OELLM_TOKENIZERS_PYTHON, join(here, '..', '..', '..
 const python = pythons.find((p) => spawnSync(p, ['-c', 'import tokenizers'], { stdio: 'ignore' }).status === 0);
 
 try {
-  const files = readdirSync(UD).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(UD)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   const lines = files.flatMap((f) => readFileSync(join(UD, f), 'utf8').split('\n')).filter(Boolean);
   const linesFile = join(tmp, 'lines.txt');
   writeFileSync(linesFile, lines.join('\n') + '\n');
@@ -39,7 +41,11 @@ try {
     await trainTokenizer({ inputs: [UD], vocabSize: VOCAB, out: tokDir });
   }
   const tokJson = join(tokDir, 'tokenizer.json');
-  console.log(`text: ../shared/data/ud, ${lines.length} lines, ${(bytes / 1e6).toFixed(2)} MB; tokenizer ${tokJson} (vocab ${VOCAB}); load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `text: ../shared/data/ud, ${lines.length} lines, ${(bytes / 1e6).toFixed(2)} MB; tokenizer ${tokJson} (vocab ${VOCAB}); load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 
   // oellm: fresh tokenizer per repetition (cold word cache, as the peer's fresh process).
   let ours = { cpu: Infinity, wall: Infinity, tokens: 0 };
@@ -74,7 +80,11 @@ try {
     const peerIds = new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
     let firstDiff = -1;
     const n = Math.max(peerIds.length, oursIds.length);
-    for (let i = 0; i < n; i++) if (peerIds[i] !== oursIds[i]) { firstDiff = i; break; }
+    for (let i = 0; i < n; i++)
+      if (peerIds[i] !== oursIds[i]) {
+        firstDiff = i;
+        break;
+      }
     console.log(`tokenizers ${peer.version.padEnd(6)} ${(mb / peer.cpu_s).toFixed(2)} MB/CPU-s  ${(mb / peer.wall_s).toFixed(2)} MB/s wall  (${peer.tokens} tokens, best of ${REPS}; ${python})`);
     console.log(`ratio oellm / Rust tokenizers: ${(peer.cpu_s / ours.cpu).toFixed(2)}× per CPU-second, ${(peer.wall_s / ours.wall).toFixed(2)}× wall; ids ${firstDiff < 0 ? `identical (${n} tokens)` : `DIFFER from token ${firstDiff}`}`);
 

@@ -58,7 +58,33 @@ for (const [i, c] of CONFIGS.entries()) {
   const load = loadavg().map((x) => Math.round(x * 10) / 10);
   let torch: { tokens_per_s: number; gflops_per_s: number } | undefined;
   if (python && existsSync(peer)) {
-    const r = spawnSync(python, [peer, '--dim', String(c.dim), '--layers', String(c.layers), '--heads', String(c.heads), '--kv-heads', String(c.kvHeads), '--ffn', String(c.ffn), '--vocab', String(c.vocab), '--seq', String(c.seq), '--batch', String(c.batch), '--steps', String(steps), '--threads', String(threads)], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
+    const r = spawnSync(
+      python,
+      [
+        peer,
+        '--dim',
+        String(c.dim),
+        '--layers',
+        String(c.layers),
+        '--heads',
+        String(c.heads),
+        '--kv-heads',
+        String(c.kvHeads),
+        '--ffn',
+        String(c.ffn),
+        '--vocab',
+        String(c.vocab),
+        '--seq',
+        String(c.seq),
+        '--batch',
+        String(c.batch),
+        '--steps',
+        String(steps),
+        '--threads',
+        String(threads),
+      ],
+      { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } },
+    );
     if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!) as { tokens_per_s: number; gflops_per_s: number };
     else console.error(`peer failed: ${r.stderr}`);
   }
@@ -66,8 +92,16 @@ for (const [i, c] of CONFIGS.entries()) {
   const row = { config: i + 1, params: ours.params, ...(torch ? { torch, ratio: Math.round((ours.tokens_per_s / torch.tokens_per_s) * 100) / 100 } : {}), oellm: ours, load };
   rows.push(row);
   if (!json) {
-    console.log(`config ${i + 1} (${(ours.params / 1e6).toFixed(1)}M params, ${steps} steps, load ${load.join(' ')}): pytorch ${torch?.tokens_per_s ?? '-'} tok/s (${torch?.gflops_per_s ?? '-'} GFLOP/s) | oellm ${ours.tokens_per_s} tok/s (${ours.gflops_per_s} GFLOP/s, ${ours.tokens_per_cpu_s} tok/cpu-s) | ratio ${row.ratio ?? '-'}`);
-    if (ours.profile) console.log('  kernel shares: ' + Object.entries(ours.profile).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', '));
+    console.log(
+      `config ${i + 1} (${(ours.params / 1e6).toFixed(1)}M params, ${steps} steps, load ${load.join(' ')}): pytorch ${torch?.tokens_per_s ?? '-'} tok/s (${torch?.gflops_per_s ?? '-'} GFLOP/s) | oellm ${ours.tokens_per_s} tok/s (${ours.gflops_per_s} GFLOP/s, ${ours.tokens_per_cpu_s} tok/cpu-s) | ratio ${row.ratio ?? '-'}`,
+    );
+    if (ours.profile)
+      console.log(
+        '  kernel shares: ' +
+          Object.entries(ours.profile)
+            .map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`)
+            .join(', '),
+      );
   }
 }
 if (json) console.log(JSON.stringify({ threads, kernels: nat.kernels.name, peer: torchVersion || null, rows }, null, 2));

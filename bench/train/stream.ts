@@ -28,11 +28,31 @@ if (args[0] === '--child') {
   const log = (l: string): void => {
     if (l.startsWith('data: ')) for (const m of l.matchAll(/ (\d+) tok \(/g)) trainTokens += Number(m[1]);
   };
-  const r = await train({ log, config: TrainConfigSchema.parse({ data, tokenizer, out, preset: 'micro', dim: 64, layers: 2, heads: 4, kvHeads: 2, ffn: 128, seqLen: 128, batchSize: 4, maxSteps: Number(steps), warmup: 1, valEvery: 0, checkpointEvery: 0, valRows: 2, maxValDocs: 50 }) });
+  const r = await train({
+    log,
+    config: TrainConfigSchema.parse({
+      data,
+      tokenizer,
+      out,
+      preset: 'micro',
+      dim: 64,
+      layers: 2,
+      heads: 4,
+      kvHeads: 2,
+      ffn: 128,
+      seqLen: 128,
+      batchSize: 4,
+      maxSteps: Number(steps),
+      warmup: 1,
+      valEvery: 0,
+      checkpointEvery: 0,
+      valRows: 2,
+      maxValDocs: 50,
+    }),
+  });
   console.log(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t0) / 1000, steps: r.steps, loss: r.finalLoss, trainTokens }));
   // No process.exit here: it can hang in the native thread pool's shutdown; the process ends by itself.
 } else {
-
   const sizes = arg('sizes', '100,1000').split(',').map(Number);
   const memSizes = new Set(arg('memory-sizes', '100').split(',').filter(Boolean).map(Number));
   const steps = arg('steps', '5');
@@ -41,7 +61,14 @@ if (args[0] === '--child') {
   const tmp = mkdtempSync(join(tmpdir(), 'oellm-stream-'));
   try {
     const { trainTokenizer } = await import('../../src/tokenizer/index.js');
-    const sents = new Map(LANGS.map((l) => [l, readFileSync(join(UD, `${l}.txt`), 'utf8').split('\n').filter((s) => s.trim())]));
+    const sents = new Map(
+      LANGS.map((l) => [
+        l,
+        readFileSync(join(UD, `${l}.txt`), 'utf8')
+          .split('\n')
+          .filter((s) => s.trim()),
+      ]),
+    );
     // Tokenizer: 4k BPE on one copy of the sentences.
     const seed = join(tmp, 'seed');
     for (const [l, ss] of sents) {
@@ -52,7 +79,11 @@ if (args[0] === '--child') {
     }
     const tokDir = join(tmp, 'tok');
     await trainTokenizer({ inputs: [seed], vocabSize: 4096, out: tokDir });
-    console.log(`corpus: UD sentences of ${LANGS.join(' ')} repeated into numbered 12-sentence documents; tokenizer 4,096 BPE; model dim 64, 2 layers; ${steps} steps; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `corpus: UD sentences of ${LANGS.join(' ')} repeated into numbered 12-sentence documents; tokenizer 4,096 BPE; model dim 64, 2 layers; ${steps} steps; load ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     console.log(['text MB', 'docs', 'train tokens MB (int32)', 'mode', 'peak RSS MiB', 'seconds'].join('\t'));
     for (const mb of sizes) {
       const data = join(tmp, `data-${mb}`);
@@ -83,7 +114,12 @@ if (args[0] === '--child') {
         if (mode === 'memory' && !memSizes.has(mb)) continue;
         const out = join(tmp, `model-${mb}-${mode}`);
         // Sample the token dir size while the child runs is not needed: the streams equal tokens × 4 bytes.
-        const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'stream.ts'), '--child', data, tokDir, out, steps], { cwd: repo, encoding: 'utf8', env: { ...process.env, ...(mode === 'memory' ? { OELLM_TRAIN_TOKENS: 'memory' } : {}) }, maxBuffer: 1 << 26 });
+        const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'stream.ts'), '--child', data, tokDir, out, steps], {
+          cwd: repo,
+          encoding: 'utf8',
+          env: { ...process.env, ...(mode === 'memory' ? { OELLM_TRAIN_TOKENS: 'memory' } : {}) },
+          maxBuffer: 1 << 26,
+        });
         if (r.status !== 0) {
           console.log([mb, docs, '-', mode, `failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`].join('\t'));
           continue;

@@ -156,7 +156,11 @@ export async function computeCommitment(datasetDir: string, vaultKey?: Uint8Arra
   }
   const vaultFilesList = manifest.vault?.files ?? [];
   if (vaultFilesList.some((f) => f.docs > 0) && !vaultKey) {
-    throw new OellmError(`the dataset has ${manifest.vault.docs} restricted documents in its vault, and restricted leaves are salted from the vault key`, { file: join(datasetDir, 'manifest.json'), code: 'E_VAULT_KEY', hint: 'pass the vault key file (--vault-key, or data.rights.vaultKeyFile in the build config)' });
+    throw new OellmError(`the dataset has ${manifest.vault.docs} restricted documents in its vault, and restricted leaves are salted from the vault key`, {
+      file: join(datasetDir, 'manifest.json'),
+      code: 'E_VAULT_KEY',
+      hint: 'pass the vault key file (--vault-key, or data.rights.vaultKeyFile in the build config)',
+    });
   }
   for (const f of vaultFilesList) {
     const rel = vaultRel(datasetDir, f.path);
@@ -185,7 +189,8 @@ export async function proveDocument(datasetDir: string, c: Commitment, id: strin
     if (i < 0) continue;
     const leaves = leavesOf(docs, s.class, vaultKey);
     const shardRoot = merkleRoot(leaves).toString('hex');
-    if (shardRoot !== s.root) throw new OellmError(`shard ${s.path}: recomputed root ${shardRoot} differs from the commitment's ${s.root}`, { file, code: 'E_COMMITMENT', hint: 'the shard or the commitment was changed; no proof can be made from it' });
+    if (shardRoot !== s.root)
+      throw new OellmError(`shard ${s.path}: recomputed root ${shardRoot} differs from the commitment's ${s.root}`, { file, code: 'E_COMMITMENT', hint: 'the shard or the commitment was changed; no proof can be made from it' });
     const salt = s.class === 'restricted' ? restrictedSalt(vaultKey!, id).toString('hex') : '';
     const entries = c.shards.map((e) => shardEntryHash(e.path, e.docs, Buffer.from(e.root, 'hex')));
     return {
@@ -200,7 +205,11 @@ export async function proveDocument(datasetDir: string, c: Commitment, id: strin
       root: c.root,
     };
   }
-  throw new OellmError(`document ${id} is in no ${vaultKey ? '' : 'public '}shard of the commitment`, { file: datasetDir, code: 'E_NOT_FOUND', hint: vaultKey ? 'check the id (`oellm vault cat` lists restricted ids)' : 'a restricted document needs --vault-key' });
+  throw new OellmError(`document ${id} is in no ${vaultKey ? '' : 'public '}shard of the commitment`, {
+    file: datasetDir,
+    code: 'E_NOT_FOUND',
+    hint: vaultKey ? 'check the id (`oellm vault cat` lists restricted ids)' : 'a restricted document needs --vault-key',
+  });
 }
 
 export { sha256Bytes };

@@ -76,7 +76,13 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
       // Exactly one base64 Ed25519 signature and a newline: nothing else may vary in the file.
       const ok = /^[A-Za-z0-9+/]{86}==\n$/.test(sig.toString('latin1')) && verifyBytes(pubPem, mBytes, sig.toString('utf8'));
       report.fingerprint = fingerprint(createPublicKey(pubPem));
-      add('signature', ok, ok ? `${MANIFEST_FILE} signed by Ed25519 key sha256:${report.fingerprint}${opts.pubkey ? ' (the trusted key given)' : ` (the bundle's own ${PUBKEY_FILE}: compare this fingerprint with the one the provider publishes)`}` : `${SIG_FILE} is not a valid signature of ${MANIFEST_FILE} under ${opts.pubkey ?? PUBKEY_FILE}: the manifest, the signature or the key was changed`);
+      add(
+        'signature',
+        ok,
+        ok
+          ? `${MANIFEST_FILE} signed by Ed25519 key sha256:${report.fingerprint}${opts.pubkey ? ' (the trusted key given)' : ` (the bundle's own ${PUBKEY_FILE}: compare this fingerprint with the one the provider publishes)`}`
+          : `${SIG_FILE} is not a valid signature of ${MANIFEST_FILE} under ${opts.pubkey ?? PUBKEY_FILE}: the manifest, the signature or the key was changed`,
+      );
     } catch (e) {
       add('signature', false, `${opts.pubkey ?? PUBKEY_FILE}: not a usable Ed25519 public key (${(e as Error).message})`);
     }
@@ -89,7 +95,8 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
       add('manifest', false, `${MANIFEST_FILE}: not valid JSON (${(e as Error).message})`);
     }
   }
-  if (report.fingerprint && manifest.public_key_sha256 && manifest.public_key_sha256 !== report.fingerprint) add('key', false, `${MANIFEST_FILE} names key sha256:${manifest.public_key_sha256}, the signature was checked with sha256:${report.fingerprint}`);
+  if (report.fingerprint && manifest.public_key_sha256 && manifest.public_key_sha256 !== report.fingerprint)
+    add('key', false, `${MANIFEST_FILE} names key sha256:${manifest.public_key_sha256}, the signature was checked with sha256:${report.fingerprint}`);
 
   // 2. Checksums: SHA256SUMS is the one the manifest names, every listed file matches, nothing unlisted.
   const sums = read(SUMS_FILE);
@@ -117,10 +124,11 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
       }
     }
     const known = new Set([...listed.map((f) => f.path), MANIFEST_FILE, SIG_FILE, SUMS_FILE]);
-    for (const p of walk(bundle)) if (!known.has(p)) {
-      add('checksums', false, `${p}: in the bundle but in no checksum list`);
-      bad++;
-    }
+    for (const p of walk(bundle))
+      if (!known.has(p)) {
+        add('checksums', false, `${p}: in the bundle but in no checksum list`);
+        bad++;
+      }
     if (bad === 0 && listed.length) add('checksums', true, `${listed.length} files match ${SUMS_FILE}`);
   }
 
@@ -146,7 +154,15 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
   }
   if (commitment) {
     const top = topRoot(commitment.shards).toString('hex');
-    add('commitment', top === commitment.root && (!manifest.data_commitment_root || manifest.data_commitment_root === commitment.root), top !== commitment.root ? `${COMMITMENT_FILE}: root ${commitment.root} is not the root of its shard entries (${top})` : manifest.data_commitment_root && manifest.data_commitment_root !== commitment.root ? `${MANIFEST_FILE} names root ${manifest.data_commitment_root}, ${COMMITMENT_FILE} ${commitment.root}` : `root ${commitment.root} over ${commitment.shards.length} shards`);
+    add(
+      'commitment',
+      top === commitment.root && (!manifest.data_commitment_root || manifest.data_commitment_root === commitment.root),
+      top !== commitment.root
+        ? `${COMMITMENT_FILE}: root ${commitment.root} is not the root of its shard entries (${top})`
+        : manifest.data_commitment_root && manifest.data_commitment_root !== commitment.root
+          ? `${MANIFEST_FILE} names root ${manifest.data_commitment_root}, ${COMMITMENT_FILE} ${commitment.root}`
+          : `root ${commitment.root} over ${commitment.shards.length} shards`,
+    );
     report.root = commitment.root;
   } else add('commitment', false, `${COMMITMENT_FILE} is missing or invalid`);
 
@@ -210,7 +226,13 @@ export async function verifyBundle(bundle: string, opts: VerifyOptions = {}): Pr
       }
     }
     report.textMatches = matches;
-    add('text', true, matches.length ? `the text of ${opts.text} is committed as document(s) ${matches.join(', ')} (prove with --doc)` : `the text of ${opts.text} is in no ${vaultKey ? '' : 'public '}document of the commitment (exact UTF-8 match after the pipeline's normalisation)`);
+    add(
+      'text',
+      true,
+      matches.length
+        ? `the text of ${opts.text} is committed as document(s) ${matches.join(', ')} (prove with --doc)`
+        : `the text of ${opts.text} is in no ${vaultKey ? '' : 'public '}document of the commitment (exact UTF-8 match after the pipeline's normalisation)`,
+    );
   }
   report.ok = checks.every((c) => c.ok);
   return report;

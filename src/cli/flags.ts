@@ -25,7 +25,7 @@ export function parseNumber(flag: string, v: string, rule: NumberRule = {}): num
   if (ok) return n;
   const kind = rule.int ? 'an integer' : 'a number';
   const range = rule.min !== undefined && rule.max !== undefined ? ` in [${rule.min}, ${rule.max}]` : rule.min !== undefined ? ` ≥ ${rule.min}` : rule.max !== undefined ? ` ≤ ${rule.max}` : '';
-  throw new OellmError(`--${flag} must be ${kind}${range}, got "${v}"`, { code: 'E_USAGE', hint: 'see the command\'s --help' });
+  throw new OellmError(`--${flag} must be ${kind}${range}, got "${v}"`, { code: 'E_USAGE', hint: "see the command's --help" });
 }
 
 /** A commander argument parser for a numeric flag (`.option('--top <k>', help, numberArg('top', {int: true}))`). */
@@ -49,7 +49,7 @@ export function parseWeights(flag: string, items: readonly string[]): Record<str
   const out: Record<string, number> = {};
   for (const kv of items) {
     const m = /^([A-Za-z_-]+)=(.+)$/.exec(kv);
-    if (!m) throw new OellmError(`--${flag} expects lang=weight (e.g. en=0.5), got "${kv}"`, { code: 'E_USAGE', hint: 'see the command\'s --help' });
+    if (!m) throw new OellmError(`--${flag} expects lang=weight (e.g. en=0.5), got "${kv}"`, { code: 'E_USAGE', hint: "see the command's --help" });
     out[m[1]!] = parseNumber(flag, m[2]!, { min: 0 });
   }
   return out;

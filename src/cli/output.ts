@@ -10,9 +10,22 @@ export function emit(json: boolean | undefined, value: unknown, human: () => str
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmtNum(c) : c)))];
   const w = header.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[], isNum: boolean[]) => r.map((c, i) => (isNum[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+  const line = (r: string[], isNum: boolean[]) =>
+    r
+      .map((c, i) => (isNum[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
   const numCols = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
-  return [line(header, header.map(() => false)), w.map((n) => '-'.repeat(n)).join('  '), ...cells.slice(1).map((r) => line(r, numCols))].join('\n') + '\n';
+  return (
+    [
+      line(
+        header,
+        header.map(() => false),
+      ),
+      w.map((n) => '-'.repeat(n)).join('  '),
+      ...cells.slice(1).map((r) => line(r, numCols)),
+    ].join('\n') + '\n'
+  );
 }
 
 export function fmtNum(n: number): string {

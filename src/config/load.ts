@@ -38,7 +38,11 @@ export function readConfigFile(file: string): Plain {
   } catch (e) {
     throw new ConfigError([{ path: '', message: (e as Error).message }], file);
   }
-  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0]! })), file);
+  if (doc.errors.length)
+    throw new ConfigError(
+      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0]! })),
+      file,
+    );
   const v = doc.toJS() as unknown;
   if (v == null) return {};
   if (!isPlain(v)) throw new ConfigError([{ path: '', message: 'the top level must be a mapping of keys to values' }], file);

@@ -42,7 +42,9 @@ function decodeEntities(s: string): string {
 function paragraphs(html: string): string[] {
   const out: string[] = [];
   for (const m of html.matchAll(/<(p|li)\b[^>]*>([\s\S]*?)<\/\1>/g)) {
-    const t = decodeEntities(m[2]!.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim();
+    const t = decodeEntities(m[2]!.replace(/<[^>]+>/g, ''))
+      .replace(/\s+/g, ' ')
+      .trim();
     if (t) out.push(t);
   }
   return out;

@@ -20,7 +20,7 @@ export const SlurmConfigSchema = z
     mem: z.string().optional().describe('sbatch --mem per task (e.g. 4G); unset: the cluster default'),
     maxParallel: z.number().int().positive().optional().describe('at most this many array tasks at once (--array=…%N)'),
     extraArgs: z.array(z.string()).default([]).describe('more sbatch arguments, verbatim (e.g. ["--qos=debug"])'),
-    node: z.string().optional().describe('the node binary on the compute nodes (default: the driver\'s own node, by absolute path)'),
+    node: z.string().optional().describe("the node binary on the compute nodes (default: the driver's own node, by absolute path)"),
     pollSeconds: z.number().positive().default(2).describe('how often the driver polls squeue'),
   })
   .describe('Slurm executor');
@@ -31,12 +31,7 @@ export const MAX_WORKERS = Math.max(WORKERS_PER_CORE, WORKERS_PER_CORE * availab
 
 export const DataConfigSchema = z
   .strictObject({
-    ranks: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('stage-1 / final ranks (input files are split over them); default: workers. Output file names depend on it, worker count does not'),
+    ranks: z.number().int().positive().optional().describe('stage-1 / final ranks (input files are split over them); default: workers. Output file names depend on it, worker count does not'),
     workers: z
       .number()
       .int()
@@ -52,12 +47,7 @@ export const DataConfigSchema = z
       .positive()
       .default(8 * 1024 * 1024)
       .describe('larger records are quarantined (reason doc-too-large) instead of read'),
-    shardMaxBytes: z
-      .number()
-      .int()
-      .nonnegative()
-      .default(0)
-      .describe('roll a shard over to <rank>-<k>.jsonl.zst after this many uncompressed bytes; 0: one shard per language and rank'),
+    shardMaxBytes: z.number().int().nonnegative().default(0).describe('roll a shard over to <rank>-<k>.jsonl.zst after this many uncompressed bytes; 0: one shard per language and rank'),
     zstdLevel: z.number().int().min(1).max(19).default(3).describe('zstd level of shards and intermediate files'),
     exclusions: z.boolean().default(false).describe('write dropped documents with their reason to excluded/<step>/<rank>.jsonl.zst'),
     keepWork: z.boolean().default(true).describe('keep work/ (intermediate docs, signatures, markers) after a successful run; needed to resume or re-merge'),

@@ -62,7 +62,14 @@ export async function buildEval(o: BuildEvalInput): Promise<BuildEvalSummary> {
   }
   // One report over the three runs (they share models and the unit cache).
   const models = [...new Map([flores, sib, ...quant].flatMap((r) => r.models).map((m) => [m.id, m])).values()];
-  const report: Report = { ...flores, models, tasks: [flores, sib, ...quant].flatMap((r) => r.tasks).filter((t, i, a) => a.findIndex((x) => x.id === t.id) === i), results: [flores, sib, ...quant].flatMap((r) => r.results), quant: quant.flatMap((r) => r.quant), wall_s: [flores, sib, ...quant].reduce((s, r) => s + r.wall_s, 0) };
+  const report: Report = {
+    ...flores,
+    models,
+    tasks: [flores, sib, ...quant].flatMap((r) => r.tasks).filter((t, i, a) => a.findIndex((x) => x.id === t.id) === i),
+    results: [flores, sib, ...quant].flatMap((r) => r.results),
+    quant: quant.flatMap((r) => r.quant),
+    wall_s: [flores, sib, ...quant].reduce((s, r) => s + r.wall_s, 0),
+  };
   writeReport(out, report);
   return {
     report: 'eval/report.json',

@@ -46,7 +46,7 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test('normalisation and n-grams: case, Unicode punctuation and symbols, whitespace; short texts are one gram', () => {
-  assert.deepEqual(normalizeWords('Hello, World!  Don\'t\tSTOP — 3.5 € «Čćž»'), ['hello', 'world', 'dont', 'stop', '35', 'čćž']);
+  assert.deepEqual(normalizeWords("Hello, World!  Don't\tSTOP — 3.5 € «Čćž»"), ['hello', 'world', 'dont', 'stop', '35', 'čćž']);
   const w = 'a b c d e f g h i j k l m n'.split(' ');
   assert.deepEqual(ngrams(w, 13), ['a b c d e f g h i j k l m', 'b c d e f g h i j k l m n']);
   assert.deepEqual(ngrams(['x', 'y'], 13), ['x y']);
@@ -83,7 +83,7 @@ test('planted overlaps: contaminated share per task × language, and scores on t
   const acc = r.clean.find((c) => c.metric === 'acc')!;
   assert.equal(acc.n, last + 1 - 2);
   assert.equal(acc.contaminated, 2);
-  const unitFile = readJson<{ items: { id: string; acc: number }[] }>(join(evalOut, 'units', `${(readJson<{ units: { key: string }[] }>(join(evalOut, 'plan.json'))).units[0]!.key}.json`));
+  const unitFile = readJson<{ items: { id: string; acc: number }[] }>(join(evalOut, 'units', `${readJson<{ units: { key: string }[] }>(join(evalOut, 'plan.json')).units[0]!.key}.json`));
   const keep = unitFile.items.filter((x) => !planted.contaminated.includes(x.id));
   assert.ok(Math.abs(acc.value! - keep.reduce((s, x) => s + x.acc, 0) / keep.length) < 1e-12);
   assert.equal(rep.results.find((x) => x.metric === 'acc')!.n, last + 1);

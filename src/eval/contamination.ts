@@ -24,7 +24,12 @@ export const NGRAM = 13;
 
 /** lm-eval janitor normalisation, Unicode-aware: lower-case, punctuation and symbols deleted, whitespace words. */
 export function normalizeWords(s: string): string[] {
-  return s.toLowerCase().normalize('NFC').replace(/[\p{P}\p{S}]/gu, '').split(/\s+/u).filter(Boolean);
+  return s
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/[\p{P}\p{S}]/gu, '')
+    .split(/\s+/u)
+    .filter(Boolean);
 }
 
 /** Word n-grams of a text; a text shorter than n words is one gram of all its words. */

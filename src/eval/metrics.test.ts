@@ -28,7 +28,10 @@ test('multiple choice: acc, acc_norm (per character) and acc_bytes (per UTF-8 by
 test('standard errors: lm-eval mean_stderr; bits per byte and its ratio-estimator stderr', () => {
   close(meanStderr([1, 0, 1, 1])!, 0.25); // sample sd 0.5 / √4
   assert.equal(meanStderr([1]), null);
-  const docs = [{ ll: -8 * Math.LN2, bytes: 4 }, { ll: -4 * Math.LN2, bytes: 4 }];
+  const docs = [
+    { ll: -8 * Math.LN2, bytes: 4 },
+    { ll: -4 * Math.LN2, bytes: 4 },
+  ];
   close(bitsPerByte(docs), 1.5); // 12 bits over 8 bytes
   close(bitsPerByteStderr(docs)!, 0.5); // residuals ±2 bits: √(2 · 8) / 8
 });
@@ -40,7 +43,13 @@ test('rolling windows: every token after the prefix scored exactly once, within 
     { start: 4, end: 8, from: 6 },
     { start: 6, end: 10, from: 8 },
   ]);
-  for (const [n, size, ov] of [[2, 2, 1], [5, 129, 64], [300, 129, 64], [1000, 33, 1], [77, 10, 9]] as const) {
+  for (const [n, size, ov] of [
+    [2, 2, 1],
+    [5, 129, 64],
+    [300, 129, 64],
+    [1000, 33, 1],
+    [77, 10, 9],
+  ] as const) {
     const seen = new Array<number>(n).fill(0);
     for (const w of rollingWindows(n, size, ov)) {
       assert.ok(w.end - w.start <= size && w.from > w.start);

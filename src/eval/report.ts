@@ -109,11 +109,20 @@ export function formatTable(r: Report): string {
   }
   if (r.quant.length) {
     lines.push('quant — KLD mean / median / p99, top-1, RMS Δp, PPL ratio vs base');
-    for (const q of r.quant) lines.push(`${q.lang.padEnd(6)}${q.model.padEnd(24)} ${fmt(q.kld_mean, 5)} ${fmt(q.kld_median, 5)} ${fmt(q.kld_p99, 5)}  ${(100 * q.top1).toFixed(1)}%  ${(100 * q.rms_dp).toFixed(2)}%  ${fmt(q.ppl_ratio, 4)}  (${q.n_tokens} tokens vs ${q.base})`);
+    for (const q of r.quant)
+      lines.push(
+        `${q.lang.padEnd(6)}${q.model.padEnd(24)} ${fmt(q.kld_mean, 5)} ${fmt(q.kld_median, 5)} ${fmt(q.kld_p99, 5)}  ${(100 * q.top1).toFixed(1)}%  ${(100 * q.rms_dp).toFixed(2)}%  ${fmt(q.ppl_ratio, 4)}  (${q.n_tokens} tokens vs ${q.base})`,
+      );
     lines.push('');
   }
   const bad = r.results.filter((x) => x.status === 'failed');
-  if (bad.length) lines.push(`${bad.length} failed unit(s): ${bad.slice(0, 5).map((x) => `${x.model} ${x.task} ${x.lang}: ${x.error}`).join('; ')}${bad.length > 5 ? '; …' : ''}`);
+  if (bad.length)
+    lines.push(
+      `${bad.length} failed unit(s): ${bad
+        .slice(0, 5)
+        .map((x) => `${x.model} ${x.task} ${x.lang}: ${x.error}`)
+        .join('; ')}${bad.length > 5 ? '; …' : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -142,15 +151,31 @@ export function markdown(r: Report): string {
       if (vals.length < 2) continue;
       const en = vals.find((x) => x.l === 'en')?.v.value ?? null;
       const best = vals.reduce((a, b) => ((g.lowerIsBetter ? b.v.value! < a.v.value! : b.v.value! > a.v.value!) ? b : a));
-      parity.push(`### parity: ${m}`, '', `Ratio of each language's \`${g.metric}\` to English${en === null ? ' (no English row)' : ` (${fmt(en)})`} and to the best language (${best.l}, ${fmt(best.v.value)}). ${g.lowerIsBetter ? 'Above 1: worse than the reference.' : 'Below 1: worse than the reference.'}`, '', '| language | vs en | vs best |', '|---|---:|---:|');
+      parity.push(
+        `### parity: ${m}`,
+        '',
+        `Ratio of each language's \`${g.metric}\` to English${en === null ? ' (no English row)' : ` (${fmt(en)})`} and to the best language (${best.l}, ${fmt(best.v.value)}). ${g.lowerIsBetter ? 'Above 1: worse than the reference.' : 'Below 1: worse than the reference.'}`,
+        '',
+        '| language | vs en | vs best |',
+        '|---|---:|---:|',
+      );
       for (const x of vals) parity.push(`| ${x.l} | ${en === null ? '—' : fmt(x.v.value! / en, 2)} | ${fmt(x.v.value! / best.v.value!, 2)} |`);
       parity.push('');
     }
     if (parity.length) L.push('', ...parity);
   }
   if (r.quant.length) {
-    L.push('', '## Quantization cost per language', '', 'llama-perplexity `--kl-divergence` definitions (src/eval/quant.ts): KL divergence of the quantized model from its base per token (mean, median, 99th percentile), top-1 agreement, RMS of Δp on the actual token, PPL(Q)/PPL(base).', '', '| language | model | base | KLD mean | KLD median | KLD p99 | top-1 | RMS Δp | PPL ratio | tokens |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const q of r.quant) L.push(`| ${q.lang} | ${q.model} | ${q.base} | ${fmt(q.kld_mean, 5)} | ${fmt(q.kld_median, 5)} | ${fmt(q.kld_p99, 5)} | ${(100 * q.top1).toFixed(2)} % | ${(100 * q.rms_dp).toFixed(3)} % | ${fmt(q.ppl_ratio, 4)} | ${q.n_tokens} |`);
+    L.push(
+      '',
+      '## Quantization cost per language',
+      '',
+      'llama-perplexity `--kl-divergence` definitions (src/eval/quant.ts): KL divergence of the quantized model from its base per token (mean, median, 99th percentile), top-1 agreement, RMS of Δp on the actual token, PPL(Q)/PPL(base).',
+      '',
+      '| language | model | base | KLD mean | KLD median | KLD p99 | top-1 | RMS Δp | PPL ratio | tokens |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const q of r.quant)
+      L.push(`| ${q.lang} | ${q.model} | ${q.base} | ${fmt(q.kld_mean, 5)} | ${fmt(q.kld_median, 5)} | ${fmt(q.kld_p99, 5)} | ${(100 * q.top1).toFixed(2)} % | ${(100 * q.rms_dp).toFixed(3)} % | ${fmt(q.ppl_ratio, 4)} | ${q.n_tokens} |`);
   }
   const other = r.results.filter((x) => x.status !== 'ok');
   if (other.length) {
@@ -160,7 +185,12 @@ export function markdown(r: Report): string {
   const skipped = r.results.filter((x) => x.skipped && x.metric === primaryMetric([x]).metric);
   if (skipped.length) {
     L.push('', '## Skipped items', '', '| model | task | language | skipped |', '|---|---|---|---|');
-    for (const x of skipped) L.push(`| ${x.model} | ${x.task} | ${x.lang} | ${Object.entries(x.skipped!).map(([k, v]) => `${k}: ${v}`).join(', ')} |`);
+    for (const x of skipped)
+      L.push(
+        `| ${x.model} | ${x.task} | ${x.lang} | ${Object.entries(x.skipped!)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')} |`,
+      );
   }
   return L.join('\n') + '\n';
 }
@@ -172,7 +202,15 @@ export function writeReport(out: string, r: Report): string[] {
   writeFileSync(join(out, 'report.md'), markdown(r));
   const files = [join(out, 'report.json'), join(out, 'report.md')];
   for (const [task, g] of grid(r)) {
-    const series = r.models.map((m) => ({ name: m.id, values: g.langs.map((l) => { const c = g.cells.get(l)?.get(m.id); return c?.status === 'ok' ? c.value : null; }) })).filter((s) => s.values.some((v) => v !== null));
+    const series = r.models
+      .map((m) => ({
+        name: m.id,
+        values: g.langs.map((l) => {
+          const c = g.cells.get(l)?.get(m.id);
+          return c?.status === 'ok' ? c.value : null;
+        }),
+      }))
+      .filter((s) => s.values.some((v) => v !== null));
     if (!series.length) continue;
     const f = join(out, `${task.replace(/[^a-z0-9._-]/gi, '_')}.svg`);
     writeFileSync(f, barChart({ title: `${task}: ${g.metric}${g.lowerIsBetter ? ' (lower is better)' : ' (higher is better)'}`, categories: g.langs, series }));

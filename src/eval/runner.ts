@@ -86,7 +86,18 @@ export async function planEval(o: EvalOptions): Promise<EvalPlan> {
         shas.push(d?.dataSha256 ?? 'none');
         models.forEach((m, i) => {
           if (o.models[i] === baseSpec) return;
-          units.push({ key: unitKey({ task: QUANT_TASK, model: m.sha256, base: base.sha256, lang, data: d?.dataSha256 ?? null, limit: quantLimit }), model: o.models[i]!, modelId: m.id, task: QUANT_TASK, lang, split: 'dev', shots: 0, limit: quantLimit, base: baseSpec, baseId: base.id });
+          units.push({
+            key: unitKey({ task: QUANT_TASK, model: m.sha256, base: base.sha256, lang, data: d?.dataSha256 ?? null, limit: quantLimit }),
+            model: o.models[i]!,
+            modelId: m.id,
+            task: QUANT_TASK,
+            lang,
+            split: 'dev',
+            shots: 0,
+            limit: quantLimit,
+            base: baseSpec,
+            baseId: base.id,
+          });
         });
       }
       tasks.push({ id: QUANT_TASK, kind: 'quant', description: `quantization cost vs ${base.id} on FLORES dev sentences (llama-perplexity --kl-divergence definitions)`, data_sha256: sha256(shas.join('\n')) });
@@ -102,7 +113,17 @@ export async function planEval(o: EvalOptions): Promise<EvalPlan> {
       const d = available.has(lang) ? loadLimited(t, lang, topt, o.limit) : undefined;
       shas.push(`${lang}:${d?.dataSha256 ?? 'none'}`);
       for (let i = 0; i < o.models.length; i++) {
-        units.push({ key: unitKey({ task: t.id, model: models[i]!.sha256, lang, data: d?.dataSha256 ?? null, n: d?.items.length ?? 0, split, shots: o.shots ?? 0, limit: o.limit ?? null, template: d?.template?.id ?? null }), model: o.models[i]!, modelId: models[i]!.id, task: t.id, taskRef: name, lang, split, shots: t.kind === 'multiple_choice' ? (o.shots ?? 0) : 0, ...(o.limit !== undefined ? { limit: o.limit } : {}) });
+        units.push({
+          key: unitKey({ task: t.id, model: models[i]!.sha256, lang, data: d?.dataSha256 ?? null, n: d?.items.length ?? 0, split, shots: o.shots ?? 0, limit: o.limit ?? null, template: d?.template?.id ?? null }),
+          model: o.models[i]!,
+          modelId: models[i]!.id,
+          task: t.id,
+          taskRef: name,
+          lang,
+          split,
+          shots: t.kind === 'multiple_choice' ? (o.shots ?? 0) : 0,
+          ...(o.limit !== undefined ? { limit: o.limit } : {}),
+        });
       }
     }
     tasks.push({ id: t.id, kind: t.kind, description: t.description, data_sha256: sha256(shas.join('\n')) });
@@ -155,7 +176,14 @@ export async function runUnits(plan: EvalPlan, rank = 0, ranks = 1, log: (line: 
           const d = loadLimited(floresBpb, u.lang, { ...topt, split: 'dev' }, u.limit);
           const [b, q] = await Promise.all([backend(u.base!, u.baseId!), backend(u.model, u.modelId)]);
           if (baseRows.key !== `${u.base}\0${u.lang}`) baseRows = { key: `${u.base}\0${u.lang}`, cache: new Map() };
-          const s = summarize(await compareOnTexts(b, q, (d.items as TextItem[]).map((x) => x.text), baseRows.cache));
+          const s = summarize(
+            await compareOnTexts(
+              b,
+              q,
+              (d.items as TextItem[]).map((x) => x.text),
+              baseRows.cache,
+            ),
+          );
           const row = { model: u.modelId, base: u.baseId!, lang: u.lang, ...s };
           writeUnit(plan.out, { unit: u, status: 'ok', rows: [{ ...spec, metric: 'kld_mean', value: s.kld_mean, stderr: null, n: s.n_tokens, template: 'sentence/1', status: 'ok' }], quant: [row], wall_s: wall() });
         } else {
@@ -204,13 +232,27 @@ function binPath(): string {
 /** Local executor: N child processes, each `oellm eval unit --plan P --rank i --ranks N`. */
 async function runLocalWorkers(planFile: string, n: number, log: (line: string) => void): Promise<void> {
   const codes = await Promise.all(
-    Array.from({ length: n }, (_, rank) =>
-      new Promise<number>((res) => {
-        const p = spawn(process.execPath, [binPath(), 'eval', 'unit', '--plan', planFile, '--rank', String(rank), '--ranks', String(n)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-        p.stdout.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(`[worker ${rank}] ${l}`)));
-        p.stderr.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(`[worker ${rank}] ${l}`)));
-        p.on('close', (c) => res(c ?? 1));
-      }),
+    Array.from(
+      { length: n },
+      (_, rank) =>
+        new Promise<number>((res) => {
+          const p = spawn(process.execPath, [binPath(), 'eval', 'unit', '--plan', planFile, '--rank', String(rank), '--ranks', String(n)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+          p.stdout.on('data', (b: Buffer) =>
+            b
+              .toString()
+              .split('\n')
+              .filter(Boolean)
+              .forEach((l) => log(`[worker ${rank}] ${l}`)),
+          );
+          p.stderr.on('data', (b: Buffer) =>
+            b
+              .toString()
+              .split('\n')
+              .filter(Boolean)
+              .forEach((l) => log(`[worker ${rank}] ${l}`)),
+          );
+          p.on('close', (c) => res(c ?? 1));
+        }),
     ),
   );
   codes.forEach((c, i) => c !== 0 && log(`eval: worker ${i} exited with ${c}; its unfinished units are reported as missing and rerun next time`));
@@ -260,7 +302,19 @@ export function collect(plan: EvalPlan): Report {
   const units: UnitFile[] = plan.units.map((u) => {
     const f = readUnit(plan.out, u.key);
     if (f) return f;
-    const row: ResultRow = { model: u.modelId, task: u.task, lang: u.lang, metric: primaryMetricOf(u), value: null, stderr: null, n: 0, shots: u.shots, template: 'none', status: 'failed', error: 'unit did not finish (worker killed?): rerun to resume' };
+    const row: ResultRow = {
+      model: u.modelId,
+      task: u.task,
+      lang: u.lang,
+      metric: primaryMetricOf(u),
+      value: null,
+      stderr: null,
+      n: 0,
+      shots: u.shots,
+      template: 'none',
+      status: 'failed',
+      error: 'unit did not finish (worker killed?): rerun to resume',
+    };
     return { unit: u, status: 'failed', rows: [row], wall_s: 0 };
   });
   return buildReport(plan, units);

@@ -92,7 +92,17 @@ export interface UnitSpec {
 
 /** Rows of a unit from its per-item results (also used to re-score a clean subset). */
 export function aggregate(spec: UnitSpec, data: Pick<TaskData, 'template' | 'skipped'>, kind: Item['kind'], results: readonly ItemResult[], templateId?: string): ResultRow[] {
-  const base = { model: spec.model, task: spec.task, lang: spec.lang, shots: spec.shots, split: spec.split, template: templateId ?? data.template?.id ?? 'none', status: 'ok' as const, n: results.length, ...(Object.keys(data.skipped).length ? { skipped: data.skipped } : {}) };
+  const base = {
+    model: spec.model,
+    task: spec.task,
+    lang: spec.lang,
+    shots: spec.shots,
+    split: spec.split,
+    template: templateId ?? data.template?.id ?? 'none',
+    status: 'ok' as const,
+    n: results.length,
+    ...(Object.keys(data.skipped).length ? { skipped: data.skipped } : {}),
+  };
   if (results.length === 0) return [{ ...base, metric: kind === 'text' ? 'bits_per_byte' : 'acc', value: null, stderr: null, status: 'no_data', error: 'no items for this language' }];
   if (kind === 'text') {
     const r = results as TextResult[];

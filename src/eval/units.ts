@@ -57,7 +57,14 @@ const QUANT_NAMES: Record<number, string> = { 0: 'f32', 1: 'f16', 7: 'q8_0', 2: 
 
 /** What the report says about a model, without loading it. */
 export async function modelInfo(spec: string, endpointModel?: string): Promise<Omit<ModelInfo, 'id'>> {
-  if (/^https?:\/\//.test(spec)) return { path: spec, kind: 'endpoint', sha256: createHash('sha256').update(`${spec}\n${endpointModel ?? ''}`).digest('hex') };
+  if (/^https?:\/\//.test(spec))
+    return {
+      path: spec,
+      kind: 'endpoint',
+      sha256: createHash('sha256')
+        .update(`${spec}\n${endpointModel ?? ''}`)
+        .digest('hex'),
+    };
   if (existsSync(spec) && statSync(spec).isDirectory()) return { path: resolve(spec), kind: 'checkpoint', sha256: await fileSha256(join(spec, 'model.safetensors')), quant: 'f32' };
   let quant: string | undefined;
   try {
@@ -75,7 +82,10 @@ export function modelIds(specs: readonly string[]): string[] {
 }
 
 export function unitKey(parts: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify({ v: SCORER_VERSION, ...parts })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ v: SCORER_VERSION, ...parts }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export const unitPath = (out: string, key: string, failed = false): string => join(out, 'units', `${key}${failed ? '.failed' : ''}.json`);

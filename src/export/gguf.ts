@@ -107,7 +107,8 @@ export function plannedType(type: ExportType, name: string, shape: number[], tie
 
 /** The tokenizer.ggml.* metadata (src/tokenizer/gguf.ts), vocabulary padded with unused `[PAD{i}]` tokens up to vocabSize. */
 function tokenizerKvs(ckpt: LoadedCheckpoint, w: GgufWriter): void {
-  if (!ckpt.tokenizerJson) throw new OellmError('checkpoint has no tokenizer.json; a GGUF needs the tokenizer', { file: ckpt.dir, code: 'E_INPUT', hint: 'copy the tokenizer.json (and tokenizer_config.json) the model was trained with into the checkpoint dir' });
+  if (!ckpt.tokenizerJson)
+    throw new OellmError('checkpoint has no tokenizer.json; a GGUF needs the tokenizer', { file: ckpt.dir, code: 'E_INPUT', hint: 'copy the tokenizer.json (and tokenizer_config.json) the model was trained with into the checkpoint dir' });
   const tok = loadTokenizer(ckpt.dir);
   if ((tok as unknown) instanceof SpmBpeTokenizer) return spmTokenizerKvs(ckpt, tok as unknown as SpmBpeTokenizer, tok.config, w);
   const meta = ggufTokenizerMeta(tok, tok.config);
@@ -156,7 +157,11 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
   w.addKv(a(KEYS.rope.freqBase), gv.f32(c.ropeTheta));
   if (c.rope?.type === 'yarn') {
     const dflt = c.rope.factor <= 1 ? 1 : 0.1 * Math.log(c.rope.factor) + 1;
-    if (Math.abs(c.rope.attentionFactor - dflt) > 1e-6) throw new OellmError(`yarn attention factor ${c.rope.attentionFactor} differs from 0.1·ln(factor)+1 = ${dflt}; llama.cpp applies its own, so the GGUF would compute differently`, { code: 'E_UNSUPPORTED', hint: 'use the model with oellm\'s own forward pass, or a config without attention_factor/mscale' });
+    if (Math.abs(c.rope.attentionFactor - dflt) > 1e-6)
+      throw new OellmError(`yarn attention factor ${c.rope.attentionFactor} differs from 0.1·ln(factor)+1 = ${dflt}; llama.cpp applies its own, so the GGUF would compute differently`, {
+        code: 'E_UNSUPPORTED',
+        hint: "use the model with oellm's own forward pass, or a config without attention_factor/mscale",
+      });
     if (!c.rope.truncate) throw new OellmError('yarn with truncate: false is not what llama.cpp computes (it always floors/ceils the correction range)', { code: 'E_UNSUPPORTED' });
   }
   for (const kv of ropeGgufKvs(c)) w.addKv(a(KEYS.rope[kv.key]), typeof kv.value === 'string' ? gv.str(kv.value) : kv.key === 'scalingOrigCtxLen' ? gv.u32(kv.value) : gv.f32(kv.value));
@@ -224,7 +229,9 @@ export function exportGguf(src: string | LoadedCheckpoint, opts: ExportGgufOptio
       const type = typeForRow(planned, rowLen);
       return { spec: s, planned, type };
     });
-    const fallbacks = plan.filter((p) => p.type !== p.planned).map((p) => `${p.spec.name} [${p.spec.shape}]: rows of ${p.spec.shape[p.spec.shape.length - 1]} are not a multiple of the ${p.planned} block (${quantizer(p.planned).type.blockSize}); written as ${p.type}`);
+    const fallbacks = plan
+      .filter((p) => p.type !== p.planned)
+      .map((p) => `${p.spec.name} [${p.spec.shape}]: rows of ${p.spec.shape[p.spec.shape.length - 1]} are not a multiple of the ${p.planned} block (${quantizer(p.planned).type.blockSize}); written as ${p.type}`);
     if (fallbacks.length) w.addKv(KEYS.oellm.fallbacks, gv.arr('STRING', fallbacks));
     // llama3 RoPE: the per-frequency divisors travel as an F32 `rope_freqs.weight` tensor, first, as the converter writes it.
     const ropeFreqs = llama3RopeFreqs(c);

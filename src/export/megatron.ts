@@ -40,7 +40,10 @@ export class MegatronWriter {
   private readonly itemSize: number;
   private bytes = 0;
   private done = false;
-  constructor(readonly prefix: string, readonly dtype: 'uint16' | 'int32') {
+  constructor(
+    readonly prefix: string,
+    readonly dtype: 'uint16' | 'int32',
+  ) {
     mkdirSync(dirname(resolve(prefix)), { recursive: true });
     this.itemSize = MEGATRON_DTYPES[dtype].size;
     this.bin = new AtomicFile(`${prefix}.bin`);
@@ -226,4 +229,3 @@ export async function exportMegatron(datasetDir: string, o: { tokenizer: string;
     throw e;
   }
 }
-

@@ -16,7 +16,10 @@ test('the build accepts every export type, q4_k_m included', () => {
 
 test('q4_k_m raises attn_v and ffn_down of the use_more_bits layers to Q6_K; q4_k is the Q4_K_S mix', () => {
   // 8 layers: first and last eighth (0, 7) and every third between (3, 6).
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].filter((i) => useMoreBits(i, 8)), [0, 3, 6, 7]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => useMoreBits(i, 8)),
+    [0, 3, 6, 7],
+  );
   const shape = [256, 256];
   assert.equal(plannedType('q4_k_m', 'blk.3.attn_v.weight', shape, false, 3, 8), 'Q6_K');
   assert.equal(plannedType('q4_k_m', 'blk.4.attn_v.weight', shape, false, 4, 8), 'Q4_K');

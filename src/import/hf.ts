@@ -150,7 +150,11 @@ export function openHf(dir: string, o: { allowFields?: string[] } = {}): { ckpt:
   }
   const ignored = [...files.keys()].filter((n) => !used.has(n));
   const unknown = ignored.filter((n) => !IGNORABLE.test(n) && !(config.tiedEmbeddings && n === 'lm_head.weight'));
-  if (unknown.length) throw new FormatError(`the weights hold ${unknown.length} tensor(s) a Llama model does not have: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`, { file: abs, hint: 'the architecture is not plain Llama (biases, extra norms?); it is not supported' });
+  if (unknown.length)
+    throw new FormatError(`the weights hold ${unknown.length} tensor(s) a Llama model does not have: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`, {
+      file: abs,
+      hint: 'the architecture is not plain Llama (biases, extra norms?); it is not supported',
+    });
   const tokens: TokenIds = {};
   if (read.tokens.bos !== undefined) tokens.bos = read.tokens.bos;
   if (read.tokens.eos !== undefined) tokens.eos = read.tokens.eos;

@@ -10,7 +10,6 @@ import { createLid, FastTextLid, mapFastTextLabel } from './index.js';
 import { writeFastTextBin } from './fasttext.js';
 import { tmpDir } from '../../tests/helpers/step.js';
 
-
 test('fastText labels map to registry codes', () => {
   assert.deepEqual(mapFastTextLabel('__label__srp_Cyrl'), { lang: 'sr', script: 'Cyrl' });
   assert.deepEqual(mapFastTextLabel('__label__hrv_Latn'), { lang: 'hr', script: 'Latn' });

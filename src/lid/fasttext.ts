@@ -46,7 +46,11 @@ interface Matrix {
 }
 
 class DenseMatrix implements Matrix {
-  constructor(readonly m: number, readonly n: number, readonly data: Float32Array) {}
+  constructor(
+    readonly m: number,
+    readonly n: number,
+    readonly data: Float32Array,
+  ) {}
   addRow(x: Float32Array, i: number, a: number): void {
     const o = i * this.n;
     for (let j = 0; j < this.n; j++) x[j] = x[j]! + a * this.data[o + j]!;
@@ -61,7 +65,13 @@ class DenseMatrix implements Matrix {
 
 class ProductQuantizer {
   readonly ksub = 256;
-  constructor(readonly dim: number, readonly nsubq: number, readonly dsub: number, readonly lastdsub: number, readonly centroids: Float32Array) {}
+  constructor(
+    readonly dim: number,
+    readonly nsubq: number,
+    readonly dsub: number,
+    readonly lastdsub: number,
+    readonly centroids: Float32Array,
+  ) {}
   /** Offset of centroid `i` of sub-quantiser `m`. */
   at(m: number, i: number): number {
     return m === this.nsubq - 1 ? m * this.ksub * this.dsub + i * this.lastdsub : (m * this.ksub + i) * this.dsub;
@@ -69,7 +79,14 @@ class ProductQuantizer {
 }
 
 class QuantMatrix implements Matrix {
-  constructor(readonly m: number, readonly n: number, readonly codes: Uint8Array, readonly pq: ProductQuantizer, readonly normCodes?: Uint8Array, readonly npq?: ProductQuantizer) {}
+  constructor(
+    readonly m: number,
+    readonly n: number,
+    readonly codes: Uint8Array,
+    readonly pq: ProductQuantizer,
+    readonly normCodes?: Uint8Array,
+    readonly npq?: ProductQuantizer,
+  ) {}
   private norm(i: number): number {
     return this.normCodes && this.npq ? this.npq.centroids[this.npq.at(0, this.normCodes[i]!)]! : 1;
   }
@@ -97,7 +114,10 @@ class QuantMatrix implements Matrix {
 class Reader {
   o = 0;
   readonly dv: DataView;
-  constructor(readonly buf: Uint8Array, readonly file: string) {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly file: string,
+  ) {
     this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   need(n: number, what: string): void {
@@ -241,8 +261,19 @@ export class FastTextLid implements LangId {
     const version = r.i32('version');
     if (version > FASTTEXT_VERSION) throw new FormatError('unsupported fastText model version', { file, offset: 4, expected: `≤ ${FASTTEXT_VERSION}`, found: `${version}` });
     const a: FastTextArgs = {
-      dim: r.i32(), ws: r.i32(), epoch: r.i32(), minCount: r.i32(), neg: r.i32(), wordNgrams: r.i32(), loss: r.i32(), model: r.i32(),
-      bucket: r.i32(), minn: r.i32(), maxn: r.i32(), lrUpdateRate: r.i32(), t: r.f64(),
+      dim: r.i32(),
+      ws: r.i32(),
+      epoch: r.i32(),
+      minCount: r.i32(),
+      neg: r.i32(),
+      wordNgrams: r.i32(),
+      loss: r.i32(),
+      model: r.i32(),
+      bucket: r.i32(),
+      minn: r.i32(),
+      maxn: r.i32(),
+      lrUpdateRate: r.i32(),
+      t: r.f64(),
     };
     if (a.model !== 3) throw new FormatError('fastText model is not a supervised classifier', { file, expected: 'model = sup (3)', found: `${a.model}`, hint: 'language identification needs a model trained with `fasttext supervised`' });
     if (a.dim <= 0 || a.dim > 4096 || a.bucket < 0 || a.maxn > 64) throw new FormatError('implausible fastText model arguments (corrupt file?)', { file, offset: 8, found: `dim=${a.dim} bucket=${a.bucket} maxn=${a.maxn}` });
@@ -272,7 +303,8 @@ export class FastTextLid implements LangId {
     }
     const input = r.matrix(r.u8('quant flag') !== 0, 'input matrix');
     const output = r.matrix(r.u8('qout flag') !== 0, 'output matrix');
-    if (input.n !== a.dim || output.n !== a.dim || output.m !== nlabels) throw new FormatError('fastText matrix shapes do not match the arguments', { file, expected: `dim ${a.dim}, ${nlabels} output rows`, found: `in ${input.m}×${input.n}, out ${output.m}×${output.n}` });
+    if (input.n !== a.dim || output.n !== a.dim || output.m !== nlabels)
+      throw new FormatError('fastText matrix shapes do not match the arguments', { file, expected: `dim ${a.dim}, ${nlabels} output rows`, found: `in ${input.m}×${input.n}, out ${output.m}×${output.n}` });
     return new FastTextLid(a, labels, nwords, pruneidx, input, output, words, labelCounts, opts.unknownLabels ?? 'und', opts.threshold ?? 0.5);
   }
 
@@ -386,7 +418,10 @@ export class FastTextLid implements LangId {
       for (let i = 0; i < L; i++) sum += o[i] = Math.exp(o[i]! - max);
       for (let i = 0; i < L; i++) o[i] = o[i]! / sum;
     }
-    return [...o.keys()].sort((a, b) => o[b]! - o[a]! || a - b).slice(0, k).map((i) => ({ label: i, p: o[i]! }));
+    return [...o.keys()]
+      .sort((a, b) => o[b]! - o[a]! || a - b)
+      .slice(0, k)
+      .map((i) => ({ label: i, p: o[i]! }));
   }
 
   private toResult(label: number, p: number, text: string): LidResult {

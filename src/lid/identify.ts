@@ -50,14 +50,22 @@ export class OellmLid implements LangId {
   private readonly alphabets: (Uint8Array | undefined)[];
   private readonly foreign: Int32Array;
 
-  constructor(models: LinearModel[], readonly threshold = 0.5, private readonly foreignPenalty = FOREIGN_LETTER_PENALTY) {
+  constructor(
+    models: LinearModel[],
+    readonly threshold = 0.5,
+    private readonly foreignPenalty = FOREIGN_LETTER_PENALTY,
+  ) {
     const main = models.find((m) => m.header.name === 'main');
     if (!main) throw new Error('an oellm LID model file must contain a `main` model');
     this.main = main;
     this.languages = main.header.classes;
     const mask = (classes: string[]) => {
       const m = new Map<string, Uint8Array>();
-      for (const s of ['Latn', 'Cyrl', 'Grek', 'Geor']) m.set(s, Uint8Array.from(classes, (c) => (scriptsOf(c).includes(s) ? 1 : 0)));
+      for (const s of ['Latn', 'Cyrl', 'Grek', 'Geor'])
+        m.set(
+          s,
+          Uint8Array.from(classes, (c) => (scriptsOf(c).includes(s) ? 1 : 0)),
+        );
       return m;
     };
     this.allowed = mask(main.header.classes);

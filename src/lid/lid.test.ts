@@ -14,13 +14,24 @@ const corpus = loadCorpus();
 test('held-out and training sentences are disjoint', () => {
   const train = new Set(corpus.train.map((s) => `${s.lang}\t${s.text}`));
   const leaked = corpus.heldout.filter((s) => train.has(`${s.lang}\t${s.text}`));
-  assert.equal(leaked.length, 0, `held-out sentences also in training: ${leaked.slice(0, 3).map((s) => s.text).join(' | ')}`);
+  assert.equal(
+    leaked.length,
+    0,
+    `held-out sentences also in training: ${leaked
+      .slice(0, 3)
+      .map((s) => s.text)
+      .join(' | ')}`,
+  );
 });
 
 test('shipped model: every registry language identified on held-out sentences above a floor', async () => {
   const lid = await createLid({ threshold: 0 });
   const pred = corpus.heldout.map((s) => lid.identify(s.text).lang);
-  const s = score(corpus.heldout.map((x) => x.lang), pred, LANGUAGE_CODES);
+  const s = score(
+    corpus.heldout.map((x) => x.lang),
+    pred,
+    LANGUAGE_CODES,
+  );
   assert.ok(s.macroF1 >= 0.9, `macro-F1 ${s.macroF1}`);
   // every language has held-out text, and each is recognised at least sometimes
   for (const l of LANGUAGE_CODES) {
@@ -34,7 +45,10 @@ test('script detection and Serbian Cyrillic vs Latin', async () => {
   const lid = await createLid();
   const cyr = lid.identifyTop('Свако има право на живот, слободу и безбедност личности, као и на рад и образовање.', 3);
   assert.equal(cyr[0]!.script, 'Cyrl');
-  assert.ok(cyr.some((r) => r.lang === 'sr'), JSON.stringify(cyr));
+  assert.ok(
+    cyr.some((r) => r.lang === 'sr'),
+    JSON.stringify(cyr),
+  );
   const lat = lid.identify('Kosovo ozbiljno analizira svoje procese privatizacije u svetlu čestih pritužbi.');
   assert.deepEqual([lat.lang, lat.script], ['sr', 'Latn']);
   assert.equal(lid.identify('Η Ελλάδα είναι μια χώρα της νότιας Ευρώπης.').lang, 'el');
@@ -64,7 +78,10 @@ test('oellm lid on stdin: one JSON line per input line, --top, bad flags', () =>
   const input = 'Svatko ima pravo na život, slobodu i osobnu sigurnost.\n\nDet här är en svensk mening om vädret.\n';
   const r = spawnSync(process.execPath, ['--import', 'tsx', main, 'lid', '-', '--top', '2'], { input, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { lang: string; script: string; score: number; top: unknown[] });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { lang: string; script: string; score: number; top: unknown[] });
   assert.equal(lines.length, 3);
   assert.equal(lines[0]!.lang, 'hr');
   assert.equal(lines[1]!.lang, 'und');

@@ -52,7 +52,12 @@ export class LinearModel {
   private cnt?: Int32Array;
   private uniq: Int32Array = new Int32Array(0);
 
-  constructor(readonly header: LinearHeader, W?: Float32Array, b?: Float32Array, quant?: { q: Int8Array; scale: Float32Array }) {
+  constructor(
+    readonly header: LinearHeader,
+    W?: Float32Array,
+    b?: Float32Array,
+    quant?: { q: Int8Array; scale: Float32Array },
+  ) {
     this.C = header.classes.length;
     const n = (1 << header.spec.bits) * this.C;
     this.W = W ?? new Float32Array(quant ? 0 : n);
@@ -84,7 +89,10 @@ export class LinearModel {
         // narrow rows (the 4-class BCMS model): counting costs more than it saves
         let i = 0;
         for (; i + 4 <= n; i += 4) {
-          const r0 = feats[i]! * C, r1 = feats[i + 1]! * C, r2 = feats[i + 2]! * C, r3 = feats[i + 3]! * C;
+          const r0 = feats[i]! * C,
+            r1 = feats[i + 1]! * C,
+            r2 = feats[i + 2]! * C,
+            r3 = feats[i + 3]! * C;
           for (let c = 0; c < C; c++) acc[c] = acc[c]! + q[r0 + c]! + q[r1 + c]! + q[r2 + c]! + q[r3 + c]!;
         }
         for (; i < n; i++) {
@@ -108,13 +116,31 @@ export class LinearModel {
       let i = 0;
       // eight rows per pass: an eighth of the accumulator loads and stores (4 rows: ~20 % slower)
       for (; i + 8 <= u; i += 8) {
-        const f0 = uniq[i]!, f1 = uniq[i + 1]!, f2 = uniq[i + 2]!, f3 = uniq[i + 3]!;
-        const f4 = uniq[i + 4]!, f5 = uniq[i + 5]!, f6 = uniq[i + 6]!, f7 = uniq[i + 7]!;
-        const k0 = cnt[f0]!, k1 = cnt[f1]!, k2 = cnt[f2]!, k3 = cnt[f3]!;
-        const k4 = cnt[f4]!, k5 = cnt[f5]!, k6 = cnt[f6]!, k7 = cnt[f7]!;
+        const f0 = uniq[i]!,
+          f1 = uniq[i + 1]!,
+          f2 = uniq[i + 2]!,
+          f3 = uniq[i + 3]!;
+        const f4 = uniq[i + 4]!,
+          f5 = uniq[i + 5]!,
+          f6 = uniq[i + 6]!,
+          f7 = uniq[i + 7]!;
+        const k0 = cnt[f0]!,
+          k1 = cnt[f1]!,
+          k2 = cnt[f2]!,
+          k3 = cnt[f3]!;
+        const k4 = cnt[f4]!,
+          k5 = cnt[f5]!,
+          k6 = cnt[f6]!,
+          k7 = cnt[f7]!;
         cnt[f0] = cnt[f1] = cnt[f2] = cnt[f3] = cnt[f4] = cnt[f5] = cnt[f6] = cnt[f7] = 0;
-        const r0 = f0 * C, r1 = f1 * C, r2 = f2 * C, r3 = f3 * C;
-        const r4 = f4 * C, r5 = f5 * C, r6 = f6 * C, r7 = f7 * C;
+        const r0 = f0 * C,
+          r1 = f1 * C,
+          r2 = f2 * C,
+          r3 = f3 * C;
+        const r4 = f4 * C,
+          r5 = f5 * C,
+          r6 = f6 * C,
+          r7 = f7 * C;
         for (let c = 0; c < C; c++) {
           acc[c] = acc[c]! + k0 * q[r0 + c]! + k1 * q[r1 + c]! + k2 * q[r2 + c]! + k3 * q[r3 + c]! + k4 * q[r4 + c]! + k5 * q[r5 + c]! + k6 * q[r6 + c]! + k7 * q[r7 + c]!;
         }

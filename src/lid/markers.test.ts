@@ -11,7 +11,9 @@ import { cyrlToLatn } from './script.js';
 test('no marker word occurs in the held-out UD/UDHR BCMS sentences', () => {
   const held = new Set<string>();
   for (const s of loadCorpus(['hr', 'sr', 'bs', 'cnr'], ['ud', 'udhr']).heldout) for (const w of normalize(cyrlToLatn(s.text)).split(' ')) if (w) held.add(w);
-  const hits = Object.values(BCMS_MARKERS).flat().filter((w) => held.has(w));
+  const hits = Object.values(BCMS_MARKERS)
+    .flat()
+    .filter((w) => held.has(w));
   assert.deepEqual(hits, []);
 });
 

@@ -21,7 +21,11 @@ const LETTER = /\p{L}/u;
 
 /** The script of most letters in `text` (`Zyyy` when there are no letters). */
 export function detectScript(text: string): DetectedScript {
-  let latn = 0, cyrl = 0, grek = 0, geor = 0, other = 0;
+  let latn = 0,
+    cyrl = 0,
+    grek = 0,
+    geor = 0,
+    other = 0;
   let otherSample = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -31,7 +35,8 @@ export function detectScript(text: string): DetectedScript {
     else if (c >= 0x400 && c <= 0x52f) cyrl++;
     else if ((c >= 0x370 && c <= 0x3ff) || (c >= 0x1f00 && c <= 0x1fff)) grek++;
     else if ((c >= 0x10a0 && c <= 0x10ff) || (c >= 0x1c90 && c <= 0x1cbf) || (c >= 0x2d00 && c <= 0x2d2f)) geor++;
-    else if (c < 0x300 || (c >= 0x2000 && c <= 0x2bff)) continue; // punctuation, symbols, combining marks
+    else if (c < 0x300 || (c >= 0x2000 && c <= 0x2bff))
+      continue; // punctuation, symbols, combining marks
     else {
       const ch = String.fromCodePoint(text.codePointAt(i)!);
       if (ch.length === 2) i++; // surrogate pair
@@ -53,9 +58,36 @@ export function detectScript(text: string): DetectedScript {
 
 // Serbian Cyrillic -> Latin, one letter each (lowercase; uppercase is derived).
 const CYR2LAT: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', ђ: 'đ', е: 'e', ж: 'ž', з: 'z', и: 'i', ј: 'j', к: 'k', л: 'l', љ: 'lj',
-  м: 'm', н: 'n', њ: 'nj', о: 'o', п: 'p', р: 'r', с: 's', т: 't', ћ: 'ć', у: 'u', ф: 'f', х: 'h', ц: 'c', ч: 'č',
-  џ: 'dž', ш: 'š',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  ђ: 'đ',
+  е: 'e',
+  ж: 'ž',
+  з: 'z',
+  и: 'i',
+  ј: 'j',
+  к: 'k',
+  л: 'l',
+  љ: 'lj',
+  м: 'm',
+  н: 'n',
+  њ: 'nj',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  ћ: 'ć',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'c',
+  ч: 'č',
+  џ: 'dž',
+  ш: 'š',
 };
 const LAT2CYR: Record<string, string> = Object.fromEntries(Object.entries(CYR2LAT).map(([c, l]) => [l, c]));
 

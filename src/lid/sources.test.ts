@@ -31,13 +31,19 @@ test('FLORES and EXAMS readers: train split only, CSV quotes undone, bad rows na
     mkdirSync(join(dir, 'sib200', 'hr'), { recursive: true });
     writeFileSync(join(dir, 'sib200', 'hr', 'train.tsv.gz'), gzipSync('index_id\tcategory\ttext\n5\ttravel\t"Rekao je ""da"" odmah."\n7\tsports\tObična rečenica.\n'));
     writeFileSync(join(dir, 'sib200', 'hr', 'dev.tsv.gz'), gzipSync('index_id\tcategory\ttext\n9\ttravel\tOva se nikad ne čita.\n'));
-    assert.deepEqual(floresTrain('hr'), [[5, 'Rekao je "da" odmah.'], [7, 'Obična rečenica.']]);
+    assert.deepEqual(floresTrain('hr'), [
+      [5, 'Rekao je "da" odmah.'],
+      [7, 'Obična rečenica.'],
+    ]);
     assert.deepEqual(floresTrain('bs'), []); // no file: no rows
     mkdirSync(join(dir, 'exams', 'hr'), { recursive: true });
     writeFileSync(join(dir, 'exams', 'hr', 'train.jsonl.gz'), gzipSync(JSON.stringify({ id: 'q1', question: { stem: 'Koji je  glavni grad?', choices: [{ text: 'Zagreb', label: 'A' }] } }) + '\n'));
     assert.deepEqual(examsTrain('hr'), [['q1', ['Koji je glavni grad?', 'Zagreb']]]);
     writeFileSync(join(dir, 'sib200', 'hr', 'train.tsv.gz'), gzipSync('index_id\tcategory\ttext\nbroken row\n'));
-    assert.throws(() => floresTrain('hr'), (e: Error & { file?: string }) => /malformed SIB-200 row 2/.test(e.message) && e.file!.endsWith('train.tsv.gz'));
+    assert.throws(
+      () => floresTrain('hr'),
+      (e: Error & { file?: string }) => /malformed SIB-200 row 2/.test(e.message) && e.file!.endsWith('train.tsv.gz'),
+    );
     writeFileSync(join(dir, 'exams', 'hr', 'train.jsonl.gz'), 'not gzip');
     assert.throws(() => examsTrain('hr'), /cannot read .*train\.jsonl\.gz/);
   } finally {
@@ -50,9 +56,9 @@ test('FLORES and EXAMS readers: train split only, CSV quotes undone, bad rows na
 test('balanceSources: deterministic, and a small source no longer decides what a language looks like', () => {
   // "aaa…" is the large source of class x, "bbb…" a small one; y has only "ccc…"
   const ex = [
-    ...Array.from({ length: 300 }, (_, i) => ({ text: `aaaa aaaa ${'a'.repeat(i % 7 + 1)}`, lang: 'x', source: 'big:x' })),
-    ...Array.from({ length: 20 }, (_, i) => ({ text: `bbbb bbbb ${'b'.repeat(i % 5 + 1)}`, lang: 'x', source: 'small:x' })),
-    ...Array.from({ length: 300 }, (_, i) => ({ text: `cccc cccc ${'c'.repeat(i % 7 + 1)}`, lang: 'y', source: 'big:y' })),
+    ...Array.from({ length: 300 }, (_, i) => ({ text: `aaaa aaaa ${'a'.repeat((i % 7) + 1)}`, lang: 'x', source: 'big:x' })),
+    ...Array.from({ length: 20 }, (_, i) => ({ text: `bbbb bbbb ${'b'.repeat((i % 5) + 1)}`, lang: 'x', source: 'small:x' })),
+    ...Array.from({ length: 300 }, (_, i) => ({ text: `cccc cccc ${'c'.repeat((i % 7) + 1)}`, lang: 'y', source: 'big:y' })),
   ];
   const h = { name: 'main', classes: ['x', 'y'], spec: { bits: 10, minN: 1, maxN: 3, words: true, bigrams: false } };
   const o = { epochs: 2, lr: 0.5, seed: 3, minPerClass: 100, maxPerClass: 200 };

@@ -110,4 +110,3 @@ export function trainLinear(header: LinearHeader, examples: Example[], opt: Trai
   }
   return model;
 }
-

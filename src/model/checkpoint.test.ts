@@ -10,7 +10,6 @@ import { checkModelConfig, PRESETS } from './config.js';
 import { paramTable, numel } from './params.js';
 import { tmpDir } from '../../tests/helpers/step.js';
 
-
 const config = checkModelConfig({ ...PRESETS.micro, vocabSize: 50, nLayers: 1, tiedEmbeddings: false });
 
 function params(seed: number): Map<string, Float32Array> {
@@ -18,7 +17,7 @@ function params(seed: number): Map<string, Float32Array> {
   let s = seed;
   for (const p of paramTable(config)) {
     const a = new Float32Array(numel(p.shape));
-    for (let i = 0; i < a.length; i++) a[i] = ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+    for (let i = 0; i < a.length; i++) a[i] = (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
     m.set(p.name, a);
   }
   return m;
@@ -88,11 +87,17 @@ test('clear errors: missing dir, missing/corrupt files', () => {
   const buf = readFileSync(join(dir, 'model.safetensors'));
   buf[buf.length - 1] ^= 0xff;
   writeFileSync(join(dir, 'model.safetensors'), buf);
-  assert.throws(() => loadCheckpoint(dir), (e: Error & { file?: string }) => /model.safetensors is corrupt/.test(e.message) && e.file!.endsWith('model.safetensors'));
+  assert.throws(
+    () => loadCheckpoint(dir),
+    (e: Error & { file?: string }) => /model.safetensors is corrupt/.test(e.message) && e.file!.endsWith('model.safetensors'),
+  );
   // Without hashes (plain HF dir), truncation is caught by the safetensors reader.
   rmSync(join(dir, 'oellm.json'));
   truncateSync(join(dir, 'model.safetensors'), 200);
-  assert.throws(() => loadCheckpoint(dir), (e: Error & { file?: string }) => /safetensors/.test(e.message) && e.file!.endsWith('model.safetensors'));
+  assert.throws(
+    () => loadCheckpoint(dir),
+    (e: Error & { file?: string }) => /safetensors/.test(e.message) && e.file!.endsWith('model.safetensors'),
+  );
   rmSync(join(dir, 'model.safetensors'));
   assert.throws(() => loadCheckpoint(dir), /no model.safetensors/);
   saveCheckpoint(dir, { config, params: params(7) });

@@ -19,17 +19,7 @@ export const CHECKPOINT_FORMAT = 'oellm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 /** Files the checkpoint owns; anything else in the dir (train_log.jsonl, *.gguf) is carried over on save. */
-export const CHECKPOINT_FILES = [
-  'model.safetensors',
-  'config.json',
-  'generation_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'oellm.json',
-  'optimizer.safetensors',
-  'trainer_state.json',
-] as const;
+export const CHECKPOINT_FILES = ['model.safetensors', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'oellm.json', 'optimizer.safetensors', 'trainer_state.json'] as const;
 
 /** AdamW moments, keyed by canonical (GGUF) parameter name like `params`. */
 export interface OptimizerState {
@@ -176,7 +166,10 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
 
   if (o.optimizer) {
     const opt: { name: string; shape: number[]; data: Float32Array }[] = [];
-    for (const [key, map] of [['exp_avg', o.optimizer.m], ['exp_avg_sq', o.optimizer.v]] as const) {
+    for (const [key, map] of [
+      ['exp_avg', o.optimizer.m],
+      ['exp_avg_sq', o.optimizer.v],
+    ] as const) {
       for (const s of table) {
         const d = map.get(s.name);
         if (!d || d.length !== numel(s.shape)) throw new OellmError(`saveCheckpoint: optimizer ${key} for ${s.name} is missing or mis-sized`, { code: 'E_INTERNAL' });
@@ -246,7 +239,10 @@ export function loadCheckpoint(dir: string, lo: LoadCheckpointOptions = {}): Loa
   if (!existsSync(cfgPath)) throw new FormatError('checkpoint has no config.json', { file: cfgPath, hint: 'a checkpoint dir needs config.json and model.safetensors' });
   if (!existsSync(modelPath)) {
     const sharded = existsSync(join(abs, 'model.safetensors.index.json'));
-    throw new FormatError(sharded ? 'sharded safetensors (model.safetensors.index.json) are not supported' : 'checkpoint has no model.safetensors', { file: modelPath, hint: sharded ? 'import it with `oellm import hf <dir> --out <checkpoint>` (or `--gguf`); `oellm export gguf` streams sharded dirs' : 'a checkpoint dir needs config.json and model.safetensors (pytorch_model.bin is not read)' });
+    throw new FormatError(sharded ? 'sharded safetensors (model.safetensors.index.json) are not supported' : 'checkpoint has no model.safetensors', {
+      file: modelPath,
+      hint: sharded ? 'import it with `oellm import hf <dir> --out <checkpoint>` (or `--gguf`); `oellm export gguf` streams sharded dirs' : 'a checkpoint dir needs config.json and model.safetensors (pytorch_model.bin is not read)',
+    });
   }
   const hfConfig = readJson<Record<string, unknown>>(cfgPath);
   let meta: Record<string, unknown> = {};
@@ -311,7 +307,10 @@ export function loadCheckpoint(dir: string, lo: LoadCheckpointOptions = {}): Loa
     const m = new Map<string, Float32Array>();
     const v = new Map<string, Float32Array>();
     for (const s of paramTable(config)) {
-      for (const [key, map] of [['exp_avg', m], ['exp_avg_sq', v]] as const) {
+      for (const [key, map] of [
+        ['exp_avg', m],
+        ['exp_avg_sq', v],
+      ] as const) {
         const n = `${key}.${s.name}`;
         const info = oh.tensors[n];
         if (!info) throw new FormatError(`optimizer tensor ${n} is missing`, { file: optPath, hint: 'resume needs the optimizer state of the same model; start without --resume or use --init' });

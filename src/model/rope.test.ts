@@ -40,7 +40,8 @@ test('inverse frequencies: plain, linear, llama3, yarn (closed forms), llama3 ro
 });
 
 const cfg = checkModelConfig({ ...base, headDim: 6, rope: { type: 'yarn', factor: 4, originalContext: 4, betaFast: 32, betaSlow: 1, attentionFactor: 1.2, truncate: true } });
-const B = 2, T = 6;
+const B = 2,
+  T = 6;
 const x = Int32Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % 19);
 const yy = Int32Array.from({ length: B * T }, (_, i) => (i * 5 + 1) % 19);
 

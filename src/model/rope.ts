@@ -107,7 +107,11 @@ export type RopeKv = { key: 'scalingType'; value: string } | { key: 'scalingFact
 export function ropeGgufKvs(c: ModelConfig, explicitYarnAttnFactor = false): RopeKv[] {
   const r = c.rope;
   if (!r || r.type === 'llama3') return [];
-  if (r.type === 'linear') return [{ key: 'scalingType', value: 'linear' }, { key: 'scalingFactor', value: r.factor }];
+  if (r.type === 'linear')
+    return [
+      { key: 'scalingType', value: 'linear' },
+      { key: 'scalingFactor', value: r.factor },
+    ];
   const kv: RopeKv[] = [
     { key: 'scalingType', value: 'yarn' },
     { key: 'scalingFactor', value: r.factor },

@@ -47,7 +47,7 @@ function encodeF16(x: Float32Array, out: Uint8Array): void {
       const m = w & 0x7fffff;
       h = ((w >>> 16) & 0x8000) | ((exp - 112) << 10) | (m >>> 13);
       const rem = m & 0x1fff;
-      if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++;
+      if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
     } else {
       h = toHalf(x[i]!); // zero, subnormal, overflow, inf/NaN
     }
@@ -64,7 +64,14 @@ function u16view(b: Uint8Array, n: number): Uint16Array {
 export const QUANTIZERS: Record<string, Quantizer> = {
   F32: { type: ggmlType('F32'), encode: encodeF32, decode: decodeF32, scaleOffsets: [] },
   F16: { type: ggmlType('F16'), encode: encodeF16, decode: (b, n) => f16ToF32(u16view(b, n)), scaleOffsets: [] },
-  BF16: { type: ggmlType('BF16'), encode: () => { throw new OellmError('BF16 export is not implemented', { code: 'E_UNSUPPORTED' }); }, decode: (b, n) => bf16ToF32(u16view(b, n)), scaleOffsets: [] },
+  BF16: {
+    type: ggmlType('BF16'),
+    encode: () => {
+      throw new OellmError('BF16 export is not implemented', { code: 'E_UNSUPPORTED' });
+    },
+    decode: (b, n) => bf16ToF32(u16view(b, n)),
+    scaleOffsets: [],
+  },
   Q8_0: { type: ggmlType('Q8_0'), encode: quantizeRowQ8_0, decode: dequantizeQ8_0, scaleOffsets: [0], fallback: 'F16' },
   Q5_0: { type: ggmlType('Q5_0'), encode: quantizeRowQ5_0, decode: dequantizeQ5_0, scaleOffsets: [0], fallback: 'F16' },
   Q5_1: { type: ggmlType('Q5_1'), encode: quantizeRowQ5_1, decode: dequantizeQ5_1, scaleOffsets: [0, 2], fallback: 'F16' },
@@ -76,7 +83,13 @@ export const QUANTIZERS: Record<string, Quantizer> = {
 
 export function quantizer(name: string): Quantizer {
   const q = QUANTIZERS[name.toUpperCase()];
-  if (!q) throw new OellmError(`unknown quantization type "${name}"`, { code: 'E_UNSUPPORTED', hint: `known: ${Object.keys(QUANTIZERS).filter((k) => k !== 'BF16').join(', ')}` });
+  if (!q)
+    throw new OellmError(`unknown quantization type "${name}"`, {
+      code: 'E_UNSUPPORTED',
+      hint: `known: ${Object.keys(QUANTIZERS)
+        .filter((k) => k !== 'BF16')
+        .join(', ')}`,
+    });
   return q;
 }
 
@@ -130,7 +143,10 @@ export function* quantizeTensorChunks(typeName: string, data: Float32Array, rowL
 }
 
 function nonFinite(tensorName: string, v: number, i: number, rowLen: number): OellmError {
-  return new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, { code: 'E_NONFINITE', hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint' });
+  return new OellmError(`tensor ${tensorName} holds a non-finite value (${v}) at index ${i} (row ${Math.floor(i / rowLen)}, column ${i % rowLen})`, {
+    code: 'E_NONFINITE',
+    hint: 'the checkpoint is corrupt or training diverged; export an earlier checkpoint',
+  });
 }
 function checkBlocks(q: Quantizer, data: Float32Array, rowLen: number, tensorName: string): void {
   if (rowLen % q.type.blockSize !== 0 || data.length % rowLen !== 0) throw new OellmError(`tensor ${tensorName}: row length ${rowLen} is not a multiple of the ${q.type.name} block size ${q.type.blockSize}`, { code: 'E_GGUF_BLOCK' });

@@ -13,7 +13,11 @@ export const ReleaseConfigSchema = z
     license: z.string().min(1).optional().describe('model licence, SPDX id (model card, GGUF general.license)'),
     dataLicense: z.string().min(1).optional().describe('licence of the public dataset, SPDX id (dataset card, Croissant)'),
     version: z.string().min(1).optional().describe('release version of the model series'),
-    placedOnMarket: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('date the models are placed on the EU market (YYYY-MM-DD)'),
+    placedOnMarket: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('date the models are placed on the EU market (YYYY-MM-DD)'),
     url: z.string().min(1).optional().describe('where the release bundle is published'),
     crawler: z.string().min(1).optional().describe('name / user agent of the crawler that wrote the WARC inputs (AI Act summary §2.3)'),
     codeOfPractice: z.enum(['Yes', 'No']).optional().describe('is the provider a signatory of the GPAI Code of Practice (AI Act summary §3.1)'),

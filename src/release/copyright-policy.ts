@@ -13,7 +13,7 @@ const text = z.string().min(1);
 const PROTOCOLS: Record<string, string> = {
   'tdm-header': 'HTTP response header `tdm-reservation: 1` (W3C TDMRep, HTTP binding) on the archived response',
   'tdm-meta': 'HTML `<meta name="tdm-reservation" content="1">` in the archived page (W3C TDMRep, HTML binding)',
-  tdmrep: 'the host\'s `/.well-known/tdmrep.json` (W3C TDMRep, file binding), matched by path pattern',
+  tdmrep: "the host's `/.well-known/tdmrep.json` (W3C TDMRep, file binding), matched by path pattern",
   robots: 'robots.txt (RFC 9309): a Disallow for any of the checked AI user agents covering the URL',
 };
 
@@ -44,7 +44,8 @@ export function copyrightPolicy(ctx: ReleaseContext): { doc: CopyrightPolicy; fi
     schema: 'oellm.copyright-policy/1',
     legal_basis: 'Text and data mining under art. 4 of Directive (EU) 2019/790 (CDSM), honouring reservations expressed in machine-readable form (art. 4(3)); AI Act art. 53(1)(c)',
     protocols: RESERVATION_REASONS.map((id) => ({ id, honoured: honour.has(id) ? 'Yes' : 'No', how: PROTOCOLS[id]! })),
-    precedence: 'A reservation from any honoured protocol reserves the document (the most restrictive signal wins); the blocklist is checked first and drops the document outright; a host without robots.txt or tdmrep.json is not reserved (RFC 9309 §2.3.1.3)',
+    precedence:
+      'A reservation from any honoured protocol reserves the document (the most restrictive signal wins); the blocklist is checked first and drops the document outright; a host without robots.txt or tdmrep.json is not reserved (RFC 9309 §2.3.1.3)',
     user_agents: agents,
     user_agents_pinned: `list pinned in oellm ${String(m.tools?.oellm ?? ctx.nr('copyright policy', 'tool version', 'manifest.tools.oellm'))} (src/data/rights/config.ts)`,
     blocklist: { domains: blocklist.length, sha256: createHash('sha256').update(blocklist.join('\n')).digest('hex'), version: `sha256 of the sorted domain list (one per line); ${blocklist.length} domains` },

@@ -56,7 +56,8 @@ export function crossCheck(files: Files, rec: RunRecords): string[] {
   }
   const perLang = g.linguistic_characteristics.reduce((a, l) => a + l.documents, 0);
   eq('documents per language sum', ['ai-act-summary.json §1.3 languages', perLang], ['ai-act-summary.json §1.3 size', size.documents_public + size.documents_restricted]);
-  if (typeof size.exact_tokens_public === 'number') eq('tokens per language sum', ['ai-act-summary.json §1.3 languages', g.linguistic_characteristics.reduce((a, l) => a + (typeof l.tokens === 'number' ? l.tokens : 0), 0)], ['ai-act-summary.json §1.3 size', size.exact_tokens_public]);
+  if (typeof size.exact_tokens_public === 'number')
+    eq('tokens per language sum', ['ai-act-summary.json §1.3 languages', g.linguistic_characteristics.reduce((a, l) => a + (typeof l.tokens === 'number' ? l.tokens : 0), 0)], ['ai-act-summary.json §1.3 size', size.exact_tokens_public]);
   eq('rights decisions', ['ai-act-summary.json §3.1', ai['3_data_processing_aspects']['3.1_respect_of_reservation_of_rights_from_text_and_data_mining'].decisions], ['copyright-policy.json', cp.decisions]);
   // Dates.
   if (rec.manifest.fetch_dates) eq('latest collection date', ['ai-act-summary.json', g.latest_date_of_data_collection], ['dataset/croissant.json', cr['rai:dataCollectionTimeframe'][1]]);
@@ -67,6 +68,7 @@ export function crossCheck(files: Files, rec: RunRecords): string[] {
   eq('public file checksums', ['data-commitment.json', pubShards.map((s) => [s.path, s.sha256])], ['dataset/croissant.json', cr.distribution.map((d) => [d['@id'], d.sha256])]);
   eq('public file checksums', ['data-commitment.json', pubShards.map((s) => [s.path, s.sha256])], ['data/manifest.json', rec.manifest.shards.map((s) => [s.path, s.sha256])]);
   eq('vault file checksums', ['data-commitment.json', c.shards.filter((s) => s.class === 'restricted').map((s) => [s.path, s.sha256])], ['dataset/croissant-restricted.json', crr.distribution.map((d) => [d['@id'], d.sha256])]);
-  for (const v of rec.variants) for (const gg of v.gguf) if (gg.commitment !== undefined && gg.commitment !== c.root) out.push(`data commitment root: ${gg.path} metadata oellm.data.commitment is ${gg.commitment}, data-commitment.json says ${c.root}`);
+  for (const v of rec.variants)
+    for (const gg of v.gguf) if (gg.commitment !== undefined && gg.commitment !== c.root) out.push(`data commitment root: ${gg.path} metadata oellm.data.commitment is ${gg.commitment}, data-commitment.json says ${c.root}`);
   return out;
 }

@@ -104,13 +104,19 @@ export function datasetDocs(ctx: ReleaseContext): { croissant: Croissant; restri
     'rai:dataCollectionTimeframe': m.fetch_dates ? [m.fetch_dates.min, m.fetch_dates.max] : [ctx.nr(D, 'collection timeframe', 'manifest.fetch_dates')],
     'rai:dataPreprocessingProtocol': [
       'Unicode NFC, mojibake repair, control characters and whitespace normalised',
-      `language identification; ${Object.entries(m.dropped).filter(([k]) => k.startsWith('lid.')).reduce((a, [, v]) => a + v, 0)} documents dropped`,
-      `quality filters (Gopher quality and repetition, FineWeb); ${Object.entries(m.dropped).filter(([k]) => k.startsWith('quality.')).reduce((a, [, v]) => a + v, 0)} documents dropped`,
+      `language identification; ${Object.entries(m.dropped)
+        .filter(([k]) => k.startsWith('lid.'))
+        .reduce((a, [, v]) => a + v, 0)} documents dropped`,
+      `quality filters (Gopher quality and repetition, FineWeb); ${Object.entries(m.dropped)
+        .filter(([k]) => k.startsWith('quality.'))
+        .reduce((a, [, v]) => a + v, 0)} documents dropped`,
       `deduplication (exact: ${cfg.dedup?.exact ?? NOT_RECORDED}, MinHash: ${cfg.dedup?.minhash ?? NOT_RECORDED}); ${m.dedup.duplicates ?? 0} duplicates removed`,
     ],
     'rai:dataManipulationProtocol': `PII in mode "${cfg.pii?.mode ?? NOT_RECORDED}" (see pii-report.md); TDM-reserved documents ${cfg.rights?.onReserved === 'drop' ? 'dropped' : 'moved to the encrypted vault'} (see copyright-policy.md)`,
     'rai:dataAnnotationProtocol': 'No human annotation; per-document fields (lang, lang_score, quality, rights, pii spans, dedup) are written by the pipeline',
-    'rai:personalSensitiveInformation': `PII detectors for e-mail, IBAN, payment card, national ID, phone, IP; ${Object.entries(m.pii).filter(([k]) => k.includes('.')).reduce((a, [, v]) => a + v, 0)} matches, handled in mode "${cfg.pii?.mode ?? NOT_RECORDED}". Names and addresses are not detected.`,
+    'rai:personalSensitiveInformation': `PII detectors for e-mail, IBAN, payment card, national ID, phone, IP; ${Object.entries(m.pii)
+      .filter(([k]) => k.includes('.'))
+      .reduce((a, [, v]) => a + v, 0)} matches, handled in mode "${cfg.pii?.mode ?? NOT_RECORDED}". Names and addresses are not detected.`,
     'rai:dataBiases': `Documents per language are uneven (${r.languages.map((l) => `${l.label} ${l.publicDocs}`).join(', ')}); language ID confuses close pairs (hr/sr/bs/cnr, sk/cs, no/da)`,
     'rai:dataLimitations': 'Small corpus; what is in it is only what the inputs held after filtering; see the manifest drop reasons',
     'rai:dataUseCases': 'Pretraining multilingual European language models; tokenizer training; per-language statistics',
@@ -150,10 +156,17 @@ export function datasetDocs(ctx: ReleaseContext): { croissant: Croissant; restri
   const restricted: Croissant = {
     ...croissant,
     name: `${datasetId(r.name)}-restricted`,
-    description: `Metadata-only record of the restricted part of run ${r.name}: ${m.counts.kept_restricted} documents whose rights holders reserved text and data mining, kept encrypted (AES-256-GCM) in an auditor vault; content is not published. Languages: ${Object.entries(m.vault?.languages ?? {}).map(([l, v]) => `${l} ${v.docs}`).join(', ') || 'none'}.`,
+    description: `Metadata-only record of the restricted part of run ${r.name}: ${m.counts.kept_restricted} documents whose rights holders reserved text and data mining, kept encrypted (AES-256-GCM) in an auditor vault; content is not published. Languages: ${
+      Object.entries(m.vault?.languages ?? {})
+        .map(([l, v]) => `${l} ${v.docs}`)
+        .join(', ') || 'none'
+    }.`,
     license: 'restricted: not redistributable (TDM reservation); access for auditors only',
     url: 'not published (auditor vault)',
-    distribution: (m.vault?.files ?? []).map((f) => { const p = vaultRel(`${r.runDir}/data`, f.path); return { '@type': 'cr:FileObject' as const, '@id': p, name: p, encodingFormat: 'application/x-oellm-vault', contentSize: `${f.compressed_bytes} B`, sha256: f.sha256, description: `${f.docs} encrypted documents; not distributed` }; }),
+    distribution: (m.vault?.files ?? []).map((f) => {
+      const p = vaultRel(`${r.runDir}/data`, f.path);
+      return { '@type': 'cr:FileObject' as const, '@id': p, name: p, encodingFormat: 'application/x-oellm-vault', contentSize: `${f.compressed_bytes} B`, sha256: f.sha256, description: `${f.docs} encrypted documents; not distributed` };
+    }),
     recordSet: [],
     'rai:dataCollection': `${rai['rai:dataCollection']} Restricted documents are the ones a rights reservation applied to.`,
   };
@@ -167,7 +180,9 @@ export function datasetDocs(ctx: ReleaseContext): { croissant: Croissant; restri
     pretty_name: `oellm ${r.name} corpus`,
     size_categories: [sizeCat],
     task_categories: ['text-generation'],
-    configs: Object.keys(m.languages).sort().map((l) => ({ config_name: l, data_files: [{ split: 'train', path: `shards/${l}/*.jsonl.zst` }] })),
+    configs: Object.keys(m.languages)
+      .sort()
+      .map((l) => ({ config_name: l, data_files: [{ split: 'train', path: `shards/${l}/*.jsonl.zst` }] })),
   };
   files['dataset/README.md'] = [
     `---\n${YAML.stringify(yaml)}---`,

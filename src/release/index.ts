@@ -133,10 +133,19 @@ export async function runRelease(runDir: string, opts: ReleaseOptions = {}): Pro
   for (const v of rec.variants) for (const g of v.gguf) if (g.commitment === undefined) ctx.warnings.push(`${g.path}: no oellm.data.commitment in its GGUF metadata (re-export with \`oellm export gguf --commitment ${COMMITMENT_FILE}\`)`);
 
   const problems = [...validateDocuments(files), ...crossCheck(files, rec)];
-  if (problems.length) throw new OellmError(`the release documents do not validate or disagree:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { file: runDir, code: 'E_RELEASE', hint: 'a record of the run is inconsistent (re-run the stage that wrote it); this is a bug if the run is complete' });
+  if (problems.length)
+    throw new OellmError(`the release documents do not validate or disagree:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      file: runDir,
+      code: 'E_RELEASE',
+      hint: 'a record of the run is inconsistent (re-run the stage that wrote it); this is a bug if the run is complete',
+    });
   const warnings = [...new Set(ctx.warnings)];
   if (warnings.length && !opts.allowIncomplete) {
-    throw new OellmError(`${warnings.length} field(s) not recorded:\n${warnings.map((w) => `  - ${w}`).join('\n')}`, { file: runDir, code: 'E_INCOMPLETE', hint: 'add them to the `release:` section of the build config (or the `oellm release` flags), or pass --allow-incomplete to write "not recorded"' });
+    throw new OellmError(`${warnings.length} field(s) not recorded:\n${warnings.map((w) => `  - ${w}`).join('\n')}`, {
+      file: runDir,
+      code: 'E_INCOMPLETE',
+      hint: 'add them to the `release:` section of the build config (or the `oellm release` flags), or pass --allow-incomplete to write "not recorded"',
+    });
   }
   for (const w of warnings) log(`warning: ${w}`);
 
@@ -156,12 +165,14 @@ export async function runRelease(runDir: string, opts: ReleaseOptions = {}): Pro
     rmSync(out, { recursive: true, force: true });
   }
   mkdirSync(out, { recursive: true });
-  const listed = Object.keys(files).sort().map((p) => {
-    const bytes = Buffer.from(files[p]!);
-    mkdirSync(dirname(join(out, p)), { recursive: true });
-    writeFileAtomic(join(out, p), bytes);
-    return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-  });
+  const listed = Object.keys(files)
+    .sort()
+    .map((p) => {
+      const bytes = Buffer.from(files[p]!);
+      mkdirSync(dirname(join(out, p)), { recursive: true });
+      writeFileAtomic(join(out, p), bytes);
+      return { path: p, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+    });
   const sums = sha256sums(listed);
   writeFileAtomic(join(out, SUMS_FILE), sums);
   const fp = fingerprint(createPublicKey(priv));

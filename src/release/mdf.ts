@@ -23,7 +23,21 @@ export const MdfSchema = z
             distribution_and_licence: z.object({ methods: z.array(text), licence: text, files: z.array(z.object({ path: text, format: text, bytes: z.number().int().nonnegative() }).strict()) }).strict(),
             use: z.object({ intended_uses: text, acceptable_use_policy: text, integration: text, required_hardware: text, required_software: text }).strict(),
             training_process: z.object({ description: text, optimizer: text, steps: num, batch: text, learning_rate: text, decision_rationale: text }).strict(),
-            training_data: z.object({ modality: text, provenance: text, selection: text, documents_public: z.number().int().nonnegative(), documents_restricted_not_trained_on: z.number().int().nonnegative(), tokens_seen: num, languages: z.array(text).min(1), curation: text, unsuitable_sources: text, biases: text, data_commitment_root: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+            training_data: z
+              .object({
+                modality: text,
+                provenance: text,
+                selection: text,
+                documents_public: z.number().int().nonnegative(),
+                documents_restricted_not_trained_on: z.number().int().nonnegative(),
+                tokens_seen: num,
+                languages: z.array(text).min(1),
+                curation: text,
+                unsuitable_sources: text,
+                biases: text,
+                data_commitment_root: z.string().regex(/^[0-9a-f]{64}$/),
+              })
+              .strict(),
             computational_resources: z.object({ training_flops: num, flops_method: text, training_wall_time_s: num, hardware: text, build_stage_wall_time_s: num }).strict(),
             energy: z.object({ training_kwh: num, method: text, inference: text }).strict(),
           })
@@ -69,7 +83,11 @@ export function modelDocumentationForm(ctx: ReleaseContext): { doc: Mdf; files: 
           context_length: c.max_position_embeddings ?? NOT_RECORDED,
           vocabulary_size: c.vocab_size ?? NOT_RECORDED,
         },
-        distribution_and_licence: { methods: ['release bundle (Hugging Face safetensors checkpoint)', ...(v.gguf.length ? ['GGUF for llama.cpp'] : [])], licence: lic, files: v.gguf.map((g) => ({ path: g.path, format: `GGUF ${g.type}`, bytes: g.bytes })) },
+        distribution_and_licence: {
+          methods: ['release bundle (Hugging Face safetensors checkpoint)', ...(v.gguf.length ? ['GGUF for llama.cpp'] : [])],
+          licence: lic,
+          files: v.gguf.map((g) => ({ path: g.path, format: `GGUF ${g.type}`, bytes: g.bytes })),
+        },
         use: {
           intended_uses: 'research and demonstration of a transparent multilingual model factory',
           acceptable_use_policy: r.release.acceptableUse ?? ctx.nr(D, 'acceptable use policy', 'release.acceptableUse'),

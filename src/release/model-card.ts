@@ -27,7 +27,9 @@ export const ModelCardMetaSchema = z
     base_model: text.optional(),
     base_model_relation: z.literal('quantized').optional(),
     model_name: text,
-    oellm: z.object({ data_commitment: z.string().regex(/^[0-9a-f]{64}$/), run: text, variant: text, parameters: z.number().int().positive().or(z.literal(NOT_RECORDED)), training_tokens: z.number().int().nonnegative().or(z.literal(NOT_RECORDED)) }).strict(),
+    oellm: z
+      .object({ data_commitment: z.string().regex(/^[0-9a-f]{64}$/), run: text, variant: text, parameters: z.number().int().positive().or(z.literal(NOT_RECORDED)), training_tokens: z.number().int().nonnegative().or(z.literal(NOT_RECORDED)) })
+      .strict(),
     'model-index': z
       .array(
         z
@@ -93,7 +95,11 @@ export function modelCards(ctx: ReleaseContext): { cards: { path: string; meta: 
         .filter((x) => models.has(x.model) && x.status === 'ok' && typeof x.value === 'number')
         .map((x) => {
           const q = models.get(x.model)!.quant;
-          return { task: { type: 'text-generation', name: x.task }, dataset: { name: `${x.task} (${x.lang})`, type: x.task, config: x.lang, split: 'test' }, metrics: [{ type: x.metric, value: x.value, name: `${x.metric} (${x.lang}${q ? `, ${q}` : ''})`, ...(typeof x.stderr === 'number' ? { stderr: x.stderr } : {}) }] };
+          return {
+            task: { type: 'text-generation', name: x.task },
+            dataset: { name: `${x.task} (${x.lang})`, type: x.task, config: x.lang, split: 'test' },
+            metrics: [{ type: x.metric, value: x.value, name: `${x.metric} (${x.lang}${q ? `, ${q}` : ''})`, ...(typeof x.stderr === 'number' ? { stderr: x.stderr } : {}) }],
+          };
         });
     };
     const results = rowsOf(isCkpt);
@@ -142,7 +148,11 @@ function quantTable(ctx: ReleaseContext, variant: string): string {
 function cardBody(ctx: ReleaseContext, v: VariantRecord, modelName: string, evalResults: number | null): string {
   const r = ctx.rec;
   const c = v.hfConfig as Record<string, number | string>;
-  const val = v.valBpb ? Object.entries(v.valBpb).map(([l, b]) => `| ${l} | ${b.toFixed(3)} |`).join('\n') : `| ${NOT_RECORDED} | |`;
+  const val = v.valBpb
+    ? Object.entries(v.valBpb)
+        .map(([l, b]) => `| ${l} | ${b.toFixed(3)} |`)
+        .join('\n')
+    : `| ${NOT_RECORDED} | |`;
   return [
     `# ${modelName}`,
     '',

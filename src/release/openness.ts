@@ -79,13 +79,23 @@ export function openness(ctx: ReleaseContext): { mof: z.output<typeof MofSchema>
     return { component, required_for_class: cls, present: present ? ('Yes' as const) : ('No' as const), license, open: open ? ('Yes' as const) : ('No' as const), where };
   });
   const classOk = (c: number) => components.filter((x) => x.required_for_class >= c).every((x) => x.open === 'Yes');
-  const mof = { schema: 'oellm.mof/1' as const, framework: 'Model Openness Framework v1 (LF AI & Data), component-to-class table as read from arXiv 2403.13784', class: classOk(1) ? ('Class I (Open Science)' as const) : classOk(2) ? ('Class II (Open Tooling)' as const) : classOk(3) ? ('Class III (Open Model)' as const) : ('none' as const), components };
+  const mof = {
+    schema: 'oellm.mof/1' as const,
+    framework: 'Model Openness Framework v1 (LF AI & Data), component-to-class table as read from arXiv 2403.13784',
+    class: classOk(1) ? ('Class I (Open Science)' as const) : classOk(2) ? ('Class II (Open Tooling)' as const) : classOk(3) ? ('Class III (Open Model)' as const) : ('none' as const),
+    components,
+  };
   const rate = (open: boolean, partial = false): 'open' | 'partial' | 'closed' => (open ? 'open' : partial ? 'partial' : 'closed');
   const eosai = {
     schema: 'oellm.eosai-index/1' as const,
     index: 'European Open Source AI Index (osai-index.eu) dimensions, self-assessed',
     dimensions: [
-      { category: 'availability' as const, dimension: 'Base model data', rating: rate(!restricted, restricted), evidence: restricted ? 'public shards released; reserved documents only for auditors (vault) with a Merkle commitment' : 'all training documents released as shards' },
+      {
+        category: 'availability' as const,
+        dimension: 'Base model data',
+        rating: rate(!restricted, restricted),
+        evidence: restricted ? 'public shards released; reserved documents only for auditors (vault) with a Merkle commitment' : 'all training documents released as shards',
+      },
       { category: 'availability' as const, dimension: 'End-user model data', rating: 'open' as const, evidence: 'no instruction tuning: the base model is the end-user model' },
       { category: 'availability' as const, dimension: 'Base model weights', rating: rate(OPEN_LICENSES.test(modelLic), modelLic !== NOT_RECORDED), evidence: `safetensors and GGUF, licence ${modelLic}` },
       { category: 'availability' as const, dimension: 'End-user model weights', rating: rate(OPEN_LICENSES.test(modelLic), modelLic !== NOT_RECORDED), evidence: 'same as the base model weights' },
@@ -98,7 +108,12 @@ export function openness(ctx: ReleaseContext): { mof: z.output<typeof MofSchema>
       { category: 'documentation' as const, dimension: 'Datasheet', rating: 'open' as const, evidence: 'dataset/README.md, croissant.json, ai-act-summary.md' },
       { category: 'access' as const, dimension: 'Package', rating: 'open' as const, evidence: 'oellm npm package; GGUF for llama.cpp' },
       { category: 'access' as const, dimension: 'API and meta prompts', rating: 'partial' as const, evidence: '`oellm serve` (OpenAI-compatible) is self-hosted; no hosted API; no meta prompts' },
-      { category: 'access' as const, dimension: 'Licenses', rating: rate(OPEN_LICENSES.test(modelLic) && OPEN_LICENSES.test(dataLic), modelLic !== NOT_RECORDED || dataLic !== NOT_RECORDED), evidence: `code Apache-2.0, model ${modelLic}, data ${dataLic}` },
+      {
+        category: 'access' as const,
+        dimension: 'Licenses',
+        rating: rate(OPEN_LICENSES.test(modelLic) && OPEN_LICENSES.test(dataLic), modelLic !== NOT_RECORDED || dataLic !== NOT_RECORDED),
+        evidence: `code Apache-2.0, model ${modelLic}, data ${dataLic}`,
+      },
     ],
   };
   return { mof, eosai, files: { 'openness/mof.json': JSON.stringify(mof, null, 2) + '\n', 'openness/eosai-index.json': JSON.stringify(eosai, null, 2) + '\n' } };

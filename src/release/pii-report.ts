@@ -38,16 +38,26 @@ export function piiReport(ctx: ReleaseContext): { doc: PiiReport; files: Record<
   const doc: PiiReport = {
     schema: 'oellm.pii-report/1',
     enabled: cfg.enabled === false ? 'No' : 'Yes',
-    mode: cfg.mode ? `${cfg.mode}${cfg.mode === 'mask' ? ': each match replaced by a typed placeholder (<EMAIL>, <IBAN>, …) in the public text' : cfg.mode === 'drop' ? ': documents with a match dropped' : ': spans recorded, text unchanged'}` : ctx.nr('PII report', 'mode', 'manifest.config.pii.mode'),
+    mode: cfg.mode
+      ? `${cfg.mode}${cfg.mode === 'mask' ? ': each match replaced by a typed placeholder (<EMAIL>, <IBAN>, …) in the public text' : cfg.mode === 'drop' ? ': documents with a match dropped' : ': spans recorded, text unchanged'}`
+      : ctx.nr('PII report', 'mode', 'manifest.config.pii.mode'),
     detectors: PII_TYPES.map((type) => ({ type, ran: types.has(type) && cfg.enabled !== false ? 'Yes' : 'No' })),
     national_id_countries: cfg.nationalIdCountries ? cfg.nationalIdCountries.join(', ') : 'all countries in the detector table (src/data/pii/detectors.ts)',
     detector_version: `oellm ${String(m.tools?.oellm ?? ctx.nr('PII report', 'detector version', 'manifest.tools.oellm'))}`,
     documents_with_pii: m.pii['docs_with_pii'] ?? 0,
-    documents_dropped: Object.entries(m.dropped).filter(([k]) => k.startsWith('pii.')).reduce((a, [, v]) => a + v, 0),
+    documents_dropped: Object.entries(m.dropped)
+      .filter(([k]) => k.startsWith('pii.'))
+      .reduce((a, [, v]) => a + v, 0),
     counts,
     totals,
     scope: 'all documents that reached the PII step (public and restricted); restricted documents stay encrypted in the vault',
     not_detected: 'personal names, postal addresses and other free-text personal data (no named-entity recogniser); national IDs without a checksum',
   };
-  return { doc, files: { 'pii-report.json': JSON.stringify(doc, null, 2) + '\n', 'pii-report.md': toMarkdown('PII report', doc as unknown as Record<string, unknown>, `Run \`${ctx.rec.name}\`; counts only, no matched value is ever recorded. Source: pii-report.json.`) } };
+  return {
+    doc,
+    files: {
+      'pii-report.json': JSON.stringify(doc, null, 2) + '\n',
+      'pii-report.md': toMarkdown('PII report', doc as unknown as Record<string, unknown>, `Run \`${ctx.rec.name}\`; counts only, no matched value is ever recorded. Source: pii-report.json.`),
+    },
+  };
 }

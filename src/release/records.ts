@@ -112,12 +112,20 @@ export function readRecords(runDir: string, overrides: Partial<ReleaseConfig> = 
   const cfgFile = need(join(runDir, 'config.resolved.yaml'), 'the resolved build configuration');
   const config = (YAML.parse(readFileSync(cfgFile, 'utf8')) ?? {}) as Record<string, unknown>;
   const rel = ReleaseConfigSchema.safeParse({ ...((config.release as object | undefined) ?? {}), ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) });
-  if (!rel.success) throw new ConfigError(zodIssues(rel.error).map((i) => ({ ...i, path: `release.${i.path}` })), cfgFile);
+  if (!rel.success)
+    throw new ConfigError(
+      zodIssues(rel.error).map((i) => ({ ...i, path: `release.${i.path}` })),
+      cfgFile,
+    );
   const dataDir = join(runDir, 'data');
   const manifest = JSON.parse(readFileSync(need(join(dataDir, 'manifest.json'), 'the dataset manifest'), 'utf8')) as Manifest;
   const stats = tryJson<Record<string, number>>(join(dataDir, 'stats.json'), missing, 'dataset statistics') ?? {};
   const qf = join(dataDir, 'quarantine.jsonl');
-  const quarantineLines = existsSync(qf) ? readFileSync(qf, 'utf8').split('\n').filter((l) => l.length > 0).length : 0;
+  const quarantineLines = existsSync(qf)
+    ? readFileSync(qf, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0).length
+    : 0;
   const tokFile = need(join(runDir, 'tokenizer', 'tokenizer.json'), 'the tokenizer');
   const tokBytes = readFileSync(tokFile);
   const tok = JSON.parse(tokBytes.toString('utf8')) as { model?: { type?: string; vocab?: Record<string, number> }; added_tokens?: unknown[] };
@@ -151,7 +159,9 @@ export function readRecords(runDir: string, overrides: Partial<ReleaseConfig> = 
       }
     } else missing.push(`${logFile}: training log of ${name}`);
     const gguf: GgufRecord[] = [];
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.gguf')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.gguf'))
+      .sort()) {
       const file = join(dir, f);
       const g = readGguf(file);
       const info = existsSync(file + '.json') ? (JSON.parse(readFileSync(file + '.json', 'utf8')) as { sample?: string }) : {};
@@ -187,7 +197,17 @@ export function readRecords(runDir: string, overrides: Partial<ReleaseConfig> = 
         .filter((f) => f.endsWith('.json'))
         .sort()
         .map((f) => JSON.parse(readFileSync(join(stagesDir, f), 'utf8')) as { stage?: string; wall_s: number } & Record<string, unknown>)
-        .map((s, i) => ({ stage: s.stage ?? basename(readdirSync(stagesDir).filter((f) => f.endsWith('.json')).sort()[i]!, '.json'), wall_s: s.wall_s }))
+        .map((s, i) => ({
+          stage:
+            s.stage ??
+            basename(
+              readdirSync(stagesDir)
+                .filter((f) => f.endsWith('.json'))
+                .sort()[i]!,
+              '.json',
+            ),
+          wall_s: s.wall_s,
+        }))
     : [];
   const evalFile = join(runDir, 'eval', 'report.json');
   const evalReport = existsSync(evalFile) ? (JSON.parse(readFileSync(evalFile, 'utf8')) as EvalReport) : null;
@@ -213,4 +233,3 @@ export function readRecords(runDir: string, overrides: Partial<ReleaseConfig> = 
   const name = typeof config.name === 'string' ? config.name : basename(runDir);
   return { runDir, name, config, release: rel.data, manifest, stats, quarantineLines, tokenizer, tokensPerLang, variants, buildSummary, stages, evalReport, languages, missing };
 }
-

@@ -46,7 +46,10 @@ test('a signature verifies under its own key only; a flipped byte of data or sig
 });
 
 test('SHA256SUMS: sorted sha256sum format, round trip, malformed lines named', () => {
-  const e = [{ path: 'b/x.json', sha256: 'a'.repeat(64) }, { path: 'a.md', sha256: 'b'.repeat(64) }];
+  const e = [
+    { path: 'b/x.json', sha256: 'a'.repeat(64) },
+    { path: 'a.md', sha256: 'b'.repeat(64) },
+  ];
   const text = sha256sums(e);
   assert.equal(text, `${'b'.repeat(64)}  a.md\n${'a'.repeat(64)}  b/x.json\n`);
   assert.deepEqual(parseSha256sums(text), [e[1], e[0]]);

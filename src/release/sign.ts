@@ -15,7 +15,9 @@ export interface KeyPairFiles {
 
 /** sha256 of the public key's DER (SPKI) bytes, hex: what a user compares out of band. */
 export function fingerprint(pub: KeyObject): string {
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Writes `<file>` (private, mode 0600) and `<file>.pub`; refuses to overwrite unless `force`. */
@@ -67,7 +69,10 @@ export function verifyBytes(pubPem: string, data: Uint8Array, sigB64: string): b
 
 /** `SHA256SUMS` text (sha256sum's format: `<hex>  <path>` per line, sorted by path). */
 export function sha256sums(entries: { path: string; sha256: string }[]): string {
-  return [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((e) => `${e.sha256}  ${e.path}\n`).join('');
+  return [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => `${e.sha256}  ${e.path}\n`)
+    .join('');
 }
 
 export function parseSha256sums(text: string, file = 'SHA256SUMS'): { path: string; sha256: string }[] {

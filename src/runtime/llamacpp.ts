@@ -40,7 +40,10 @@ export function runtime(o: RuntimeOptions = {}): Promise<Llama> {
   if (!p) {
     p = getLlama({ gpu: o.gpu ? 'auto' : false, build: 'never', skipDownload: true, progressLogs: false, logLevel: 'error' as never }).catch((e: unknown) => {
       llamas.delete(key);
-      throw new OellmError(`llama.cpp runtime (node-llama-cpp) could not start: ${(e as Error).message}`, { code: 'E_RUNTIME', hint: 'node-llama-cpp ships prebuilt binaries as optional npm dependencies (@node-llama-cpp/<platform>); reinstall with optional dependencies enabled' });
+      throw new OellmError(`llama.cpp runtime (node-llama-cpp) could not start: ${(e as Error).message}`, {
+        code: 'E_RUNTIME',
+        hint: 'node-llama-cpp ships prebuilt binaries as optional npm dependencies (@node-llama-cpp/<platform>); reinstall with optional dependencies enabled',
+      });
     });
     llamas.set(key, p);
   }

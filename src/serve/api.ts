@@ -143,7 +143,10 @@ function legacyLogprobs(e: ModelEngine, scored: ScoredToken[] | null, generated:
     return r;
   };
   if (scored) {
-    const p = tokenPieces(scored.map((s) => s.id), detok);
+    const p = tokenPieces(
+      scored.map((s) => s.id),
+      detok,
+    );
     scored.forEach((s, i) => {
       tokens.push(p.pieces[i]!);
       token_logprobs.push(s.logprob);
@@ -151,7 +154,11 @@ function legacyLogprobs(e: ModelEngine, scored: ScoredToken[] | null, generated:
       text_offset.push(p.offsets[i]!);
     });
   }
-  const g = tokenPieces(generated.map((t) => t.id), detok, echoText);
+  const g = tokenPieces(
+    generated.map((t) => t.id),
+    detok,
+    echoText,
+  );
   generated.forEach((t, i) => {
     if (g.offsets[i]! >= textLen) return; // after a stop string
     tokens.push(g.pieces[i]!);
@@ -171,8 +178,7 @@ export async function completions(state: ServerState, body: unknown, signal: Abo
   const n = r.n ?? 1;
   if (n > L.maxN) throw badRequest(`n is ${n}; this server allows at most ${L.maxN}`, 'n', 'invalid_value');
   const p = r.prompt;
-  const prompts: number[][] =
-    typeof p === 'string' ? [e.tokenize(p, true)] : typeof p[0] === 'string' ? (p as string[]).map((s) => e.tokenize(s, true)) : typeof p[0] === 'number' ? [[...(p as number[])]] : (p as number[][]).map((x) => [...x]);
+  const prompts: number[][] = typeof p === 'string' ? [e.tokenize(p, true)] : typeof p[0] === 'string' ? (p as string[]).map((s) => e.tokenize(s, true)) : typeof p[0] === 'number' ? [[...(p as number[])]] : (p as number[][]).map((x) => [...x]);
   if (prompts.length > L.maxPrompts) throw badRequest(`${prompts.length} prompts in one request; at most ${L.maxPrompts}`, 'prompt', 'invalid_value');
   prompts.forEach((ids, i) => {
     checkIds(e, ids, prompts.length > 1 ? `prompt.${i}` : 'prompt');
@@ -203,9 +209,7 @@ export async function completions(state: ServerState, body: unknown, signal: Abo
       return runChoice(state, e, prompts[pi]!, opts(i % n), sig, start, (delta, tok) => {
         if (!delta && logprobs === null) return;
         const lp =
-          logprobs !== null && tok.id >= 0
-            ? { tokens: [e.detokenize([tok.id])], token_logprobs: [tok.logprob ?? null], top_logprobs: [Object.fromEntries((tok.top ?? []).map((t) => [e.detokenize([t.id]), t.logprob]))], text_offset: [offset] }
-            : null;
+          logprobs !== null && tok.id >= 0 ? { tokens: [e.detokenize([tok.id])], token_logprobs: [tok.logprob ?? null], top_logprobs: [Object.fromEntries((tok.top ?? []).map((t) => [e.detokenize([t.id]), t.logprob]))], text_offset: [offset] } : null;
         offset += codePoints(delta);
         send({ ...base, choices: [{ index: i, text: delta, logprobs: lp, finish_reason: null }] });
       }).then((res) => {
@@ -292,7 +296,10 @@ export async function chatCompletions(state: ServerState, body: unknown, signal:
 
 /** Generated tokens that lie inside the returned text (tokens after a stop string are dropped). */
 function tokenCountWithin(e: ModelEngine, res: ChoiceResult): number {
-  const g = tokenPieces(res.generated.map((t) => t.id), (x) => e.detokenize(x));
+  const g = tokenPieces(
+    res.generated.map((t) => t.id),
+    (x) => e.detokenize(x),
+  );
   const len = [...res.text].length;
   let k = 0;
   while (k < g.offsets.length && g.offsets[k]! < len) k++;

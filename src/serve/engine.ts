@@ -183,8 +183,7 @@ export class ModelEngine {
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
     };
     const k = o.logprobs;
-    const source: AsyncGenerator<unknown, void, void | Token | Token[]> =
-      k === null ? slot.seq.evaluate(prompt as Token[], sampling) : slot.seq.evaluateWithMetadata(prompt as Token[], { probabilities: true }, sampling);
+    const source: AsyncGenerator<unknown, void, void | Token | Token[]> = k === null ? slot.seq.evaluate(prompt as Token[], sampling) : slot.seq.evaluateWithMetadata(prompt as Token[], { probabilities: true }, sampling);
     // One token ahead: the next decode runs in llama.cpp's thread while this one is turned into
     // text, JSON and bytes on the socket, so the per-token JavaScript work does not add to the
     // decode time. Never past max_tokens or an end-of-generation token; a stop string or a
@@ -209,10 +208,11 @@ export class ModelEngine {
         else {
           const p = out.probabilities.get(tok) ?? 0;
           const top: TokenLogprob[] = [];
-          if (k !== null && k > 0) for (const [id, q] of out.probabilities) {
-            if (top.length >= k) break;
-            top.push({ id: Number(id), logprob: Math.log(q) });
-          }
+          if (k !== null && k > 0)
+            for (const [id, q] of out.probabilities) {
+              if (top.length >= k) break;
+              top.push({ id: Number(id), logprob: Math.log(q) });
+            }
           yield { id: Number(tok), logprob: Math.log(p), top, eog };
         }
         if (eog || n >= max) return;

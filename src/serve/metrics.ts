@@ -4,7 +4,11 @@
 // Reference: Prometheus exposition format 0.0.4 (prometheus.io/docs/instrumenting/exposition_formats).
 
 type Labels = Record<string, string>;
-const key = (l: Labels): string => Object.keys(l).sort().map((k) => `${k}="${String(l[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',');
+const key = (l: Labels): string =>
+  Object.keys(l)
+    .sort()
+    .map((k) => `${k}="${String(l[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
 
 interface Family {
   help: string;

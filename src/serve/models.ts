@@ -35,7 +35,12 @@ export function checkGguf(path: string): number {
     readGguf(path);
   } catch (e) {
     const f = e as OellmError;
-    throw new OellmError(`not a usable GGUF model: ${f.message}`, { file: path, code: 'E_FORMAT', ...(f.offset !== undefined ? { offset: f.offset } : {}), hint: 'the file is corrupt or truncated; re-export it with `oellm export gguf` or re-run `oellm build`' });
+    throw new OellmError(`not a usable GGUF model: ${f.message}`, {
+      file: path,
+      code: 'E_FORMAT',
+      ...(f.offset !== undefined ? { offset: f.offset } : {}),
+      hint: 'the file is corrupt or truncated; re-export it with `oellm export gguf` or re-run `oellm build`',
+    });
   }
   return st.size;
 }
@@ -53,13 +58,25 @@ export function discoverModels(targets: readonly string[]): ModelSet {
   if (targets.length === 1 && existsSync(targets[0]!) && statSync(targets[0]!).isDirectory()) {
     const runDir = resolve(targets[0]!);
     const dir = join(runDir, 'models');
-    const variants = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+    const variants = existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
+      : [];
     const models: ModelEntry[] = [];
     for (const v of variants) {
-      for (const f of readdirSync(join(dir, v)).filter((f) => f.endsWith('.gguf')).sort()) models.push(entry(join(dir, v, f), v));
+      for (const f of readdirSync(join(dir, v))
+        .filter((f) => f.endsWith('.gguf'))
+        .sort())
+        models.push(entry(join(dir, v, f), v));
     }
     if (models.length === 0) {
-      throw new OellmError(`no GGUF models in run dir ${runDir} (looked for models/<variant>/<variant>-<quant>.gguf)`, { file: runDir, code: 'E_INPUT', hint: `build them first: \`oellm build --out ${targets[0]}\` (its export stage writes the GGUF files), or pass .gguf files directly` });
+      throw new OellmError(`no GGUF models in run dir ${runDir} (looked for models/<variant>/<variant>-<quant>.gguf)`, {
+        file: runDir,
+        code: 'E_INPUT',
+        hint: `build them first: \`oellm build --out ${targets[0]}\` (its export stage writes the GGUF files), or pass .gguf files directly`,
+      });
     }
     return { runDir, models };
   }

@@ -105,7 +105,11 @@ const ROUTES: Route[] = [
   { method: 'GET', path: /^\/metrics$/, name: 'metrics', auth: false, handler: (c) => ({ text: c.state.metrics.render(), type: 'text/plain; version=0.0.4; charset=utf-8' }) },
   { method: 'GET', path: /^\/v1\/models$/, name: 'models', auth: true, handler: (c) => ({ json: listModels(c.state) }) },
   {
-    method: 'GET', path: /^\/v1\/models\/([^/]+)$/, name: 'model', auth: true, handler: (c) => {
+    method: 'GET',
+    path: /^\/v1\/models\/([^/]+)$/,
+    name: 'model',
+    auth: true,
+    handler: (c) => {
       const id = decodeURIComponent(c.params[0]!);
       const m = (listModels(c.state) as { data: { id: string }[] }).data.find((x) => x.id === id);
       if (!m) throw new ApiError(404, `the model '${id}' does not exist`, 'not_found_error', 'model', 'model_not_found');
@@ -113,13 +117,21 @@ const ROUTES: Route[] = [
     },
   },
   {
-    method: 'POST', path: /^\/v1\/completions$/, name: 'completions', auth: true, handler: async (c) => {
+    method: 'POST',
+    path: /^\/v1\/completions$/,
+    name: 'completions',
+    auth: true,
+    handler: async (c) => {
       const body = await c.body();
       return streaming(body) ? sse(c, (send) => completions(c.state, body, c.signal, send)) : { json: await completions(c.state, body, c.signal, null) };
     },
   },
   {
-    method: 'POST', path: /^\/v1\/chat\/completions$/, name: 'chat', auth: true, handler: async (c) => {
+    method: 'POST',
+    path: /^\/v1\/chat\/completions$/,
+    name: 'chat',
+    auth: true,
+    handler: async (c) => {
       const body = await c.body();
       return streaming(body) ? sse(c, (send) => chatCompletions(c.state, body, c.signal, send)) : { json: await chatCompletions(c.state, body, c.signal, null) };
     },
@@ -129,7 +141,11 @@ const ROUTES: Route[] = [
   { method: 'GET', path: /^\/api\/info$/, name: 'api', auth: false, handler: (c) => ({ json: { version: VERSION, runDir: c.state.set.runDir, auth: c.state.apiKey !== null, limits: c.state.limits, loading: c.state.loading } }) },
   { method: 'GET', path: /^\/api\/run$/, name: 'api', auth: true, handler: async (c) => ({ json: await runOverview(c.state.set.runDir, c.state.set.models) }) },
   {
-    method: 'GET', path: /^\/api\/train\/([\w.-]+)$/, name: 'api', auth: true, handler: (c) => {
+    method: 'GET',
+    path: /^\/api\/train\/([\w.-]+)$/,
+    name: 'api',
+    auth: true,
+    handler: (c) => {
       const t = trainLog(needRun(c), c.params[0]!);
       if (!t) throw new ApiError(404, `no training log for variant '${c.params[0]}'`, 'not_found_error', null, 'not_found');
       return { json: t };
@@ -188,7 +204,11 @@ function newMetrics(state: () => ServerState): Metrics {
   m.gauge('oellm_active_sequences', 'sequences generating or scoring now', () => [...state().engines.values()].map((e) => [{ model: e.entry.id }, e.activeSequences]));
   m.gauge('oellm_process_memory_bytes', 'memory of the server process (rss, V8 heap used, external)', () => {
     const u = process.memoryUsage();
-    return [[{ kind: 'rss' }, u.rss], [{ kind: 'heap_used' }, u.heapUsed], [{ kind: 'external' }, u.external]];
+    return [
+      [{ kind: 'rss' }, u.rss],
+      [{ kind: 'heap_used' }, u.heapUsed],
+      [{ kind: 'external' }, u.external],
+    ];
   });
   m.gauge('oellm_models_loaded', 'models loaded and ready', () => [[{}, state().engines.size]]);
   m.gauge('oellm_limit', 'configured limits (oellm serve flags)', () => Object.entries(state().limits).map(([k, v]) => [{ name: k }, v]));
@@ -237,7 +257,8 @@ export async function startServer(set: ModelSet, o: ServeOptions = {}): Promise<
       res.end(body);
     };
     try {
-      if (!route) throw pathMatched ? new ApiError(405, `${req.method} is not allowed on ${url.pathname}`, 'invalid_request_error', null, 'method_not_allowed') : new ApiError(404, `no route ${req.method} ${url.pathname}`, 'not_found_error', null, 'not_found');
+      if (!route)
+        throw pathMatched ? new ApiError(405, `${req.method} is not allowed on ${url.pathname}`, 'invalid_request_error', null, 'method_not_allowed') : new ApiError(404, `no route ${req.method} ${url.pathname}`, 'not_found_error', null, 'not_found');
       if (route.auth && !authorized(state, req)) throw new ApiError(401, 'missing or wrong API key: send `Authorization: Bearer <key>`', 'authentication_error', null, 'invalid_api_key');
       const out = await route.handler({ req, res, state, params, signal: ac.signal, body: () => readBody(req, limits.bodyBytes) });
       if (out === null) throw new ApiError(404, `no route ${req.method} ${url.pathname}`, 'not_found_error', null, 'not_found');
@@ -266,7 +287,7 @@ export async function startServer(set: ModelSet, o: ServeOptions = {}): Promise<
     });
   });
   const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : o.port ?? 8080;
+  const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 8080);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const ready = (async () => {

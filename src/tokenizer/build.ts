@@ -61,12 +61,7 @@ export function buildTokenizerJson(merges: [number, number][], tokenBytes: Uint8
         {
           type: 'TemplateProcessing',
           single: [{ SpecialToken: { id: BOS, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-          pair: [
-            { SpecialToken: { id: BOS, type_id: 0 } },
-            { Sequence: { id: 'A', type_id: 0 } },
-            { SpecialToken: { id: BOS, type_id: 1 } },
-            { Sequence: { id: 'B', type_id: 1 } },
-          ],
+          pair: [{ SpecialToken: { id: BOS, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: BOS, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
           special_tokens: { [BOS]: { id: BOS, ids: [bosId], tokens: [BOS] } },
         },
       ],

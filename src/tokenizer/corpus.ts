@@ -164,8 +164,7 @@ export async function countWords(opts: CorpusOptions): Promise<WordTable> {
   const totalBytes = sources.reduce((s, f) => s + f.size, 0);
   let read = 0;
   let unique = 0;
-  const langStat = (l: string): LangStats =>
-    (stats.langs[l] ??= { docs: 0, bytes: 0, words: 0, uniqueWords: 0, share: 0, factor: 0, prunedWords: 0 });
+  const langStat = (l: string): LangStats => (stats.langs[l] ??= { docs: 0, bytes: 0, words: 0, uniqueWords: 0, share: 0, factor: 0, prunedWords: 0 });
 
   const addDoc = (lang: string, text: string, bytes: number) => {
     let t = tables.get(lang);

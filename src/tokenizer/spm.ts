@@ -424,10 +424,12 @@ function buildDecoder(d: Json | null, source: string): ((toks: string[]) => stri
       case 'Metaspace': {
         const r = typeof x.replacement === 'string' ? x.replacement : SPACE;
         const strip = (typeof x.prepend_scheme === 'string' ? x.prepend_scheme : x.add_prefix_space === false ? 'never' : 'always') !== 'never';
-        steps.push((t) => t.map((s, i) => {
-          const o = s.replaceAll(r, ' ');
-          return i === 0 && strip && o.startsWith(' ') ? o.slice(1) : o;
-        }));
+        steps.push((t) =>
+          t.map((s, i) => {
+            const o = s.replaceAll(r, ' ');
+            return i === 0 && strip && o.startsWith(' ') ? o.slice(1) : o;
+          }),
+        );
         return;
       }
       default:
@@ -471,7 +473,7 @@ export function spmGgufMeta(tok: SpmBpeTokenizer, config: Record<string, unknown
     if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
     return undefined;
   };
-  const unkName = typeof tok.json.model.unk_token === 'string' ? tok.json.model.unk_token : name('unk_token') ?? '<unk>';
+  const unkName = typeof tok.json.model.unk_token === 'string' ? tok.json.model.unk_token : (name('unk_token') ?? '<unk>');
   const unk = tok.idOf(unkName);
   const added = new Map(tok.added.map((a) => [a.id, a]));
   const tokens: string[] = [];

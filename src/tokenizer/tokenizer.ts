@@ -85,8 +85,7 @@ export class Tokenizer {
   constructor(json: TokenizerJson, source = 'tokenizer.json') {
     this.json = json;
     const m = json.model;
-    const bad = (field: string, found: unknown, hint: string) =>
-      new FormatError(`unsupported tokenizer.json: ${field} ${typeof found === 'string' ? found : JSON.stringify(found)}`, { file: source, hint });
+    const bad = (field: string, found: unknown, hint: string) => new FormatError(`unsupported tokenizer.json: ${field} ${typeof found === 'string' ? found : JSON.stringify(found)}`, { file: source, hint });
     if (!m || typeof m !== 'object') throw new FormatError('malformed tokenizer.json: no `model` object', { file: source });
     if (m.type !== undefined && m.type !== 'BPE') throw bad('model.type', m.type, 'only byte-level BPE models are supported');
     if (!m.vocab || typeof m.vocab !== 'object' || Array.isArray(m.vocab)) throw new FormatError('malformed tokenizer.json: `model.vocab` must be an object', { file: source });
@@ -379,8 +378,7 @@ function buildPre(p: Record<string, unknown> | null, source: string): PreStep[] 
   if (!p) return [];
   const steps: PreStep[] = [];
   const one = (x: Record<string, unknown>, path: string) => {
-    const fail = (field: string, hint: string) =>
-      new FormatError(`unsupported tokenizer.json: ${path}.${field} ${JSON.stringify(x[field])}`, { file: source, hint });
+    const fail = (field: string, hint: string) => new FormatError(`unsupported tokenizer.json: ${path}.${field} ${JSON.stringify(x[field])}`, { file: source, hint });
     switch (x.type) {
       case 'Sequence':
         ((x.pretokenizers as Record<string, unknown>[]) ?? []).forEach((y, i) => one(y, `${path}.pretokenizers[${i}]`));
@@ -407,8 +405,7 @@ function buildPre(p: Record<string, unknown> | null, source: string): PreStep[] 
 }
 
 function checkDecoder(d: Record<string, unknown> | null, source: string): void {
-  const ok = (x: Record<string, unknown>): boolean =>
-    x.type === 'ByteLevel' || (x.type === 'Sequence' && ((x.decoders as Record<string, unknown>[]) ?? []).every(ok));
+  const ok = (x: Record<string, unknown>): boolean => x.type === 'ByteLevel' || (x.type === 'Sequence' && ((x.decoders as Record<string, unknown>[]) ?? []).every(ok));
   if (d && !ok(d)) {
     throw new FormatError(`unsupported tokenizer.json: decoder.type ${JSON.stringify(d.type)}`, {
       file: source,

@@ -42,7 +42,10 @@ test('fast trainer = naive reference on real multilingual words', () => {
   const re = compilePattern(LLAMA3_PATTERN);
   const counts = new Map<string, number>();
   for (const l of ['en', 'hr', 'el', 'ka', 'fi']) {
-    const text = readFileSync(join(ud, `${l}.txt`), 'utf8').split('\n').slice(0, 60).join('\n');
+    const text = readFileSync(join(ud, `${l}.txt`), 'utf8')
+      .split('\n')
+      .slice(0, 60)
+      .join('\n');
     for (const w of text.match(re)!) counts.set(w, (counts.get(w) ?? 0) + (l === 'ka' ? 3 : 1));
   }
   counts.set('aaaaaaa', 5); // self-overlapping pairs (a a a …)

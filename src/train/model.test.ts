@@ -11,7 +11,8 @@ import { nativeKernels } from './backend.js';
 import { initParams } from './trainer.js';
 
 const cfg = checkModelConfig({ vocabSize: 23, dim: 16, nLayers: 2, nHeads: 4, nKvHeads: 2, ffnDim: 24, maxSeqLen: 6, tiedEmbeddings: true });
-const B = 2, T = 6;
+const B = 2,
+  T = 6;
 const x = Int32Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % 23);
 const y = Int32Array.from({ length: B * T }, (_, i) => (i * 5 + 1) % 23);
 

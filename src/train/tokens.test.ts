@@ -27,7 +27,13 @@ test('FileTokens windows equal MemoryTokens windows (wrap, n > length), truncate
   const f = new FileTokens(join(dir, 'a.i32'));
   const m = new MemoryTokens(a);
   assert.equal(f.length, 1000);
-  for (const [start, n] of [[0, 10], [990, 20], [500, 1], [999, 2500], [12345, 7]] as const) {
+  for (const [start, n] of [
+    [0, 10],
+    [990, 20],
+    [500, 1],
+    [999, 2500],
+    [12345, 7],
+  ] as const) {
     const x = new Int32Array(n);
     const y = new Int32Array(n);
     f.window(start, n, x);

@@ -53,7 +53,7 @@ export class FileTokens implements TokenStream {
     const bytes = new Uint8Array(out.buffer, out.byteOffset + at * 4, n * 4);
     let got = 0;
     while (got < bytes.length) {
-      const r = readSync(this.fd, bytes, got, bytes.length - got, (pos * 4) + got);
+      const r = readSync(this.fd, bytes, got, bytes.length - got, pos * 4 + got);
       if (r === 0) throw new OellmError(`token file ${this.path} ended at token ${pos + got / 4} (expected ${this.length})`, { file: this.path, code: 'E_FORMAT', hint: 'it changed or was truncated during training' });
       got += r;
     }

@@ -246,7 +246,15 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
 
   // ---- data
   opts.onProgress?.({ step: state?.step ?? 0, maxSteps: cfg.maxSteps, loss: NaN, lr: 0, tokensPerS: 0, phase: 'data' });
-  const data = await loadTrainData(cfg.data, tok, eos, { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature, ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}), ...(cfg.langs ? { langs: cfg.langs } : {}), ...(process.env.OELLM_TRAIN_TOKENS === 'memory' ? {} : { tokenDir }) });
+  const data = await loadTrainData(cfg.data, tok, eos, {
+    seed: cfg.seed,
+    valFraction: cfg.valFraction,
+    maxValDocs: cfg.maxValDocs,
+    temperature: cfg.temperature,
+    ...(cfg.langWeights ? { langWeights: cfg.langWeights } : {}),
+    ...(cfg.langs ? { langs: cfg.langs } : {}),
+    ...(process.env.OELLM_TRAIN_TOKENS === 'memory' ? {} : { tokenDir }),
+  });
   cleanup.push(() => data.forEach((d) => d.train.close()));
   const weights = languageWeights(data, cfg.temperature, cfg.langWeights);
   log(`data: ${data.map((d, i) => `${d.lang} ${d.train.length} tok (${d.trainDocs} docs, p=${weights[i]!.toFixed(3)}, val ${d.valDocs} docs)`).join('; ')}`);
@@ -290,7 +298,19 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
       meta: {
         ...opts.meta,
         languages,
-        training: { steps: step, tokens, seconds: Math.round(seconds * 100) / 100, flops: tokens * fpt, final_loss: lastGood, val_bpb: val, seq_len: T, batch_size: B, grad_accum: cfg.gradAccum, kernels: kernels.name, ...(cfg.init ? { init: cfg.init } : {}) },
+        training: {
+          steps: step,
+          tokens,
+          seconds: Math.round(seconds * 100) / 100,
+          flops: tokens * fpt,
+          final_loss: lastGood,
+          val_bpb: val,
+          seq_len: T,
+          batch_size: B,
+          grad_accum: cfg.gradAccum,
+          kernels: kernels.name,
+          ...(cfg.init ? { init: cfg.init } : {}),
+        },
       },
       optimizer: { m: views(model, opt.m), v: views(model, opt.v) },
       trainerState: ts as unknown as Record<string, unknown>,
@@ -334,7 +354,7 @@ async function trainStreaming(opts: TrainOptions, tokenDir: string, cleanup: (()
     }
     const gradNorm = clipGradNorm(kernels, model.grads, cfg.gradClip);
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      throw new OellmError(`training diverged: ${!Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${gradNorm}`} at step ${step + 1}; the last good checkpoint (step ${(loadSavedStep(out) ?? 0)}) is kept in ${out}`, {
+      throw new OellmError(`training diverged: ${!Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${gradNorm}`} at step ${step + 1}; the last good checkpoint (step ${loadSavedStep(out) ?? 0}) is kept in ${out}`, {
         code: 'E_DIVERGED',
         hint: 'lower --lr, raise --warmup, or keep --grad-clip on; then --resume',
       });

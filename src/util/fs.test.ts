@@ -52,7 +52,7 @@ test('one temp-name scheme: hidden, unique, matched by TEMP_NAME_RE, removed per
     assert.equal(removeTempsOf(target), 3);
     const left = readdirSync(dir).sort();
     assert.equal(left.length, 2);
-    assert.ok(left[0]!.startsWith('.other.zst.tmp-'), 'another target\'s temp is kept');
+    assert.ok(left[0]!.startsWith('.other.zst.tmp-'), "another target's temp is kept");
     assert.equal(left[1], 'shard.jsonl.zst');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,10 @@ test('one holder at a time; released on unlock; a dead holder is taken over', ()
   assert.ok(!existsSync(join(dir, LOCK_FILE)));
   // Held by a live process (our parent): refused with its pid and command.
   writeFileSync(join(dir, LOCK_FILE), `${process.ppid}\noellm build\n`);
-  assert.throws(() => lockDir(dir), (e: Error & { code?: string }) => e.code === 'E_LOCKED' && e.message.includes(`another oellm build (pid ${process.ppid}) is writing ${dir}`));
+  assert.throws(
+    () => lockDir(dir),
+    (e: Error & { code?: string }) => e.code === 'E_LOCKED' && e.message.includes(`another oellm build (pid ${process.ppid}) is writing ${dir}`),
+  );
   // Held by a pid that does not exist: taken over.
   writeFileSync(join(dir, LOCK_FILE), '999999999\noellm build\n');
   lockDir(dir)();

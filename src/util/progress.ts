@@ -33,10 +33,7 @@ export class Progress {
     this.logger = opts.logger;
     this.intervalMs = opts.intervalMs ?? 10_000;
     if (this.tty) {
-      this.multi = new cliProgress.MultiBar(
-        { format: ' {name} |{bar}| {value}/{total} {unit} {extra}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, stream: process.stderr },
-        cliProgress.Presets.shades_classic,
-      );
+      this.multi = new cliProgress.MultiBar({ format: ' {name} |{bar}| {value}/{total} {unit} {extra}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic);
     }
   }
 

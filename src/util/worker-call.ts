@@ -18,9 +18,7 @@ export function callInWorker<T>(moduleUrl: string | URL, fn: string, args: unkno
   const entry = new URL(`./worker-entry.${isTs ? 'ts' : 'js'}`, import.meta.url);
   const workerData = { module: String(moduleUrl), fn, args: plainArgs, progress: !!onProgress };
   // Node 20 workers do not inherit loaders registered through the tsx API (bin/oellm.js).
-  const w = isTs
-    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true, workerData })
-    : new Worker(entry, { workerData });
+  const w = isTs ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true, workerData }) : new Worker(entry, { workerData });
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const settle = (f: () => void): void => {

@@ -97,12 +97,7 @@ export async function buildCorpus(dir: string, opts: { langs?: string[]; perLang
   }
   // PII and a TDM-reserved page.
   jsonl.push(JSON.stringify({ text: all[3]! + '\n\nKontakt: ana.horvat@example.hr, IBAN HR1210010051863000160.', url: 'https://pii.example/1', ts: '2024-02-02T00:00:00Z' }));
-  warcParts.push(
-    await responseRecord(
-      { url: 'https://reserved.example/story', body: htmlPage('reserved', docsOf('de', 1, 12, 300)[0]!, 'de'), httpHeaders: { 'Content-Type': 'text/html; charset=utf-8', 'tdm-reservation': '1' } },
-      true,
-    ),
-  );
+  warcParts.push(await responseRecord({ url: 'https://reserved.example/story', body: htmlPage('reserved', docsOf('de', 1, 12, 300)[0]!, 'de'), httpHeaders: { 'Content-Type': 'text/html; charset=utf-8', 'tdm-reservation': '1' } }, true));
   responses++;
   writeFileSync(join(dir, 'a.jsonl.zst'), zstd(Buffer.from(jsonl.join('\n') + '\n')));
   writeFileSync(join(dir, 'b.jsonl.gz'), gzipSync(jsonl2.join('\n') + '\n'));

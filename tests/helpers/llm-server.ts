@@ -52,7 +52,7 @@ export async function startLlmServer(gguf: string | null, o: { fail?: number; ha
                 const row = L[k - 1]!;
                 let mx = -Infinity;
                 let arg = 0;
-                for (let v = 0; v < row.length; v++) if (row[v]! > mx) (mx = row[v]!), (arg = v);
+                for (let v = 0; v < row.length; v++) if (row[v]! > mx) ((mx = row[v]!), (arg = v));
                 let s = 0;
                 for (let v = 0; v < row.length; v++) s += Math.exp(row[v]! - mx);
                 const lse = mx + Math.log(s);

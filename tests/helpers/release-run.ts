@@ -8,7 +8,37 @@ import { runBuild } from '../../src/factory/build.js';
 import { generateKey } from '../../src/data/vault/index.js';
 
 const words = (seed: number, n: number): string => {
-  const pool = ['the', 'archive', 'of', 'river', 'towns', 'and', 'their', 'harbour', 'records', 'was', 'kept', 'by', 'a', 'council', 'which', 'met', 'in', 'spring', 'to', 'read', 'letters', 'from', 'ships', 'about', 'grain', 'salt', 'weather', 'with', 'care'];
+  const pool = [
+    'the',
+    'archive',
+    'of',
+    'river',
+    'towns',
+    'and',
+    'their',
+    'harbour',
+    'records',
+    'was',
+    'kept',
+    'by',
+    'a',
+    'council',
+    'which',
+    'met',
+    'in',
+    'spring',
+    'to',
+    'read',
+    'letters',
+    'from',
+    'ships',
+    'about',
+    'grain',
+    'salt',
+    'weather',
+    'with',
+    'care',
+  ];
   let s = seed;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {

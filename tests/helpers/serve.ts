@@ -122,13 +122,36 @@ export async function writeEvalReport(runDir: string): Promise<void> {
         nllB -= P[b.ids[i + 1]!]!;
       }
       const sorted = [...kl].sort((x, y) => x - y);
-      quant.push({ model: m.id, base: base.id, lang: t.lang, kld_mean: kl.reduce((a, x) => a + x, 0) / kl.length, kld_median: sorted[Math.floor(sorted.length / 2)]!, kld_p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!, top1: top1 / kl.length, rms_dp: null, ppl_ratio: Math.exp((nllQ - nllB) / kl.length), n_tokens: kl.length });
+      quant.push({
+        model: m.id,
+        base: base.id,
+        lang: t.lang,
+        kld_mean: kl.reduce((a, x) => a + x, 0) / kl.length,
+        kld_median: sorted[Math.floor(sorted.length / 2)]!,
+        kld_p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!,
+        top1: top1 / kl.length,
+        rms_dp: null,
+        ppl_ratio: Math.exp((nllQ - nllB) / kl.length),
+        n_tokens: kl.length,
+      });
     }
   }
   mkdirSync(join(runDir, 'eval'), { recursive: true });
   writeFileSync(
     join(runDir, 'eval', 'report.json'),
-    JSON.stringify({ schema: 'oellm.eval/1', oellm_version: 'test', created: new Date().toISOString(), models: set.models.map((m) => ({ id: m.id, path: m.path, kind: 'gguf', sha256: '', quant: m.quant })), tasks: [{ id: 'udhr_bpb', data_sha256: '' }], results, quant }, null, 1),
+    JSON.stringify(
+      {
+        schema: 'oellm.eval/1',
+        oellm_version: 'test',
+        created: new Date().toISOString(),
+        models: set.models.map((m) => ({ id: m.id, path: m.path, kind: 'gguf', sha256: '', quant: m.quant })),
+        tasks: [{ id: 'udhr_bpb', data_sha256: '' }],
+        results,
+        quant,
+      },
+      null,
+      1,
+    ),
   );
 }
 

@@ -51,10 +51,7 @@ export async function conversionRecord(url: string, text: string | Uint8Array, g
 
 /** A `request` record (not a document: readers skip it). */
 export async function requestRecord(url: string, gzip = false): Promise<Uint8Array> {
-  const rec = await WARCRecord.create(
-    { url, date: '2024-03-01T12:00:00Z', type: 'request', warcVersion: 'WARC/1.1', statusline: 'GET / HTTP/1.1', httpHeaders: { Host: new URL(url).host } },
-    once(new Uint8Array(0)),
-  );
+  const rec = await WARCRecord.create({ url, date: '2024-03-01T12:00:00Z', type: 'request', warcVersion: 'WARC/1.1', statusline: 'GET / HTTP/1.1', httpHeaders: { Host: new URL(url).host } }, once(new Uint8Array(0)));
   return WARCSerializer.serialize(rec, { gzip });
 }
 

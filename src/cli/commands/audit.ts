@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--vault-key <file>', 'vault key: check the restricted roots and prove restricted documents (never printed)')
     .option('--doc <id>', 'prove and check the inclusion of this document id')
     .option('--text <file>', 'is this text (exact, after the pipeline normalisation) among the committed documents?')
-    .option('--pubkey <file>', 'trusted Ed25519 public key (PEM) instead of the bundle\'s own')
+    .option('--pubkey <file>', "trusted Ed25519 public key (PEM) instead of the bundle's own")
     .option('--proof-out <file>', 'with --doc: also write the proof file')
     .option('--json', 'machine-readable output')
     .action(async (bundle: string, o: { data?: string; vaultKey?: string; doc?: string; text?: string; pubkey?: string; proofOut?: string; json?: boolean }) => {
@@ -69,15 +69,19 @@ export function register(program: Command): void {
     });
   audit
     .command('check-proof')
-    .description('check a proof file against the published root (from --root or a bundle\'s data-commitment.json); needs nothing else')
+    .description("check a proof file against the published root (from --root or a bundle's data-commitment.json); needs nothing else")
     .argument('<proof>', 'proof file from `oellm audit prove`')
     .option('--root <hex>', 'the published top root (64 hex)')
-    .option('--bundle <dir>', 'take the root from this bundle\'s data-commitment.json')
+    .option('--bundle <dir>', "take the root from this bundle's data-commitment.json")
     .option('--json', 'machine-readable output')
     .action((file: string, o: { root?: string; bundle?: string; json?: boolean }) => {
       const root = o.root ?? (o.bundle ? loadCommitment(o.bundle).root : undefined);
       const r = checkProofFile(file, root);
-      emit(o.json, { ok: r.ok, problems: r.problems, root: root ?? null }, () => (r.ok ? `ok: ${file} proves document ${r.proof!.id} (${r.proof!.class}) under root ${r.proof!.root}${root ? ' (the published root)' : ' (its own root: pass --root to compare with the published one)'}\n` : r.problems.map((p) => `FAIL  ${p}\n`).join('')));
+      emit(o.json, { ok: r.ok, problems: r.problems, root: root ?? null }, () =>
+        r.ok
+          ? `ok: ${file} proves document ${r.proof!.id} (${r.proof!.class}) under root ${r.proof!.root}${root ? ' (the published root)' : ' (its own root: pass --root to compare with the published one)'}\n`
+          : r.problems.map((p) => `FAIL  ${p}\n`).join(''),
+      );
       if (!r.ok) process.exitCode = 1;
     });
 }

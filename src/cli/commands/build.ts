@@ -40,7 +40,9 @@ function humanSummary(s: BuildSummary): string {
   const rows = s.languages.map((l) => {
     const bpb = vnames.map((n) => {
       const v = s.variants.find((x) => x.name === n)!;
-      const vals = Object.entries(v.valBpb).filter(([k]) => l.label.split('+').includes(k)).map(([, x]) => x);
+      const vals = Object.entries(v.valBpb)
+        .filter(([k]) => l.label.split('+').includes(k))
+        .map(([, x]) => x);
       return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : '-';
     });
     return [l.code, l.label, l.docs, l.tokens, ...bpb.map((b) => (typeof b === 'number' ? b.toFixed(3) : b))];
@@ -62,7 +64,9 @@ function humanSummary(s: BuildSummary): string {
 export function register(program: Command): void {
   program
     .command('build')
-    .description('the main job: corpus → data pipeline → tokenizer → train each model variant → GGUF F16/Q8_0/Q4_0, checked in llama.cpp.\nWith no config file, builds the embedded default (UDHR in every registry language, two variants).\nCached per stage: re-running skips finished stages; a killed build resumes.')
+    .description(
+      'the main job: corpus → data pipeline → tokenizer → train each model variant → GGUF F16/Q8_0/Q4_0, checked in llama.cpp.\nWith no config file, builds the embedded default (UDHR in every registry language, two variants).\nCached per stage: re-running skips finished stages; a killed build resumes.',
+    )
     .argument('[config]', 'build configuration (YAML or JSON); keys: name, corpus, languages, data, tokenizer, series')
     .option('--out <dir>', 'run directory (default runs/<name>)')
     .option('--name <name>', 'run name')

@@ -84,11 +84,17 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker processes (local) or array tasks (slurm)', '2')
     .option('--partition <name>', 'slurm partition')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExamples:\n  oellm eval --model runs/default/models/core/core-f16.gguf --model runs/default/models/core/core-q4_0.gguf --tasks flores-bpb,sib200 --limit 50 --compare\n  oellm eval --model http://localhost:8080/v1 --tasks sib200 --shots 5 --langs hr,sr,bs\n  oellm eval validate my-task.jsonl\n\nUnits (model × task × language) are cached under <out>/units/: rerunning resumes.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  oellm eval --model runs/default/models/core/core-f16.gguf --model runs/default/models/core/core-q4_0.gguf --tasks flores-bpb,sib200 --limit 50 --compare\n  oellm eval --model http://localhost:8080/v1 --tasks sib200 --shots 5 --langs hr,sr,bs\n  oellm eval validate my-task.jsonl\n\nUnits (model × task × language) are cached under <out>/units/: rerunning resumes.',
+    )
     .action(async (o: EvalFlags) => {
       const models = o.model ?? [];
       if (models.length === 0) throw new OellmError('no --model given', { code: 'E_CONFIG', hint: 'pass --model <checkpoint dir | file.gguf | http(s)://host/v1>; see `oellm eval --help`' });
-      const tasks = o.tasks.split(',').map((s) => s.trim()).filter(Boolean);
+      const tasks = o.tasks
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (o.compare && !tasks.includes('quant')) tasks.push('quant');
       const executor = o.executor as 'inline' | 'local' | 'slurm';
       if (!['inline', 'local', 'slurm'].includes(executor)) throw new OellmError(`--executor must be inline, local or slurm, got "${o.executor}"`, { code: 'E_CONFIG' });
@@ -100,7 +106,14 @@ export function register(program: Command): void {
       const report = await runEval({
         models,
         tasks,
-        ...(o.langs ? { langs: o.langs.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(o.langs
+          ? {
+              langs: o.langs
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
         shots: int('shots', o.shots)!,
         ...(limit !== undefined ? { limit } : {}),
         ...(o.split ? { split: o.split } : {}),
@@ -110,7 +123,17 @@ export function register(program: Command): void {
         ...(pairs ? { pairs } : {}),
         ...(o.base ? { base: o.base } : {}),
         quantLimit: int('quant-limit', o.quantLimit, 1)!,
-        backend: { ...(threads ? { threads } : {}), sequences: int('sequences', o.sequences, 1)!, endpoint: { ...(o.endpointModel ? { model: o.endpointModel } : {}), ...(o.apiKeyFile ? { apiKeyFile: resolve(o.apiKeyFile) } : {}), concurrency: int('concurrency', o.concurrency, 1)!, timeoutMs: int('timeout', o.timeout, 1)!, retries: int('retries', o.retries)! } },
+        backend: {
+          ...(threads ? { threads } : {}),
+          sequences: int('sequences', o.sequences, 1)!,
+          endpoint: {
+            ...(o.endpointModel ? { model: o.endpointModel } : {}),
+            ...(o.apiKeyFile ? { apiKeyFile: resolve(o.apiKeyFile) } : {}),
+            concurrency: int('concurrency', o.concurrency, 1)!,
+            timeoutMs: int('timeout', o.timeout, 1)!,
+            retries: int('retries', o.retries)!,
+          },
+        },
         executor,
         workers: int('workers', o.workers, 1)!,
         ...(o.partition ? { slurm: { partition: o.partition } } : {}),
@@ -129,7 +152,11 @@ export function register(program: Command): void {
       const t = parseTaskFile(file);
       const counts = Object.fromEntries([...t.items].map(([l, xs]) => [l, xs.length]));
       const n = Object.values(counts).reduce((s, v) => s + v, 0);
-      emit(o.json, { file, id: t.id, kind: t.kind, items: counts, errors: t.errors.map((e) => ({ ...e, where: `${file}:${e.line}` })) }, () => (t.errors.length ? t.errors.map((e) => `${file}:${e.line}: ${e.message}`).join('\n') + '\n' : '') + `${file}: task ${t.id} (${t.kind}), ${n} valid item(s) in ${Object.keys(counts).length} language(s), ${t.errors.length} bad line(s)\n`);
+      emit(
+        o.json,
+        { file, id: t.id, kind: t.kind, items: counts, errors: t.errors.map((e) => ({ ...e, where: `${file}:${e.line}` })) },
+        () => (t.errors.length ? t.errors.map((e) => `${file}:${e.line}: ${e.message}`).join('\n') + '\n' : '') + `${file}: task ${t.id} (${t.kind}), ${n} valid item(s) in ${Object.keys(counts).length} language(s), ${t.errors.length} bad line(s)\n`,
+      );
       if (t.errors.length) process.exitCode = 1;
     });
 
@@ -138,7 +165,7 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'dataset dir of `oellm data run` (manifest.json + shards/)')
     .option('--tasks <list>', 'comma-separated tasks or native task files', 'sib200,exams')
     .option('--langs <codes>', 'comma-separated registry codes (default: every language a task has)')
-    .option('--split <split>', 'split(s) to check, + joined (default: each task\'s own)')
+    .option('--split <split>', "split(s) to check, + joined (default: each task's own)")
     .option('--eval <dir>', 'an `oellm eval --out` dir: re-score its cached units on the clean items')
     .option('--ngram <n>', 'n-gram length in words', '13')
     .option('--eval-data <dir>', 'evaluation data folder (default: $OELLM_EVAL_DATA or ../shared/eval)')
@@ -147,7 +174,19 @@ export function register(program: Command): void {
     .action(async (o: { data: string; tasks: string; langs?: string; split?: string; eval?: string; ngram: string; evalData?: string; out?: string; json?: boolean }) => {
       const { runContamination, formatContamination } = await import('../../eval/contamination.js');
       const { writeJsonAtomic } = await import('../../util/fs.js');
-      const r = await runContamination({ data: o.data, tasks: o.tasks.split(',').map((s) => s.trim()).filter(Boolean), ...(o.langs ? { langs: o.langs.split(',').map((s) => s.trim()) } : {}), ...(o.split ? { split: o.split } : {}), ...(o.eval ? { evalOut: o.eval } : {}), ...(o.evalData ? { dataDir: o.evalData } : {}), n: int('ngram', o.ngram, 1)!, log: (l) => process.stderr.write(l + '\n') });
+      const r = await runContamination({
+        data: o.data,
+        tasks: o.tasks
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        ...(o.langs ? { langs: o.langs.split(',').map((s) => s.trim()) } : {}),
+        ...(o.split ? { split: o.split } : {}),
+        ...(o.eval ? { evalOut: o.eval } : {}),
+        ...(o.evalData ? { dataDir: o.evalData } : {}),
+        n: int('ngram', o.ngram, 1)!,
+        log: (l) => process.stderr.write(l + '\n'),
+      });
       if (o.out) writeJsonAtomic(o.out, r);
       emit(o.json, r, () => formatContamination(r));
     });

@@ -40,9 +40,15 @@ export function register(program: Command): void {
   const ex = program.command('export').description('export a checkpoint to GGUF (llama.cpp, Ollama, LM Studio) or a dataset to Megatron-LM .bin/.idx');
 
   ex.command('gguf')
-    .description('write a llama-architecture GGUF with the tokenizer; quantized blocks are bit-identical to ggml\'s reference quantizers')
+    .description("write a llama-architecture GGUF with the tokenizer; quantized blocks are bit-identical to ggml's reference quantizers")
     .argument('<checkpoint>', 'checkpoint dir (model.safetensors + config.json + tokenizer.json)')
-    .option('--type <type>', `tensor type: ${Object.entries(EXPORT_TYPES).map(([k, v]) => `${k} (${v.desc})`).join('; ')}`, 'f16')
+    .option(
+      '--type <type>',
+      `tensor type: ${Object.entries(EXPORT_TYPES)
+        .map(([k, v]) => `${k} (${v.desc})`)
+        .join('; ')}`,
+      'f16',
+    )
     .option('--out <file>', 'output file (default: <checkpoint>/model-<type>.gguf)')
     .option('--name <name>', 'general.name (default: the checkpoint name)')
     .option('--model-version <v>', 'general.version')
@@ -55,27 +61,39 @@ export function register(program: Command): void {
       const type = parseExportType(o.type);
       const out = o.out ?? join(ckpt, `model-${type}.gguf`);
       // Quantization is synchronous: in a worker thread, so SIGINT/SIGTERM/SIGHUP end it at once.
-      const r = await guardedExport(out, () => callInWorker<ReturnType<typeof exportGguf>>(new URL(`../../export/gguf.${EXT}`, import.meta.url), 'exportGguf', [ckpt, {
-        type,
-        out,
-        ...(o.name ? { name: o.name } : {}),
-        ...(o.modelVersion ? { version: o.modelVersion } : {}),
-        ...(o.license ? { license: o.license } : {}),
-        ...(o.url ? { url: o.url } : {}),
-        ...(o.releaseSha256 ? { releaseSha256: o.releaseSha256 } : {}),
-        ...(o.commitment ? { dataCommitment: readCommitmentRoot(o.commitment) } : {}),
-      }], 'export stopped'));
+      const r = await guardedExport(out, () =>
+        callInWorker<ReturnType<typeof exportGguf>>(
+          new URL(`../../export/gguf.${EXT}`, import.meta.url),
+          'exportGguf',
+          [
+            ckpt,
+            {
+              type,
+              out,
+              ...(o.name ? { name: o.name } : {}),
+              ...(o.modelVersion ? { version: o.modelVersion } : {}),
+              ...(o.license ? { license: o.license } : {}),
+              ...(o.url ? { url: o.url } : {}),
+              ...(o.releaseSha256 ? { releaseSha256: o.releaseSha256 } : {}),
+              ...(o.commitment ? { dataCommitment: readCommitmentRoot(o.commitment) } : {}),
+            },
+          ],
+          'export stopped',
+        ),
+      );
       for (const f of r.fallbacks) process.stderr.write(`oellm: fallback: ${f}\n`);
       emit(o.json, r, () => {
         const counts = new Map<string, number>();
         for (const t of r.tensors) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
-        return `wrote ${r.out}: ${mb(r.bytes)} (${type}), ${fmtNum(r.nParams)} parameters, ${r.seconds.toFixed(2)} s, ${(r.f32Bytes / 1e6 / r.seconds).toFixed(1)} MB/s of F32 weights\n` +
-          `tensor types: ${[...counts].map(([k, v]) => `${v}× ${k}`).join(', ')}${r.fallbacks.length ? ` (${r.fallbacks.length} fallback${r.fallbacks.length > 1 ? 's' : ''}, see above)` : ''}\n`;
+        return (
+          `wrote ${r.out}: ${mb(r.bytes)} (${type}), ${fmtNum(r.nParams)} parameters, ${r.seconds.toFixed(2)} s, ${(r.f32Bytes / 1e6 / r.seconds).toFixed(1)} MB/s of F32 weights\n` +
+          `tensor types: ${[...counts].map(([k, v]) => `${v}× ${k}`).join(', ')}${r.fallbacks.length ? ` (${r.fallbacks.length} fallback${r.fallbacks.length > 1 ? 's' : ''}, see above)` : ''}\n`
+        );
       });
     });
 
   ex.command('megatron')
-    .description('tokenize a dataset into Megatron-LM\'s indexed dataset (MMIDIDX .bin + .idx), one sequence per document with EOS')
+    .description("tokenize a dataset into Megatron-LM's indexed dataset (MMIDIDX .bin + .idx), one sequence per document with EOS")
     .argument('<dataset>', 'dataset dir (shards/<lang>/*.jsonl.zst with a "text" field)')
     .requiredOption('--tokenizer <dir>', 'tokenizer dir (tokenizer.json + tokenizer_config.json)')
     .requiredOption('--out <prefix>', 'output prefix: writes <prefix>.bin and <prefix>.idx')
@@ -84,10 +102,16 @@ export function register(program: Command): void {
     .action(async (dataset: string, o: { tokenizer: string; out: string; eos: boolean; json?: boolean }) => {
       // Every 1000 documents is a safe point: a stop signal aborts the writer (no partial files).
       const r = await guardedExport(`${o.out}.bin`, () => exportMegatron(dataset, { tokenizer: o.tokenizer, out: o.out, appendEos: o.eos, onProgress: () => throwIfStopped('export stopped', 'nothing was written; run the same command again') }));
-      emit(o.json, r, () =>
-        table(['lang', 'documents', 'tokens'], Object.entries(r.perLang).map(([l, s]) => [l, s.documents, s.tokens])) +
-        `wrote ${r.bin} + ${r.idx}: ${fmtNum(r.documents)} documents, ${fmtNum(r.tokens)} tokens (${r.dtype}), ${r.seconds.toFixed(1)} s${r.skipped ? `, ${r.skipped} empty skipped` : ''}\n` +
-        `Megatron-LM: --data-path ${o.out} --split 949,50,1\n`,
+      emit(
+        o.json,
+        r,
+        () =>
+          table(
+            ['lang', 'documents', 'tokens'],
+            Object.entries(r.perLang).map(([l, s]) => [l, s.documents, s.tokens]),
+          ) +
+          `wrote ${r.bin} + ${r.idx}: ${fmtNum(r.documents)} documents, ${fmtNum(r.tokens)} tokens (${r.dtype}), ${r.seconds.toFixed(1)} s${r.skipped ? `, ${r.skipped} empty skipped` : ''}\n` +
+          `Megatron-LM: --data-path ${o.out} --split 949,50,1\n`,
       );
     });
 }

@@ -12,7 +12,7 @@ const num = (name: string, v: string | undefined, min: number): number | undefin
 export function register(program: Command): void {
   program
     .command('generate')
-    .description('complete a prompt with a model: a .gguf file through llama.cpp, or a checkpoint dir through the trainer\'s forward pass')
+    .description("complete a prompt with a model: a .gguf file through llama.cpp, or a checkpoint dir through the trainer's forward pass")
     .requiredOption('--model <path>', 'file.gguf or checkpoint dir')
     .requiredOption('--prompt <text>', 'text to complete')
     .option('--max-tokens <n>', 'tokens to generate', '64')

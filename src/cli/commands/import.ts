@@ -22,7 +22,10 @@ export function register(program: Command): void {
     .option('--name <name>', 'model name recorded in oellm.json (default: the directory name)')
     .option('--allow-field <name...>', 'config.json fields you vouch do not change the computation (unknown fields are refused otherwise)')
     .option('--json', 'print the report as JSON (every config field: read, default, ignored)')
-    .addHelpText('after', '\nEvery config.json field is read, defaulted (named, with the transformers default used), ignored (with why it cannot change the output) or refused by name; a refused field stops the import. Reads the transformers 4 (rope_theta, rope_scaling) and 5 (rope_parameters) layouts, RoPE default/linear/llama3/yarn, head_dim, tied/untied embeddings, eos lists, SentencePiece-BPE and byte-level BPE tokenizers.')
+    .addHelpText(
+      'after',
+      '\nEvery config.json field is read, defaulted (named, with the transformers default used), ignored (with why it cannot change the output) or refused by name; a refused field stops the import. Reads the transformers 4 (rope_theta, rope_scaling) and 5 (rope_parameters) layouts, RoPE default/linear/llama3/yarn, head_dim, tied/untied embeddings, eos lists, SentencePiece-BPE and byte-level BPE tokenizers.',
+    )
     .action((dir: string, o: ImportFlags) => {
       try {
         run(dir, o);
@@ -72,15 +75,27 @@ export function describeImport(dir: string, r: ImportReport): string {
   const c = r.config;
   const by = (st: string) => r.fields.filter((f) => f.status === st);
   return (
-    `imported ${dir} → ${r.out}: ${fmtNum(r.nParams)} parameters from ${r.shards.length} file(s) (${Object.entries(r.dtypes).map(([k, v]) => `${v}× ${k}`).join(', ')}), ${r.seconds.toFixed(1)} s\n` +
+    `imported ${dir} → ${r.out}: ${fmtNum(r.nParams)} parameters from ${r.shards.length} file(s) (${Object.entries(r.dtypes)
+      .map(([k, v]) => `${v}× ${k}`)
+      .join(', ')}), ${r.seconds.toFixed(1)} s\n` +
     `architecture: ${r.architecture} (config layout: ${r.layout})\n` +
     `config: dim ${c.dim}, ${c.nLayers} layers, ${c.nHeads} heads (${c.nKvHeads} kv${c.headDim !== undefined ? `, head_dim ${c.headDim}` : ''}), ffn ${c.ffnDim}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings\n` +
     `RoPE: ${r.rope}\n` +
     `tokenizer: ${r.tokenizer ? r.tokenizerFamily : 'none (copy a tokenizer.json in before `oellm export gguf`)'}\n` +
     (r.eosTokenIds ? `eos ids: ${r.eosTokenIds.join(', ')} (the first is the GGUF eos)\n` : '') +
-    `fields read: ${by('read').map((f) => f.field).join(', ')}\n` +
-    (by('default').length ? `defaults used: ${by('default').map((f) => `${f.field} → ${f.note}`).join('; ')}\n` : '') +
-    (by('ignored').length ? `ignored (no effect on the output): ${by('ignored').map((f) => f.field).join(', ')}\n` : '') +
+    `fields read: ${by('read')
+      .map((f) => f.field)
+      .join(', ')}\n` +
+    (by('default').length
+      ? `defaults used: ${by('default')
+          .map((f) => `${f.field} → ${f.note}`)
+          .join('; ')}\n`
+      : '') +
+    (by('ignored').length
+      ? `ignored (no effect on the output): ${by('ignored')
+          .map((f) => f.field)
+          .join(', ')}\n`
+      : '') +
     (r.ignored.length ? `ignored tensors: ${r.ignored.join(', ')}\n` : '')
   );
 }

@@ -24,15 +24,30 @@ export function register(program: Command): void {
       const tensors = f.tensors.map((t) => ({ name: t.name, type: t.type?.name ?? `unknown(${t.typeId})`, shape: t.shape, dims: t.dims, elements: t.nElements, bytes: t.nbytes ?? null, offset: t.offset }));
       const totalBytes = tensors.reduce((a, t) => a + (t.bytes ?? 0), 0);
       const nParams = tensors.reduce((a, t) => a + t.elements, 0);
-      const json = { file, version: f.version, fileSize: f.fileSize, alignment: f.alignment, dataOffset: f.dataOffset, parameters: nParams, kv: Object.fromEntries(kv.map((k) => [k.key, k.length !== undefined ? { type: k.type, length: k.length, head: k.value } : k.value])), tensors };
+      const json = {
+        file,
+        version: f.version,
+        fileSize: f.fileSize,
+        alignment: f.alignment,
+        dataOffset: f.dataOffset,
+        parameters: nParams,
+        kv: Object.fromEntries(kv.map((k) => [k.key, k.length !== undefined ? { type: k.type, length: k.length, head: k.value } : k.value])),
+        tensors,
+      };
       emit(o.json, JSON.parse(JSON.stringify(json, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))), () => {
         const kvRows = kv.map((k) => [k.key, k.type, Array.isArray(k.value) ? `[${(k.value as GgufScalar[]).map(show).join(', ')}${(k.length ?? 0) > maxItems ? ', …' : ''}]` : show(k.value as GgufScalar)]);
         const byType = new Map<string, number>();
         for (const t of tensors) byType.set(t.type, (byType.get(t.type) ?? 0) + 1);
-        return `${file}: GGUF v${f.version}, ${fmtNum(f.fileSize)} bytes, ${f.kv.size} metadata keys, ${tensors.length} tensors, ${fmtNum(nParams)} parameters\n\n` +
-          table(['key', 'type', 'value'], kvRows) + '\n' +
-          table(['tensor', 'type', 'shape (row-major)', 'bytes'], tensors.map((t) => [t.name, t.type, `[${t.shape.join(', ')}]`, t.bytes ?? '?'])) +
-          `\n${[...byType].map(([k, v]) => `${v}× ${k}`).join(', ')}; tensor data ${fmtNum(totalBytes)} bytes (${((8 * totalBytes) / Math.max(1, nParams)).toFixed(2)} bits/parameter)\n`;
+        return (
+          `${file}: GGUF v${f.version}, ${fmtNum(f.fileSize)} bytes, ${f.kv.size} metadata keys, ${tensors.length} tensors, ${fmtNum(nParams)} parameters\n\n` +
+          table(['key', 'type', 'value'], kvRows) +
+          '\n' +
+          table(
+            ['tensor', 'type', 'shape (row-major)', 'bytes'],
+            tensors.map((t) => [t.name, t.type, `[${t.shape.join(', ')}]`, t.bytes ?? '?']),
+          ) +
+          `\n${[...byType].map(([k, v]) => `${v}× ${k}`).join(', ')}; tensor data ${fmtNum(totalBytes)} bytes (${((8 * totalBytes) / Math.max(1, nParams)).toFixed(2)} bits/parameter)\n`
+        );
       });
     });
 }

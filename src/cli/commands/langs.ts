@@ -11,11 +11,14 @@ export function register(program: Command): void {
     .option('--group <group>', 'only one group: eu | candidate | other')
     .action((opts: { json?: boolean; group?: string }) => {
       const langs = LANGUAGES.filter((l) => !opts.group || l.group === opts.group);
-      emit(opts.json, langs.map((l) => ({ ...l, labels: l.scripts.map((s) => label(l, s)) })), () =>
-        table(
-          ['code', 'labels', 'name', 'native', 'scripts', 'group'],
-          langs.map((l) => [l.code, l.scripts.map((s) => label(l, s)).join(' '), l.name, l.native, l.scripts.join('+'), l.group]),
-        ) + `${langs.length} languages\n`,
+      emit(
+        opts.json,
+        langs.map((l) => ({ ...l, labels: l.scripts.map((s) => label(l, s)) })),
+        () =>
+          table(
+            ['code', 'labels', 'name', 'native', 'scripts', 'group'],
+            langs.map((l) => [l.code, l.scripts.map((s) => label(l, s)).join(' '), l.name, l.native, l.scripts.join('+'), l.group]),
+          ) + `${langs.length} languages\n`,
       );
     });
 }

@@ -61,7 +61,19 @@ export function register(program: Command): void {
         rel.help();
         return;
       }
-      const overrides = { provider: o.provider, contact: o.contact, license: o.license, dataLicense: o.dataLicense, version: o.modelVersion, placedOnMarket: o.date, url: o.url, hardware: o.hardware, acceptableUse: o.acceptableUse, crawler: o.crawler, codeOfPractice: o.codeOfPractice === undefined ? undefined : /^y/i.test(o.codeOfPractice) ? 'Yes' : 'No' };
+      const overrides = {
+        provider: o.provider,
+        contact: o.contact,
+        license: o.license,
+        dataLicense: o.dataLicense,
+        version: o.modelVersion,
+        placedOnMarket: o.date,
+        url: o.url,
+        hardware: o.hardware,
+        acceptableUse: o.acceptableUse,
+        crawler: o.crawler,
+        codeOfPractice: o.codeOfPractice === undefined ? undefined : /^y/i.test(o.codeOfPractice) ? 'Yes' : 'No',
+      };
       const r = await runRelease(runDir, {
         ...(o.out ? { out: o.out } : {}),
         ...(o.key ? { key: o.key } : {}),
@@ -70,7 +82,12 @@ export function register(program: Command): void {
         overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
         log: (l) => process.stderr.write(`oellm: ${l}\n`),
       });
-      emit(o.json, r, () => `wrote ${r.files.length} documents to ${r.out}\ndata commitment root ${r.root}\nsigned by Ed25519 key sha256:${r.fingerprint}\n${r.warnings.length ? `${r.warnings.length} fields not recorded (listed in release-manifest.json)\n` : ''}verify: oellm audit verify ${r.out}\n`);
+      emit(
+        o.json,
+        r,
+        () =>
+          `wrote ${r.files.length} documents to ${r.out}\ndata commitment root ${r.root}\nsigned by Ed25519 key sha256:${r.fingerprint}\n${r.warnings.length ? `${r.warnings.length} fields not recorded (listed in release-manifest.json)\n` : ''}verify: oellm audit verify ${r.out}\n`,
+      );
     });
   rel
     .command('keygen')

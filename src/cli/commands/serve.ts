@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--api-key-file <file>', 'require `Authorization: Bearer <key>` with the key in this file (first line)')
     .option('--parallel <n>', 'sequences per model generated together in one batch', String(DEFAULT_LIMITS.parallel))
-    .option('--ctx <n>', 'context tokens per sequence (default: the model\'s training context)')
+    .option('--ctx <n>', "context tokens per sequence (default: the model's training context)")
     .option('--threads <n>', `CPU threads for llama.cpp (default ${defaultThreads()}: half the cores, at most 4; spinning threads collapse when oversubscribed)`)
     .option('--queue <n>', 'requests that may wait per model before 429', String(DEFAULT_LIMITS.queue))
     .option('--timeout <s>', 'seconds a request may take, queueing included', String(DEFAULT_LIMITS.timeoutS))
@@ -53,7 +53,9 @@ export function register(program: Command): void {
         bodyBytes: int('max-body', o.maxBody, 1024)!,
       };
       const s = await startServer(set, { host: o.host, port: int('port', o.port, 0)!, apiKey, limits, onLoaded: (id) => process.stderr.write(`  loaded ${id}\n`) });
-      process.stderr.write(`oellm serve: ${s.url}  (dashboard ${s.url}/, API ${s.url}/v1; ${set.models.length} model${set.models.length === 1 ? '' : 's'}, ${limits.parallel} parallel, ${limits.threads} thread${limits.threads === 1 ? '' : 's'}${apiKey ? ', API key required' : ''})\n`);
+      process.stderr.write(
+        `oellm serve: ${s.url}  (dashboard ${s.url}/, API ${s.url}/v1; ${set.models.length} model${set.models.length === 1 ? '' : 's'}, ${limits.parallel} parallel, ${limits.threads} thread${limits.threads === 1 ? '' : 's'}${apiKey ? ', API key required' : ''})\n`,
+      );
       const stop = () => {
         process.stderr.write('oellm serve: shutting down\n');
         void s.close().then(() => process.exit(0));

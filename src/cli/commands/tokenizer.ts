@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .requiredOption('--vocab-size <n>', 'total vocabulary (256 bytes + merges + special tokens)')
     .requiredOption('--out <dir>', 'output directory (tokenizer.json, tokenizer_config.json, tokenizer.gguf.json, train_stats.json)')
     .option('--temperature <t>', 'language temperature: 1 = proportional to data, higher = flatter (p ∝ bytes^(1/T))', '5')
-    .option('--lang-weight <lang=w...>', 'multiply a language\'s sampling probability, e.g. --lang-weight en=0.5 mt=2')
+    .option('--lang-weight <lang=w...>', "multiply a language's sampling probability, e.g. --lang-weight en=0.5 mt=2")
     .option('--sample <fraction>', 'keep this fraction of documents (chosen by hash of seed and position)', '1')
     .option('--seed <n>', 'seed of the document sample', '0')
     .option('--reserved-tokens <n>', 'reserved special tokens beyond bos/eos/pad/unk and chat roles', '4')
@@ -141,7 +141,7 @@ export function register(program: Command): void {
 
   tk.command('report')
     .description('fertility (tokens/word, tokens/byte) and parity vs English on the UDHR, several tokenizers side by side')
-    .requiredOption('--tokenizer <paths...>', 'tokenizer directories or tokenizer.json files; `tiktoken:cl100k_base` (or another tiktoken encoding) for OpenAI\'s, when the tiktoken package is installed')
+    .requiredOption('--tokenizer <paths...>', "tokenizer directories or tokenizer.json files; `tiktoken:cl100k_base` (or another tiktoken encoding) for OpenAI's, when the tiktoken package is installed")
     .option('--json', 'machine-readable output (per tokenizer: langs, parity {lang: ratio}, summary)')
     .action(async (o: { tokenizer: string[]; json?: boolean }) => {
       const reports: TokenizerReport[] = [];
@@ -151,7 +151,10 @@ export function register(program: Command): void {
         const header = ['lang', ...reports.flatMap((_, i) => [`#${i + 1} tok/word`, `#${i + 1} tok/byte`, `#${i + 1} parity`])];
         const rows = langs.map((l) => [l, ...reports.flatMap((r) => [r.langs[l]!.tokensPerWord, r.langs[l]!.tokensPerByte, r.langs[l]!.parity])]);
         const legend = reports
-          .map((r, i) => `#${i + 1} ${r.tokenizer} (vocab ${fmtNum(r.vocabSize)}): parity best ${r.summary.best} ${r.summary.bestParity.toFixed(3)}, worst ${r.summary.worst} ${r.summary.worstParity.toFixed(3)}, spread ${r.summary.spread.toFixed(3)}, ${r.summary.withinFactor15}/${r.summary.languages} within 1.5× English`)
+          .map(
+            (r, i) =>
+              `#${i + 1} ${r.tokenizer} (vocab ${fmtNum(r.vocabSize)}): parity best ${r.summary.best} ${r.summary.bestParity.toFixed(3)}, worst ${r.summary.worst} ${r.summary.worstParity.toFixed(3)}, spread ${r.summary.spread.toFixed(3)}, ${r.summary.withinFactor15}/${r.summary.languages} within 1.5× English`,
+          )
           .join('\n');
         return table(header, rows) + legend + '\n';
       });

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train a Llama-style model from scratch (or from --init) on a dataset dir; writes a Hugging Face checkpoint dir with train_log.jsonl')
     .option('--data <dir>', 'dataset dir (shards/<lang>/*.jsonl.zst)')
-    .option('--tokenizer <dir>', 'dir with tokenizer.json (default with --init: the init model\'s own)')
+    .option('--tokenizer <dir>', "dir with tokenizer.json (default with --init: the init model's own)")
     .option('--out <dir>', 'checkpoint dir to write (model.safetensors, config.json, tokenizer, oellm.json, optimizer state, train_log.jsonl)')
     .option('--preset <name>', 'model size: micro | tiny | small | base')
     .option('--max-steps <n>', 'optimizer steps')
@@ -32,7 +32,11 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run saved in --out')
     .option('--init <dir>', 'start from a checkpoint or Hugging Face Llama dir')
     .option('--config <file>', 'YAML/JSON config file (keys as in the flags, camelCase)');
-  addSchemaFlags(t, TrainConfigSchema, NUM_FLAGS.filter((f) => f !== 'maxSteps' && f !== 'seed'));
+  addSchemaFlags(
+    t,
+    TrainConfigSchema,
+    NUM_FLAGS.filter((f) => f !== 'maxSteps' && f !== 'seed'),
+  );
   t.option('--schedule <kind>', 'cosine | wsd | constant')
     .option('--kernels <kind>', 'auto | native | ts')
     .option('--tied', 'tie input and output embeddings')
@@ -76,11 +80,19 @@ export function register(program: Command): void {
           bar.update(p.step, shown);
         },
       }).finally(() => progress?.stop());
-      emit(!!o.json, r, () =>
-        `trained ${r.steps} steps, ${r.tokens.toLocaleString('en-US')} tokens, ${r.params.toLocaleString('en-US')} parameters in ${r.seconds.toFixed(1)} s (${Math.round(r.tokensPerS)} tokens/s, ${r.kernels})\n` +
-        `final loss ${r.finalLoss.toFixed(4)}\n` +
-        (Object.keys(r.val).length ? table(['language', 'val bits/byte'], Object.entries(r.val).map(([l, v]) => [l, Math.round(v * 1000) / 1000])) : '') +
-        `checkpoint: ${r.checkpointDir}\n`,
+      emit(
+        !!o.json,
+        r,
+        () =>
+          `trained ${r.steps} steps, ${r.tokens.toLocaleString('en-US')} tokens, ${r.params.toLocaleString('en-US')} parameters in ${r.seconds.toFixed(1)} s (${Math.round(r.tokensPerS)} tokens/s, ${r.kernels})\n` +
+          `final loss ${r.finalLoss.toFixed(4)}\n` +
+          (Object.keys(r.val).length
+            ? table(
+                ['language', 'val bits/byte'],
+                Object.entries(r.val).map(([l, v]) => [l, Math.round(v * 1000) / 1000]),
+              )
+            : '') +
+          `checkpoint: ${r.checkpointDir}\n`,
       );
     });
 
@@ -107,13 +119,30 @@ export function register(program: Command): void {
     .action((o: Record<string, string | boolean | undefined>) => {
       const n = (k: string): number => parseNumber(kebab(k), o[k] as string, { int: true, min: 1 });
       // Old spellings (--vocab, --seq, --batch) still work, hidden from --help.
-      for (const [now, old] of [['vocabSize', 'vocab'], ['seqLen', 'seq'], ['batchSize', 'batch']] as const) if (o[old] !== undefined) o[now] = o[old];
+      for (const [now, old] of [
+        ['vocabSize', 'vocab'],
+        ['seqLen', 'seq'],
+        ['batchSize', 'batch'],
+      ] as const)
+        if (o[old] !== undefined) o[now] = o[old];
       const threads = o.threads !== undefined ? n('threads') : undefined;
       const kernels = pickKernels(o.kernels as 'auto' | 'native' | 'ts', threads);
-      const r = benchTrain({ dim: n('dim'), layers: n('layers'), heads: n('heads'), kvHeads: n('kvHeads'), ffn: n('ffn'), vocab: n('vocabSize'), seq: n('seqLen'), batch: n('batchSize'), steps: n('steps'), profile: !!o.profile }, kernels, kernels.name.startsWith('native') ? nativeKernels().threads : 1);
-      emit(!!o.json, r, () =>
-        `${r.params.toLocaleString('en-US')} params, ${r.kernels}: ${r.tokens_per_s} tokens/s, ${r.gflops_per_s} GFLOP/s, loss ${r.loss}\n` +
-        (r.profile ? table(['kernel', 'share'], Object.entries(r.profile).map(([k, v]) => [k, `${(v * 100).toFixed(1)}%`])) : ''),
+      const r = benchTrain(
+        { dim: n('dim'), layers: n('layers'), heads: n('heads'), kvHeads: n('kvHeads'), ffn: n('ffn'), vocab: n('vocabSize'), seq: n('seqLen'), batch: n('batchSize'), steps: n('steps'), profile: !!o.profile },
+        kernels,
+        kernels.name.startsWith('native') ? nativeKernels().threads : 1,
+      );
+      emit(
+        !!o.json,
+        r,
+        () =>
+          `${r.params.toLocaleString('en-US')} params, ${r.kernels}: ${r.tokens_per_s} tokens/s, ${r.gflops_per_s} GFLOP/s, loss ${r.loss}\n` +
+          (r.profile
+            ? table(
+                ['kernel', 'share'],
+                Object.entries(r.profile).map(([k, v]) => [k, `${(v * 100).toFixed(1)}%`]),
+              )
+            : ''),
       );
     });
 }

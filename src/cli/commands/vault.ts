@@ -31,7 +31,14 @@ export function register(program: Command): void {
         const counts: Record<string, number> = Object.fromEntries(vaultFiles(path).map((f) => [f, 0]));
         for await (const rec of readVaultAll(path, key)) counts[rec.vaultFile] = (counts[rec.vaultFile] ?? 0) + 1;
         const total = Object.values(counts).reduce((a, b) => a + b, 0);
-        emit(opts.json, { files: counts, docs: total }, () => Object.entries(counts).map(([f, n]) => `${n}\t${f}\n`).join('') + `${total}\ttotal\n`);
+        emit(
+          opts.json,
+          { files: counts, docs: total },
+          () =>
+            Object.entries(counts)
+              .map(([f, n]) => `${n}\t${f}\n`)
+              .join('') + `${total}\ttotal\n`,
+        );
         return;
       }
       for await (const rec of readVaultAll(path, key)) {

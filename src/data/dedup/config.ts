@@ -11,12 +11,7 @@ export const DedupConfigSchema = z
     bands: z.number().int().min(1).max(64).default(14).describe('LSH bands (buckets); more bands: lower similarity threshold'),
     rows: z.number().int().min(1).max(32).default(8).describe('hashes per band; bands × rows hashes per document'),
     seed: z.number().int().nonnegative().default(1).describe('seed of the deterministic hash family'),
-    threshold: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe('informational only: Jaccard found with p=0.5 is (1-0.5^(1/b))^(1/r) ≈ 0.68 for 14×8 (rule of thumb (1/b)^(1/r) ≈ 0.72)'),
+    threshold: z.number().min(0).max(1).optional().describe('informational only: Jaccard found with p=0.5 is (1-0.5^(1/b))^(1/r) ≈ 0.68 for 14×8 (rule of thumb (1/b)^(1/r) ≈ 0.72)'),
   })
   .strict();
 export type DedupConfig = z.output<typeof DedupConfigSchema>;

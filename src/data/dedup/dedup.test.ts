@@ -11,10 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mapContext } from '../../../tests/helpers/step.js';
 import type { Doc } from '../doc.js';
-import {
-  DedupFilter, UnionFind, buildClusters, candidateProbability, dedupClusters, findBucketPairs, hashFamily, jaccard, lshThreshold,
-  minhash, readSignatureIds, shingles, words, writeSignatures,
-} from './index.js';
+import { DedupFilter, UnionFind, buildClusters, candidateProbability, dedupClusters, findBucketPairs, hashFamily, jaccard, lshThreshold, minhash, readSignatureIds, shingles, words, writeSignatures } from './index.js';
 import { mulberry32 } from '../../util/rng.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -25,8 +22,12 @@ const rng = mulberry32;
 /** Base documents of 12 consecutive real sentences from several languages. */
 function baseDocs(count: number): string[] {
   const out: string[] = [];
-  for (const f of readdirSync(UD).filter((f) => f.endsWith('.txt')).sort()) {
-    const lines = readFileSync(join(UD, f), 'utf8').split('\n').filter((l) => l.trim());
+  for (const f of readdirSync(UD)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
+    const lines = readFileSync(join(UD, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     for (let i = 0; i + 12 <= lines.length && out.length < count; i += 12) out.push(lines.slice(i, i + 12).join('\n'));
     if (out.length >= count) break;
   }
@@ -141,7 +142,10 @@ test('four stages: near and exact duplicates clustered, distinct texts not; filt
     const sigFile = join(dir, 'sig-0.bin');
     const st = await writeSignatures(gen(c.docs), sigFile, { rank: 0 });
     assert.equal(st.docs, c.docs.length);
-    assert.deepEqual(readSignatureIds(sigFile), c.docs.map((d) => d.id));
+    assert.deepEqual(
+      readSignatureIds(sigFile),
+      c.docs.map((d) => d.id),
+    );
     const stats = dedupClusters([sigFile], join(dir, 'work'), join(dir, 'clusters.jsonl'));
     // Expected clusters from the construction; compare against an all-pairs Jaccard baseline too.
     const sh = new Map(c.docs.map((d) => [d.id, shingles(words(d.text), 5)]));
@@ -231,7 +235,15 @@ test('union-find clusters are transitive (A~B, B~C ⇒ {A,B,C}) even when A and 
   try {
     const f = join(dir, 'sig.bin');
     // a low-threshold LSH (40 bands × 2 rows) links A-B and B-C (J ≈ 0.5) but rarely A-C directly
-    await writeSignatures([{ id: 'A', text: A }, { id: 'B', text: B }, { id: 'C', text: C }], f, { config: { bands: 40, rows: 2, exact: false } });
+    await writeSignatures(
+      [
+        { id: 'A', text: A },
+        { id: 'B', text: B },
+        { id: 'C', text: C },
+      ],
+      f,
+      { config: { bands: 40, rows: 2, exact: false } },
+    );
     const st = dedupClusters([f], dir, join(dir, 'c.jsonl'));
     assert.equal(st.clusters, 1);
     assert.equal(st.dropped, 2);
@@ -245,7 +257,10 @@ test('bad stage files are rejected with the file named', async () => {
   try {
     const bad = join(dir, 'bad.bin');
     writeFileSync(bad, 'not a signature file at all, no no no');
-    assert.throws(() => findBucketPairs([bad], 0, join(dir, 'p.bin')), (e: Error & { file?: string }) => e.file === bad);
+    assert.throws(
+      () => findBucketPairs([bad], 0, join(dir, 'p.bin')),
+      (e: Error & { file?: string }) => e.file === bad,
+    );
     const good = join(dir, 'g.bin');
     await writeSignatures([{ id: 'x', text: 'some words here' }], good);
     const trunc = join(dir, 't.bin');

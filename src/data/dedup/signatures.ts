@@ -48,11 +48,7 @@ export interface SignatureStats {
 }
 
 /** Stage 1: reads {id, text} docs of one rank and writes its signature file atomically. */
-export async function writeSignatures(
-  docs: AsyncIterable<{ id: string; text: string }> | Iterable<{ id: string; text: string }>,
-  outFile: string,
-  opts: { rank?: number; config?: Partial<DedupConfig> } = {},
-): Promise<SignatureStats> {
+export async function writeSignatures(docs: AsyncIterable<{ id: string; text: string }> | Iterable<{ id: string; text: string }>, outFile: string, opts: { rank?: number; config?: Partial<DedupConfig> } = {}): Promise<SignatureStats> {
   const cfg = DedupConfigSchema.parse(opts.config ?? {});
   const rank = opts.rank ?? 0;
   const { bands, rows, ngram } = cfg;

@@ -94,11 +94,13 @@ function runOnPool(threads: Worker[], stage: StageName, ranks: number[], logger:
     let failed = false;
     // A stop signal ends the stage; runLocal's finally terminates the threads mid-rank (the
     // unfinished ranks have no completion marker and run again on resume).
-    const cleanups: (() => void)[] = [onStop((sig) => {
-      if (failed) return;
-      failed = true;
-      finish(new Interrupted(sig, STOPPED, RESUME));
-    })];
+    const cleanups: (() => void)[] = [
+      onStop((sig) => {
+        if (failed) return;
+        failed = true;
+        finish(new Interrupted(sig, STOPPED, RESUME));
+      }),
+    ];
     const finish = (err?: Error) => {
       for (const c of cleanups) c();
       if (err) reject(err);

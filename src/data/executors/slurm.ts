@@ -28,7 +28,7 @@ export function repoRoot(): string {
 /** `[0,1,2,5,7,8]` → `0-2,5,7-8` (sbatch --array syntax). */
 export function arraySpec(ranks: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < ranks.length; ) {
+  for (let i = 0; i < ranks.length;) {
     let j = i;
     while (j + 1 < ranks.length && ranks[j + 1] === ranks[j]! + 1) j++;
     parts.push(i === j ? `${ranks[i]}` : `${ranks[i]}-${ranks[j]}`);
@@ -61,7 +61,12 @@ async function inQueue(ids: string[], retries = 12): Promise<Set<string>> {
   for (let attempt = 0; ; attempt++) {
     try {
       const { stdout } = await run('squeue', ['-h', '-o', '%A', '-j', ids.join(',')]);
-      return new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+      return new Set(
+        stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      );
     } catch (e) {
       const msg = String((e as { stderr?: string }).stderr ?? '');
       // Jobs purged from the controller already (MinJobAge): nothing is queued.
@@ -85,7 +90,14 @@ export function jobName(out: string, stage: string): string {
 async function queuedByName(names: string[]): Promise<string[]> {
   try {
     const { stdout } = await run('squeue', ['-h', '-o', '%A', '-n', names.join(',')]);
-    return [...new Set(stdout.split('\n').map((l) => l.trim()).filter(Boolean))];
+    return [
+      ...new Set(
+        stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ),
+    ];
   } catch (e) {
     throw new OellmError(`squeue failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`, { code: 'E_SLURM', hint: 'is slurmctld running? try `sinfo`' });
   }
@@ -145,7 +157,10 @@ export async function runSlurm(plan: Plan, planFile: string, out: string, cfg: S
     const sig = stopRequested();
     if (sig) {
       // Stopped driver: cancel its jobs, or a resume would find them queued and refuse.
-      await run('scancel', jobs.map((j) => j.id)).catch(() => undefined);
+      await run(
+        'scancel',
+        jobs.map((j) => j.id),
+      ).catch(() => undefined);
       throw new Interrupted(sig, 'data run stopped', `its Slurm jobs (${jobs.map((j) => j.id).join(', ')}) were cancelled; run the same command again: finished ranks are kept`);
     }
     const q = await inQueue(jobs.map((j) => j.id));

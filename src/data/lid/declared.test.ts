@@ -25,10 +25,21 @@ test('declared labels: trusted when asked and known, ignored by default', async 
   const de = 'Dies ist ein deutscher Satz über das Wetter und die Stadt.';
   const docs = () => [mk('a', sr, 'bs'), mk('b', de, 'srp_Cyrl'), mk('c', de, 'xx'), mk('d', de)];
   const trusted = await run(new LidStep({ declared: 'trust', languages: ['bs', 'sr', 'de'] }), docs());
-  assert.deepEqual(trusted.out.map((d) => [d.id, d.lang, d.script]), [['a', 'bs', 'Cyrl'], ['b', 'sr', 'Latn'], ['c', 'de', 'Latn'], ['d', 'de', 'Latn']]);
+  assert.deepEqual(
+    trusted.out.map((d) => [d.id, d.lang, d.script]),
+    [
+      ['a', 'bs', 'Cyrl'],
+      ['b', 'sr', 'Latn'],
+      ['c', 'de', 'Latn'],
+      ['d', 'de', 'Latn'],
+    ],
+  );
   assert.equal(trusted.out[1]!.lang_score, 0, 'the model disagrees with srp_Cyrl on German text');
   assert.ok(trusted.ctx.stats.counters['lid.declared_disagrees']! >= 1);
   const ignored = await run(new LidStep({ languages: ['de'] }), docs());
-  assert.deepEqual(ignored.out.map((d) => d.id), ['b', 'c', 'd']);
+  assert.deepEqual(
+    ignored.out.map((d) => d.id),
+    ['b', 'c', 'd'],
+  );
   assert.deepEqual(ignored.excluded, ['a:lid:language']);
 });

@@ -11,7 +11,9 @@ test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when
   assert.throws(() => LidConfigSchema.parse({ treshold: 0.3 }));
   const step = new LidStep({ dropUnd: true, languages: ['de', 'fi'] });
   const mk = (id: string, text: string): Doc => ({ id, text, source: { file: 'x', offset: 0 } });
-  const long = ['Dies ist der erste Absatz eines längeren deutschen Textes über Wetter und Klima.', 'Cookie policy and privacy settings', ...Array(20).fill('Im zweiten Absatz geht es weiter mit der Geschichte der Stadt und ihrer Menschen.')].join('\n');
+  const long = ['Dies ist der erste Absatz eines längeren deutschen Textes über Wetter und Klima.', 'Cookie policy and privacy settings', ...Array(20).fill('Im zweiten Absatz geht es weiter mit der Geschichte der Stadt und ihrer Menschen.')].join(
+    '\n',
+  );
   const docs = [mk('a', long), mk('b', '12345'), mk('c', 'Tämä on suomenkielinen lause säästä ja ilmastosta.'), mk('d', 'This is an English sentence about the weather.')];
   const excluded: string[] = [];
   const ctx: StepContext = { rank: 0, worldSize: 1, stats: new Stats(), exclude: (d, step, v) => excluded.push(`${d.id}:${step}:${'drop' in v ? v.drop : ''}`), log: () => {} };
@@ -20,7 +22,13 @@ test('LidStep sets lang/script/lang_score, votes over paragraphs, drops und when
   }
   const out: Doc[] = [];
   for await (const d of step.run(src(), ctx)) out.push(d);
-  assert.deepEqual(out.map((d) => [d.id, d.lang, d.script]), [['a', 'de', 'Latn'], ['c', 'fi', 'Latn']]);
+  assert.deepEqual(
+    out.map((d) => [d.id, d.lang, d.script]),
+    [
+      ['a', 'de', 'Latn'],
+      ['c', 'fi', 'Latn'],
+    ],
+  );
   assert.ok(out[0]!.lang_score! > 0.5);
   assert.deepEqual(excluded, ['b:lid:und', 'd:lid:language']);
   assert.equal(ctx.stats.counters['lid.de'], 1);

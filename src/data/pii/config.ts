@@ -11,7 +11,10 @@ export const PiiConfigSchema = z
   .object({
     enabled: z.boolean().default(true).describe('run the PII step'),
     mode: z.enum(['annotate', 'mask', 'drop']).default('mask').describe('annotate: spans only; mask: typed placeholders like <EMAIL>; drop: drop the document'),
-    types: z.array(z.enum(PII_TYPES)).default([...PII_TYPES]).describe('detector types to run'),
+    types: z
+      .array(z.enum(PII_TYPES))
+      .default([...PII_TYPES])
+      .describe('detector types to run'),
     nationalIdCountries: z
       .array(z.string().regex(/^[A-Z]{2}$/))
       .nullable()

@@ -129,7 +129,9 @@ const NSN: Record<string, [number, number]> = {
   '378': [6, 10], '380': [9, 9], '381': [8, 9], '382': [8, 8], '383': [8, 8], '385': [8, 9], '386': [8, 8], '387': [8, 8],
   '389': [8, 8], '420': [9, 9], '421': [9, 9], '423': [7, 7], '995': [9, 9],
 };
-const CC_ALT = Object.keys(NSN).sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
+const CC_ALT = Object.keys(NSN)
+  .sort((a, b) => b.length - a.length || a.localeCompare(b))
+  .join('|');
 const SEP = '[ .\\-/]';
 const INTL_RE = rx(`(?<![\\p{L}\\p{N}_+])(?:\\+|00)(${CC_ALT})(?:${SEP}?\\(0\\))?(?:${SEP}?\\(?\\d{1,5}\\)?){1,7}${NAN}`);
 const NATIONAL_RE = rx(`(?<![\\p{L}\\p{N}_+.,/-])(?:\\(0\\d{1,5}\\)|0[1-9]\\d{0,4})(?:(?: ?${SEP} ?| )?\\d{2,8}){1,4}${NAN}`);
@@ -137,7 +139,8 @@ const PHONE_WORDS = 'tālr|tel|telefon[oe]?|teléfono|telefone|telèfon|telefoni
 const CONTEXT_PHONE_RE = rx(`(?<![\\p{L}])(?:${PHONE_WORDS})\\.?(?: ?(?:nr|no|št|č)\\.?)? ?[:.]? ?(\\+?\\(?\\d[\\d \\-./()]{5,20}\\d)${NAN}`, 'giu');
 // Section numbers ("kap. 3.5.2.4", a heading "3.5.2.4 Title" at a line start) and version
 // numbers look like IPv4 addresses: ignore candidates right after these words or a line start.
-const IPV4_NOT_AFTER = /(?:^|\n|version|versão|versión|versione|verze|wersja|verzió|versio|ver\.|release|build|firmware|v|kap\.?|kapitel|chapter|section|sect\.|§|punct(?:ul)?|pkt\.?|point|par\.|art\.|odst\.|točk[aei]|cap\.|capítulo|chapitre|rozdział|fejezet|luku|peatükk|nodaļa|skyrius)\s*$/iu;
+const IPV4_NOT_AFTER =
+  /(?:^|\n|version|versão|versión|versione|verze|wersja|verzió|versio|ver\.|release|build|firmware|v|kap\.?|kapitel|chapter|section|sect\.|§|punct(?:ul)?|pkt\.?|point|par\.|art\.|odst\.|točk[aei]|cap\.|capítulo|chapitre|rozdział|fejezet|luku|peatükk|nodaļa|skyrius)\s*$/iu;
 const DATE_PREFIX = /^\d{1,2}[./]\d{1,2}[./]\d{2,4}(?!\d)/;
 const DATE_LIKE = /^(?:\d{1,2}([./-])\d{1,2}\1\d{2,4}|\d{4}([./-])\d{1,2}\2\d{1,2})$/;
 
@@ -158,7 +161,11 @@ function validIntlPhone(s: string): boolean | number {
   const m = /^(?:\+|00)(\d+)/.exec(s);
   if (!m) return false;
   let cc = '';
-  for (const c of CC_ALT.split('|')) if (m[1]!.startsWith(c)) { cc = c; break; }
+  for (const c of CC_ALT.split('|'))
+    if (m[1]!.startsWith(c)) {
+      cc = c;
+      break;
+    }
   const [lo, hi] = NSN[cc]!;
   const skip = (s.startsWith('+') ? 1 : 2) + cc.length;
   const r = groupsTrimmed(s, hi, lo, (t) => digitsOf(t.slice(skip).replace('(0)', '')).length);

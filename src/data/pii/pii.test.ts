@@ -108,7 +108,9 @@ test('dates, years, versions, ISBNs, prices and plain numbers are not PII', () =
 const ctx = mapContext;
 async function run(step: PiiStep, docs: Doc[], c: StepContext): Promise<Doc[]> {
   const out: Doc[] = [];
-  async function* g(): AsyncIterable<Doc> { yield* docs; }
+  async function* g(): AsyncIterable<Doc> {
+    yield* docs;
+  }
   for await (const d of step.run(g(), c)) out.push(d);
   return out;
 }
@@ -136,11 +138,17 @@ test('mode annotate keeps the text; mode drop drops with pii.<type>', async () =
   const a = await run(new PiiStep({ mode: 'annotate' }), mk(), ctx());
   assert.equal(a[0]!.text, TEXT);
   const spans = a[0]!.pii!.spans!;
-  assert.deepEqual(spans.map((s) => s.type), ['email', 'phone', 'iban']);
+  assert.deepEqual(
+    spans.map((s) => s.type),
+    ['email', 'phone', 'iban'],
+  );
   assert.equal(TEXT.slice(spans[0]!.start, spans[0]!.end), 'jan.novak@firma.cz');
   const c = ctx();
   const d = await run(new PiiStep({ mode: 'drop' }), mk(), c);
-  assert.deepEqual(d.map((x) => x.id), ['b']);
+  assert.deepEqual(
+    d.map((x) => x.id),
+    ['b'],
+  );
   assert.equal(c.dropped.get('a'), 'pii.email');
   const only = await run(new PiiStep({ mode: 'annotate', types: ['iban'] }), mk(), ctx());
   assert.deepEqual(only[0]!.pii!.counts, { iban: 1 });

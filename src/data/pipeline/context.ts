@@ -16,7 +16,12 @@ export function reasonKey(step: string, reason: string): string {
 /** A counter-safe class of a free-text reason: the part before `:` or `(`, slugged. */
 export function reasonClass(reason: string): string {
   const head = reason.split(/[:(]/)[0]!.trim().toLowerCase();
-  return head.replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'unknown';
+  return (
+    head
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'unknown'
+  );
 }
 
 export interface QuarantineRecord {
@@ -27,14 +32,7 @@ export interface QuarantineRecord {
   id?: string;
 }
 
-export function makeContext(opts: {
-  rank: number;
-  worldSize: number;
-  stats: Stats;
-  logger: Logger;
-  quarantine: JsonlZstWriter;
-  exclusions?: ExclusionWriter | undefined;
-}): StepContext & { quarantineRecord(q: QuarantineRecord): void } {
+export function makeContext(opts: { rank: number; worldSize: number; stats: Stats; logger: Logger; quarantine: JsonlZstWriter; exclusions?: ExclusionWriter | undefined }): StepContext & { quarantineRecord(q: QuarantineRecord): void } {
   const { stats, quarantine, exclusions, logger } = opts;
   const quarantineRecord = (q: QuarantineRecord) => {
     stats.inc('docs.quarantined');

@@ -126,7 +126,8 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
         delete d.meta; // transport fields (raw HTML, headers) end here
         if (d.rights?.class !== 'restricted') docs.write(d);
         else if (restricted) {
-          if (!restricted.write(d)) throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
+          if (!restricted.write(d))
+            throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
         } else {
           // No key: the text may be stored nowhere. The record goes on without it (a copy: the
           // signatures below still hash the text) so that the final stage drops it after dedup.
@@ -179,7 +180,10 @@ async function runBuckets(plan: Plan, out: string, rank: number): Promise<RankSu
 
 async function runClusters(plan: Plan, out: string): Promise<RankSummary> {
   const stats = new Stats();
-  const pairFiles = plan.bands.flat().sort((a, b) => a - b).map((b) => pairsPath(out, b));
+  const pairFiles = plan.bands
+    .flat()
+    .sort((a, b) => a - b)
+    .map((b) => pairsPath(out, b));
   const sigFiles = plan.assignment.map((_, r) => sigPath(out, r));
   const target = clustersPath(out);
   removeTempsOf(target); // a killed attempt's
@@ -282,7 +286,13 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
     exclusions?.abort();
     throw e;
   }
-  const rel = (f: WrittenFile) => ({ ...f, path: f.path.slice(out.length + 1).split('\\').join('/') });
+  const rel = (f: WrittenFile) => ({
+    ...f,
+    path: f.path
+      .slice(out.length + 1)
+      .split('\\')
+      .join('/'),
+  });
   return {
     stage: 'final',
     rank,
@@ -311,4 +321,3 @@ function normTs(ts: string): string | undefined {
 export function readSummary(out: string, stage: StageName, rank: number): RankSummary {
   return readJson<RankSummary>(summaryPath(out, stage, rank));
 }
-

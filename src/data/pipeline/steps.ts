@@ -30,13 +30,7 @@ export function idBaseOf(files: string[]): string {
 }
 
 /** Documents of the rank's files; every quarantined record is logged and counted as read. */
-export async function* readerSource(
-  files: string[],
-  cfg: PlanConfig,
-  ctx: StepContext & { quarantineRecord(q: QuarantineRecord): void },
-  onRecord: () => void,
-  idBase: string,
-): AsyncIterable<Doc> {
+export async function* readerSource(files: string[], cfg: PlanConfig, ctx: StepContext & { quarantineRecord(q: QuarantineRecord): void }, onRecord: () => void, idBase: string): AsyncIterable<Doc> {
   for (const file of files) {
     for await (const item of readInput(file, { maxDocBytes: cfg.maxDocBytes, idBase })) {
       onRecord();

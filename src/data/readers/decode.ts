@@ -11,9 +11,7 @@ export const DEFAULT_MAX_INVALID_RATIO = 0.01;
 
 export type CharsetSource = 'bom' | 'header' | 'meta' | 'utf8' | 'detected' | 'fallback';
 
-export type Decoded =
-  | { text: string; charset: string; source: CharsetSource; invalid: number }
-  | { error: string };
+export type Decoded = { text: string; charset: string; source: CharsetSource; invalid: number } | { error: string };
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const utf8Lax = new TextDecoder('utf-8', { fatal: false });
@@ -63,7 +61,10 @@ export function binaryReason(bytes: Uint8Array): string | null {
 /** Normalises a charset label to one iconv-lite knows, or null. latin1/ascii → windows-1252 (WHATWG). */
 export function normaliseCharset(label: string | undefined | null): string | null {
   if (!label) return null;
-  let l = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  let l = label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   if (!l) return null;
   if (l === 'utf8' || l === 'unicode-1-1-utf-8' || l === 'x-unicode20utf8') l = 'utf-8';
   if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'iso_8859-1', 'cp819', 'ibm819'].includes(l)) l = 'windows-1252';

@@ -27,7 +27,9 @@ export function formatOfName(file: string): InputFormat | null {
 
 /** Format from the first decompressed bytes: `WARC/` → warc, `{` → jsonl, else text. */
 export function formatOfBytes(head: Uint8Array): InputFormat {
-  const s = Buffer.from(head).toString('latin1').replace(/^[\s\uFEFF\u00EF\u00BB\u00BF]+/, '');
+  const s = Buffer.from(head)
+    .toString('latin1')
+    .replace(/^[\s\uFEFF\u00EF\u00BB\u00BF]+/, '');
   if (s.startsWith('WARC/')) return 'warc';
   if (s.startsWith('{')) return 'jsonl';
   return 'text';

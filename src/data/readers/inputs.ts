@@ -71,7 +71,14 @@ export function globToRegExp(glob: string): RegExp {
       const j = glob.indexOf('}', i + 1);
       if (j < 0) re += '\\{';
       else {
-        re += '(?:' + glob.slice(i + 1, j).split(',').map((a) => globToRegExp(a).source.slice(1, -1)).join('|') + ')';
+        re +=
+          '(?:' +
+          glob
+            .slice(i + 1, j)
+            .split(',')
+            .map((a) => globToRegExp(a).source.slice(1, -1))
+            .join('|') +
+          ')';
         i = j;
       }
     } else re += c.replace(/[.+^$()|\\]/g, '\\$&');

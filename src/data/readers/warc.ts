@@ -189,15 +189,7 @@ function conversionDoc(file: string, offset: number, headers: Map<string, string
   return { doc };
 }
 
-async function responseDoc(
-  file: string,
-  offset: number,
-  headers: Map<string, string>,
-  headerBytes: Buffer,
-  block: Buffer,
-  opts: ResolvedReadOptions,
-  collection: string | undefined,
-): Promise<ReadItem> {
+async function responseDoc(file: string, offset: number, headers: Map<string, string>, headerBytes: Buffer, block: Buffer, opts: ResolvedReadOptions, collection: string | undefined): Promise<ReadItem> {
   const q = (reason: string): ReadItem => ({ quarantine: { file, offset, reason } });
   let status: number | undefined;
   const http: Record<string, string> = {};

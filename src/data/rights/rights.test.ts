@@ -20,14 +20,43 @@ test('path matching: Google robots.txt specification table (prefix, *, $) and lo
   const table: [string, string, boolean][] = [
     ['/', '/anything', true],
     ['/*', '/anything', true],
-    ['/fish', '/fish', true], ['/fish', '/fish.html', true], ['/fish', '/fish/salmon.html', true], ['/fish', '/fishheads', true], ['/fish', '/fishheads/yummy.html', true], ['/fish', '/fish.php?id=anything', true],
-    ['/fish', '/Fish.asp', false], ['/fish', '/catfish', false], ['/fish', '/?id=fish', false], ['/fish', '/desert/fish', false],
-    ['/fish*', '/fish', true], ['/fish*', '/fishheads/yummy.html', true], ['/fish*', '/catfish', false],
-    ['/fish/', '/fish/', true], ['/fish/', '/fish/?id=anything', true], ['/fish/', '/fish/salmon.htm', true], ['/fish/', '/fish', false], ['/fish/', '/fish.html', false], ['/fish/', '/animals/fish/', false], ['/fish/', '/Fish/Salmon.asp', false],
-    ['/*.php', '/index.php', true], ['/*.php', '/filename.php', true], ['/*.php', '/folder/filename.php', true], ['/*.php', '/folder/filename.php?parameters', true], ['/*.php', '/folder/any.php.file.html', true], ['/*.php', '/filename.php/', true],
-    ['/*.php', '/', false], ['/*.php', '/windows.PHP', false],
-    ['/*.php$', '/filename.php', true], ['/*.php$', '/folder/filename.php', true], ['/*.php$', '/filename.php?parameters', false], ['/*.php$', '/filename.php/', false], ['/*.php$', '/filename.php5', false], ['/*.php$', '/windows.PHP', false],
-    ['/fish*.php', '/fish.php', true], ['/fish*.php', '/fishheads/catfish.php?parameters', true], ['/fish*.php', '/Fish.PHP', false],
+    ['/fish', '/fish', true],
+    ['/fish', '/fish.html', true],
+    ['/fish', '/fish/salmon.html', true],
+    ['/fish', '/fishheads', true],
+    ['/fish', '/fishheads/yummy.html', true],
+    ['/fish', '/fish.php?id=anything', true],
+    ['/fish', '/Fish.asp', false],
+    ['/fish', '/catfish', false],
+    ['/fish', '/?id=fish', false],
+    ['/fish', '/desert/fish', false],
+    ['/fish*', '/fish', true],
+    ['/fish*', '/fishheads/yummy.html', true],
+    ['/fish*', '/catfish', false],
+    ['/fish/', '/fish/', true],
+    ['/fish/', '/fish/?id=anything', true],
+    ['/fish/', '/fish/salmon.htm', true],
+    ['/fish/', '/fish', false],
+    ['/fish/', '/fish.html', false],
+    ['/fish/', '/animals/fish/', false],
+    ['/fish/', '/Fish/Salmon.asp', false],
+    ['/*.php', '/index.php', true],
+    ['/*.php', '/filename.php', true],
+    ['/*.php', '/folder/filename.php', true],
+    ['/*.php', '/folder/filename.php?parameters', true],
+    ['/*.php', '/folder/any.php.file.html', true],
+    ['/*.php', '/filename.php/', true],
+    ['/*.php', '/', false],
+    ['/*.php', '/windows.PHP', false],
+    ['/*.php$', '/filename.php', true],
+    ['/*.php$', '/folder/filename.php', true],
+    ['/*.php$', '/filename.php?parameters', false],
+    ['/*.php$', '/filename.php/', false],
+    ['/*.php$', '/filename.php5', false],
+    ['/*.php$', '/windows.PHP', false],
+    ['/fish*.php', '/fish.php', true],
+    ['/fish*.php', '/fishheads/catfish.php?parameters', true],
+    ['/fish*.php', '/Fish.PHP', false],
   ];
   for (const [pattern, path, want] of table) {
     const r = new Robots(`User-agent: t\nDisallow: ${pattern}\n`);
@@ -67,9 +96,16 @@ User-Agent: quxbot
   const tie = new Robots('User-agent: *\nDisallow: /page\nAllow: /page\n');
   assert.equal(tie.isAllowed('x', '/page'), true, 'allow wins an equal-length tie');
   const longest = new Robots('User-agent: *\nAllow: /a\nDisallow: /a/b\nAllow: /a/b/c\n');
-  assert.deepEqual(['/a/x', '/a/b/x', '/a/b/c/x'].map((p) => longest.isAllowed('x', p)), [true, false, true]);
+  assert.deepEqual(
+    ['/a/x', '/a/b/x', '/a/b/c/x'].map((p) => longest.isAllowed('x', p)),
+    [true, false, true],
+  );
   const combined = new Robots('User-agent: gptbot\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\nuser-agent: GPTBot/1.1\nDisallow: /b\n');
-  assert.deepEqual(['/a', '/b', '/c'].map((p) => combined.isAllowed('GPTBot', p)), [false, false, true], 'groups for one agent combine');
+  assert.deepEqual(
+    ['/a', '/b', '/c'].map((p) => combined.isAllowed('GPTBot', p)),
+    [false, false, true],
+    'groups for one agent combine',
+  );
   const enc = new Robots('User-agent: *\nDisallow: /ä\nDisallow: /%7euser\n');
   assert.equal(enc.isAllowed('x', '/%C3%A4x'), false, 'non-ASCII pattern matches its percent-encoding');
   assert.equal(enc.isAllowed('x', '/%7Euser/x'), false, 'percent escapes compare case-insensitively');
@@ -82,11 +118,13 @@ User-Agent: quxbot
 });
 
 test('TDMRep: tdmrep.json first matching rule, header and meta parsing', () => {
-  const rules = parseTdmrep(JSON.stringify([
-    { location: '/public/*', 'tdm-reservation': 0 },
-    { location: '/news/*.html$', 'tdm-reservation': 1, 'tdm-policy': 'https://x/policy.json' },
-    { location: '/', 'tdm-reservation': 1 },
-  ]));
+  const rules = parseTdmrep(
+    JSON.stringify([
+      { location: '/public/*', 'tdm-reservation': 0 },
+      { location: '/news/*.html$', 'tdm-reservation': 1, 'tdm-policy': 'https://x/policy.json' },
+      { location: '/', 'tdm-reservation': 1 },
+    ]),
+  );
   assert.equal(matchTdmrep(rules, '/public/a')!.reservation, 0);
   assert.equal(matchTdmrep(rules, '/news/a.html')!.policy, 'https://x/policy.json');
   assert.equal(matchTdmrep(rules, '/other')!.reservation, 1);
@@ -128,7 +166,13 @@ test('RightsStep: every document gets a decision; reserved → restricted, block
   mkdirSync(tdm, { recursive: true });
   writeFileSync(join(robots, 'ai-blocked.example.robots.txt'), 'User-agent: *\nAllow: /\n\nUser-agent: GPTBot\nDisallow: /private/\n');
   writeFileSync(join(robots, 'open.example.robots.txt'), 'User-agent: *\nDisallow: /admin\n');
-  writeFileSync(join(tdm, 'tdm.example.tdmrep.json'), JSON.stringify([{ location: '/free/*', 'tdm-reservation': 0 }, { location: '/', 'tdm-reservation': 1 }]));
+  writeFileSync(
+    join(tdm, 'tdm.example.tdmrep.json'),
+    JSON.stringify([
+      { location: '/free/*', 'tdm-reservation': 0 },
+      { location: '/', 'tdm-reservation': 1 },
+    ]),
+  );
   const blockFile = join(dir, 'block.txt');
   writeFileSync(blockFile, '# spam\nspam.example\n');
   const jsonl = join(dir, 'robots.jsonl.zst');
@@ -166,7 +210,10 @@ test('RightsStep: every document gets a decision; reserved → restricted, block
   assert.equal(by.get('tdm-free')!.decision, 'allow');
   assert.deepEqual(by.get('tdm'), { decision: 'reserved', reason: 'tdmrep', class: 'restricted' });
   assert.equal(by.get('nohost')!.decision, 'allow');
-  assert.deepEqual(dropped, [['blocked', 'rights.blocklist'], ['spam', 'rights.blocklist']]);
+  assert.deepEqual(dropped, [
+    ['blocked', 'rights.blocklist'],
+    ['spam', 'rights.blocklist'],
+  ]);
   assert.equal(docs.find((d) => d.id === 'blocked')!.rights!.decision, 'blocked');
   assert.equal(out.length + dropped.length, docs.length);
   assert.deepEqual(stats, {
@@ -183,7 +230,10 @@ test('RightsStep: every document gets a decision; reserved → restricted, block
 test('RightsStep: onReserved=drop drops reservations; honour limits the sources; bad tdmrep.json is a clear error', async () => {
   const drop = new RightsStep({ onReserved: 'drop' });
   const r = await runStep(drop, [doc('a', 'https://a.example/', { httpHeaders: { 'tdm-reservation': '1' } }), doc('b', 'https://b.example/')]);
-  assert.deepEqual(r.out.map((d) => d.id), ['b']);
+  assert.deepEqual(
+    r.out.map((d) => d.id),
+    ['b'],
+  );
   assert.deepEqual(r.dropped, [['a', 'rights.reserved']]);
   const onlyRobots = new RightsStep({ honour: ['robots'] });
   const o = await runStep(onlyRobots, [doc('a', 'https://a.example/', { httpHeaders: { 'tdm-reservation': '1' } })]);

@@ -82,7 +82,11 @@ export class RightsStep implements Step {
         throw new OellmError(`cannot read blocklist file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: c.blocklistFile, code: 'E_IO', hint: 'rights.blocklistFile: one domain per line' });
       }
       for (const raw of text.split(/\r?\n/)) {
-        const d = raw.replace(/#.*$/, '').trim().toLowerCase().replace(/^\*?\./, '');
+        const d = raw
+          .replace(/#.*$/, '')
+          .trim()
+          .toLowerCase()
+          .replace(/^\*?\./, '');
         if (d) this.blocklist.add(d);
       }
     }

@@ -52,7 +52,10 @@ test('round trip: every document comes back as its public record; no plaintext o
     assert.equal(info.docs, 20);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const back = await all(file, key);
-    assert.deepEqual(back.map((r) => r.id), docs.map((d) => d.id));
+    assert.deepEqual(
+      back.map((r) => r.id),
+      docs.map((d) => d.id),
+    );
     assert.equal(back[7]!.text, docs[7]!.text);
     assert.deepEqual(back[7]!.rights, docs[7]!.rights);
     assert.equal((back[7] as Record<string, unknown>).meta, undefined, 'transport fields are not stored');
@@ -74,7 +77,7 @@ test('round trip: every document comes back as its public record; no plaintext o
   // IVs never repeat inside a file (distinct index and plaintext).
   const raw = readFileSync(join(dir, 'd1', 'r.vault'));
   const ivs = new Set<string>();
-  for (let off = 32; off < raw.length; ) {
+  for (let off = 32; off < raw.length;) {
     const n = raw.readUInt32BE(off);
     ivs.add(raw.subarray(off + 4, off + 16).toString('hex'));
     off += 4 + 12 + n + 16;
@@ -91,7 +94,10 @@ test('round trip: every document comes back as its public record; no plaintext o
   r1.commit();
   r2.commit();
   assert.notEqual(f1.sha256, f2.sha256);
-  assert.deepEqual((await all(join(dir, 'd7', 'r.vault'), key)).map((x) => x.text), docs.map((d) => d.text));
+  assert.deepEqual(
+    (await all(join(dir, 'd7', 'r.vault'), key)).map((x) => x.text),
+    docs.map((d) => d.text),
+  );
 });
 
 test('wrong key, tampered bytes, swapped records and a cut-short file are clear errors', async () => {
@@ -147,7 +153,10 @@ test('re-runs replace a rank file instead of duplicating; abort leaves nothing; 
   assert.deepEqual(readdirSync(vdir).sort(), ['00000.vault', '00001.vault']);
   const ids: string[] = [];
   for await (const r of readVaultAll(vdir, key)) ids.push(r.id);
-  assert.deepEqual(ids, docs.map((d) => d.id));
+  assert.deepEqual(
+    ids,
+    docs.map((d) => d.id),
+  );
   assert.throws(() => new VaultWriter(join(dir, 'x.vault'), randomBytes(16)), /32 bytes/);
 });
 
@@ -163,7 +172,10 @@ test('key files: hex and raw accepted, junk rejected with a hint, no silent over
   writeFileSync(raw, key);
   assert.deepEqual(loadKey(raw), key);
   writeFileSync(join(dir, 'keys', 'bad'), 'hunter2\n');
-  assert.throws(() => loadKey(join(dir, 'keys', 'bad')), (e: Error & { hint?: string }) => /not a vault key/.test(e.message) && /vault keygen/.test(e.hint!));
+  assert.throws(
+    () => loadKey(join(dir, 'keys', 'bad')),
+    (e: Error & { hint?: string }) => /not a vault key/.test(e.message) && /vault keygen/.test(e.hint!),
+  );
   assert.throws(() => loadKey(join(dir, 'keys', 'missing')), /cannot read vault key file/);
 });
 
@@ -178,8 +190,14 @@ test('CLI: oellm vault keygen and vault cat (records; a wrong key exits 1 naming
   write(join(vdir, '00000.vault'), loadKey(keyFile), docs.slice(0, 3));
   const c = cli(['vault', 'cat', vdir, '--key', keyFile]);
   assert.equal(c.status, 0, c.stderr);
-  const recs = c.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string });
-  assert.deepEqual(recs.map((r) => r.id), ['doc000', 'doc001', 'doc002']);
+  const recs = c.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; text: string });
+  assert.deepEqual(
+    recs.map((r) => r.id),
+    ['doc000', 'doc001', 'doc002'],
+  );
   assert.equal(recs[1]!.text, docs[1]!.text);
   const other = join(dir, 'other.key');
   generateKey(other);

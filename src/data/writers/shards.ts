@@ -64,7 +64,10 @@ export class ShardWriter {
 
   private finish(lang: string, cur: { w: JsonlZstWriter; part: number }): void {
     const f = cur.w.close();
-    const rel = f.path.slice(this.outDir.length + 1).split('\\').join('/');
+    const rel = f.path
+      .slice(this.outDir.length + 1)
+      .split('\\')
+      .join('/');
     this.done.push({ w: cur.w, file: { ...f, rel, lang } });
   }
 

@@ -70,8 +70,14 @@ test('same F32 weights: checkpoint backend and GGUF backend agree to 1e-4 relati
     const rg = await scoreTexts(g, texts);
     const rc = await scoreTexts(c, texts);
     const tokens = rg.reduce((s, d) => s + d.tokens, 0);
-    assert.ok(rg.some((d) => d.tokens > 64), 'some text spans several windows');
-    assert.deepEqual(rg.map((d) => d.tokens), rc.map((d) => d.tokens));
+    assert.ok(
+      rg.some((d) => d.tokens > 64),
+      'some text spans several windows',
+    );
+    assert.deepEqual(
+      rg.map((d) => d.tokens),
+      rc.map((d) => d.tokens),
+    );
     const bpb = (r: typeof rg): number => -r.reduce((s, d) => s + d.ll, 0) / r.reduce((s, d) => s + d.bytes, 0) / Math.LN2;
     const rel = Math.abs(bpb(rg) - bpb(rc)) / bpb(rc);
     assert.ok(rel <= 1e-4, `bpb gguf ${bpb(rg)} vs checkpoint ${bpb(rc)}: relative ${rel} over ${tokens} tokens`);

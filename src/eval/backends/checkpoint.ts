@@ -32,7 +32,8 @@ export class CheckpointBackend implements Backend {
     const ck = loadCheckpoint(dir, { skipOptimizer: true });
     if (!ck.tokenizerJson) throw new OellmError('the checkpoint has no tokenizer.json', { file: dir, code: 'E_INPUT', hint: 'copy the tokenizer dir it was trained with into the checkpoint dir' });
     const tok = loadTokenizer(ck.dir);
-    if (tok.vocabSize !== ck.config.vocabSize) throw new OellmError(`tokenizer.json has ${tok.vocabSize} tokens but the model has ${ck.config.vocabSize}`, { file: ck.tokenizerJson, code: 'E_VOCAB', hint: 'the tokenizer does not belong to this model' });
+    if (tok.vocabSize !== ck.config.vocabSize)
+      throw new OellmError(`tokenizer.json has ${tok.vocabSize} tokens but the model has ${ck.config.vocabSize}`, { file: ck.tokenizerJson, code: 'E_VOCAB', hint: 'the tokenizer does not belong to this model' });
     const model = new LlamaModel(ck.config, defaultKernels());
     model.loadParams(ck.params);
     const bos = ck.tokens.bos ?? tok.bosId;
@@ -70,7 +71,10 @@ export class CheckpointBackend implements Backend {
     const out = new Array<T>(reqs.length);
     for (let i = 0; i < order.length; i += this.batch) {
       const idx = order.slice(i, i + this.batch);
-      const res = run(idx.map((j) => reqs[j]!), idx);
+      const res = run(
+        idx.map((j) => reqs[j]!),
+        idx,
+      );
       idx.forEach((j, k) => (out[j] = res[k]!));
     }
     return out;
@@ -83,7 +87,7 @@ export class CheckpointBackend implements Backend {
         const target = group[b]!.tokens[t + 1]!;
         let max = -Infinity;
         let arg = 0;
-        for (let i = 0; i < logits.length; i++) if (logits[i]! > max) (max = logits[i]!), (arg = i);
+        for (let i = 0; i < logits.length; i++) if (logits[i]! > max) ((max = logits[i]!), (arg = i));
         let s = 0;
         for (let i = 0; i < logits.length; i++) s += Math.exp(logits[i]! - max);
         res[b]!.logprobs.push(logits[target]! - max - Math.log(s));

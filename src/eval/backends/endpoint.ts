@@ -36,7 +36,11 @@ interface LegacyLogprobs {
 }
 
 export class EndpointError extends OellmError {
-  constructor(message: string, readonly url: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+  ) {
     super(message, { code: 'E_ENDPOINT', hint: 'check that the server is up and speaks the OpenAI completions API with echo + logprobs (docs/EVAL.md)' });
     this.name = 'EndpointError';
   }

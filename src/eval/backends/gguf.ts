@@ -13,7 +13,6 @@ import { OellmError } from '../../util/errors.js';
 import type { Backend, ScoreRequest, Scored } from '../types.js';
 import { fileSha256 } from '../tasks/files.js';
 
-
 export interface GgufBackendOptions extends RuntimeOptions {
   /** Parallel sequences per context (default 1: one sequence was fastest on CPU in bench/eval, docs/BENCHMARKS.md; a GPU may want more). */
   sequences?: number;
@@ -114,7 +113,12 @@ export class GgufBackend implements Backend {
     const s = await this.small;
     const again = await this.lock(() => this.evaluate(s, req));
     const bad = again.logprobs.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new OellmError(`llama.cpp returned a non-finite log-probability (${again.logprobs[bad]}) at position ${req.from + bad}`, { file: this.path, code: 'E_RUNTIME', hint: 'the GGUF may be damaged; check it with `oellm inspect` and compare with its F16 export' });
+    if (bad >= 0)
+      throw new OellmError(`llama.cpp returned a non-finite log-probability (${again.logprobs[bad]}) at position ${req.from + bad}`, {
+        file: this.path,
+        code: 'E_RUNTIME',
+        hint: 'the GGUF may be damaged; check it with `oellm inspect` and compare with its F16 export',
+      });
     return again;
   }
 

@@ -35,7 +35,12 @@ export function readData(path: string): ReadFile {
 /** sha256 over the files a task read: sorted "path sha256" lines. */
 export function combinedSha(files: readonly ReadFile[]): string {
   return createHash('sha256')
-    .update(files.map((f) => `${f.path} ${f.sha256}`).sort().join('\n'))
+    .update(
+      files
+        .map((f) => `${f.path} ${f.sha256}`)
+        .sort()
+        .join('\n'),
+    )
     .digest('hex');
 }
 

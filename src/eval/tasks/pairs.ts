@@ -13,7 +13,7 @@ export function parsePairs(text: string, file: string): { items: PairItem[]; ski
   const { header, rows } = parseDelimited(text, delim);
   const good = header.indexOf('sen');
   const bad = header.indexOf('wrong_sen');
-  if (good < 0 || bad < 0) throw new OellmError(`minimal-pair file has no \`sen\` and \`wrong_sen\` columns (header: ${header.join(', ')})`, { file, code: 'E_FORMAT', hint: 'use MultiBLiMP\'s column names: sen, wrong_sen' });
+  if (good < 0 || bad < 0) throw new OellmError(`minimal-pair file has no \`sen\` and \`wrong_sen\` columns (header: ${header.join(', ')})`, { file, code: 'E_FORMAT', hint: "use MultiBLiMP's column names: sen, wrong_sen" });
   const items: PairItem[] = [];
   const skipped: Record<string, number> = {};
   for (const r of rows) {

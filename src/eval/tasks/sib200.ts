@@ -65,20 +65,28 @@ export const sib200: TaskDef = {
   load(lang: string, o: TaskOptions): TaskData {
     const files: ReadFile[] = [];
     const skipped: Record<string, number> = {};
-    const toItem = (s: string) => (r: SibRow): McItem | null => {
-      const gold = SIB_LABELS.indexOf(r.category);
-      if (gold < 0) {
-        skipped.unknown_category = (skipped.unknown_category ?? 0) + 1;
-        return null;
-      }
-      return { kind: 'multiple_choice', id: `${s}:${r.index}`, fields: { text: r.text }, choices: SIB_LABELS, gold };
-    };
+    const toItem =
+      (s: string) =>
+      (r: SibRow): McItem | null => {
+        const gold = SIB_LABELS.indexOf(r.category);
+        if (gold < 0) {
+          skipped.unknown_category = (skipped.unknown_category ?? 0) + 1;
+          return null;
+        }
+        return { kind: 'multiple_choice', id: `${s}:${r.index}`, fields: { text: r.text }, choices: SIB_LABELS, gold };
+      };
     const items: McItem[] = [];
-    for (const s of splitsOf(o.split, 'test')) for (const r of readSplit(o.dataDir, lang, s, files)) {
-      const it = toItem(s)(r);
-      if (it) items.push(it);
-    }
-    const fewshot = (o.shots ?? 0) > 0 ? readSplit(o.dataDir, lang, 'train', files).map(toItem('train')).filter((x): x is McItem => x !== null) : [];
+    for (const s of splitsOf(o.split, 'test'))
+      for (const r of readSplit(o.dataDir, lang, s, files)) {
+        const it = toItem(s)(r);
+        if (it) items.push(it);
+      }
+    const fewshot =
+      (o.shots ?? 0) > 0
+        ? readSplit(o.dataDir, lang, 'train', files)
+            .map(toItem('train'))
+            .filter((x): x is McItem => x !== null)
+        : [];
     return { items, fewshot, template: SIB_TEMPLATE, dataSha256: combinedSha(files), skipped };
   },
 };

@@ -53,7 +53,11 @@ class Cursor {
   private buf = Buffer.alloc(0);
   private bufStart = 0;
   pos = 0;
-  constructor(private readonly fd: number, readonly size: number, readonly path: string) {}
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+    readonly path: string,
+  ) {}
   private need(n: number, what: string): void {
     if (this.pos + n > this.size) throw new FormatError(`truncated GGUF: ${what} runs past the end of the file`, { file: this.path, offset: this.pos, expected: `${n} more bytes`, found: `${this.size - this.pos}` });
     if (this.pos >= this.bufStart && this.pos + n <= this.bufStart + this.buf.length) return;
@@ -68,16 +72,46 @@ class Cursor {
     this.pos += n;
     return o;
   }
-  u8(w = 'u8'): number { const o = this.at(1, w); return this.buf.readUInt8(o); }
-  i8(w = 'i8'): number { const o = this.at(1, w); return this.buf.readInt8(o); }
-  u16(w = 'u16'): number { const o = this.at(2, w); return this.buf.readUInt16LE(o); }
-  i16(w = 'i16'): number { const o = this.at(2, w); return this.buf.readInt16LE(o); }
-  u32(w = 'u32'): number { const o = this.at(4, w); return this.buf.readUInt32LE(o); }
-  i32(w = 'i32'): number { const o = this.at(4, w); return this.buf.readInt32LE(o); }
-  f32(w = 'f32'): number { const o = this.at(4, w); return this.buf.readFloatLE(o); }
-  f64(w = 'f64'): number { const o = this.at(8, w); return this.buf.readDoubleLE(o); }
-  u64big(w = 'u64'): bigint { const o = this.at(8, w); return this.buf.readBigUInt64LE(o); }
-  i64big(w = 'i64'): bigint { const o = this.at(8, w); return this.buf.readBigInt64LE(o); }
+  u8(w = 'u8'): number {
+    const o = this.at(1, w);
+    return this.buf.readUInt8(o);
+  }
+  i8(w = 'i8'): number {
+    const o = this.at(1, w);
+    return this.buf.readInt8(o);
+  }
+  u16(w = 'u16'): number {
+    const o = this.at(2, w);
+    return this.buf.readUInt16LE(o);
+  }
+  i16(w = 'i16'): number {
+    const o = this.at(2, w);
+    return this.buf.readInt16LE(o);
+  }
+  u32(w = 'u32'): number {
+    const o = this.at(4, w);
+    return this.buf.readUInt32LE(o);
+  }
+  i32(w = 'i32'): number {
+    const o = this.at(4, w);
+    return this.buf.readInt32LE(o);
+  }
+  f32(w = 'f32'): number {
+    const o = this.at(4, w);
+    return this.buf.readFloatLE(o);
+  }
+  f64(w = 'f64'): number {
+    const o = this.at(8, w);
+    return this.buf.readDoubleLE(o);
+  }
+  u64big(w = 'u64'): bigint {
+    const o = this.at(8, w);
+    return this.buf.readBigUInt64LE(o);
+  }
+  i64big(w = 'i64'): bigint {
+    const o = this.at(8, w);
+    return this.buf.readBigInt64LE(o);
+  }
   /**
    * u64 count that must fit a JS number and be ≤ max, and, when `minItemBytes` is given, small
    * enough that that many items of at least that size fit in the rest of the file (a crafted
@@ -105,24 +139,40 @@ class Cursor {
 
 function readScalar(c: Cursor, t: ValueTypeName, what: string): GgufScalar {
   switch (t) {
-    case 'UINT8': return c.u8(what);
-    case 'INT8': return c.i8(what);
-    case 'UINT16': return c.u16(what);
-    case 'INT16': return c.i16(what);
-    case 'UINT32': return c.u32(what);
-    case 'INT32': return c.i32(what);
-    case 'FLOAT32': return c.f32(what);
-    case 'FLOAT64': return c.f64(what);
+    case 'UINT8':
+      return c.u8(what);
+    case 'INT8':
+      return c.i8(what);
+    case 'UINT16':
+      return c.u16(what);
+    case 'INT16':
+      return c.i16(what);
+    case 'UINT32':
+      return c.u32(what);
+    case 'INT32':
+      return c.i32(what);
+    case 'FLOAT32':
+      return c.f32(what);
+    case 'FLOAT64':
+      return c.f64(what);
     case 'BOOL': {
       const at = c.pos;
       const b = c.u8(what);
       if (b > 1) throw new FormatError(`corrupt GGUF: ${what} is not a bool`, { file: c.path, offset: at, expected: '0 or 1', found: String(b) });
       return b === 1;
     }
-    case 'STRING': return c.str(what);
-    case 'UINT64': { const v = c.u64big(what); return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v; }
-    case 'INT64': { const v = c.i64big(what); return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v; }
-    default: throw new FormatError(`corrupt GGUF: nested array in ${what}`, { file: c.path, offset: c.pos });
+    case 'STRING':
+      return c.str(what);
+    case 'UINT64': {
+      const v = c.u64big(what);
+      return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    }
+    case 'INT64': {
+      const v = c.i64big(what);
+      return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+    }
+    default:
+      throw new FormatError(`corrupt GGUF: nested array in ${what}`, { file: c.path, offset: c.pos });
   }
 }
 
@@ -198,9 +248,11 @@ export function readGguf(path: string): GgufFile {
       if (info.offset > size) throw new FormatError(`truncated GGUF: data of tensor ${r.name} starts past the end of the file`, { file: path, offset: r.at, expected: `offset ≤ ${size}`, found: String(info.offset) });
       if (type) {
         info.type = type;
-        if (r.dims[0]! % type.blockSize !== 0) throw new FormatError(`corrupt GGUF: tensor ${r.name} row length is not a multiple of its ${type.name} block size`, { file: path, offset: r.at, expected: `multiple of ${type.blockSize}`, found: String(r.dims[0]) });
+        if (r.dims[0]! % type.blockSize !== 0)
+          throw new FormatError(`corrupt GGUF: tensor ${r.name} row length is not a multiple of its ${type.name} block size`, { file: path, offset: r.at, expected: `multiple of ${type.blockSize}`, found: String(r.dims[0]) });
         info.nbytes = (nElements / type.blockSize) * type.typeSize;
-        if (info.offset + info.nbytes > size) throw new FormatError(`truncated GGUF: data of tensor ${r.name} runs past the end of the file`, { file: path, offset: info.offset, expected: `file size ≥ ${info.offset + info.nbytes}`, found: String(size) });
+        if (info.offset + info.nbytes > size)
+          throw new FormatError(`truncated GGUF: data of tensor ${r.name} runs past the end of the file`, { file: path, offset: info.offset, expected: `file size ≥ ${info.offset + info.nbytes}`, found: String(size) });
       }
       return info;
     });

@@ -13,10 +13,7 @@ import { GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_VERSION, KEYS, VALUE_TYPES, ty
 
 type Scalar = string | number | bigint | boolean;
 export type GgufValue =
-  | { type: 'STRING'; value: string }
-  | { type: 'BOOL'; value: boolean }
-  | { type: Exclude<ValueTypeName, 'STRING' | 'BOOL' | 'ARRAY'>; value: number | bigint }
-  | { type: 'ARRAY'; itemType: Exclude<ValueTypeName, 'ARRAY'>; value: readonly Scalar[] };
+  { type: 'STRING'; value: string } | { type: 'BOOL'; value: boolean } | { type: Exclude<ValueTypeName, 'STRING' | 'BOOL' | 'ARRAY'>; value: number | bigint } | { type: 'ARRAY'; itemType: Exclude<ValueTypeName, 'ARRAY'>; value: readonly Scalar[] };
 
 /** Value constructors: `gv.u32(5)`, `gv.arr('STRING', tokens)`. */
 export const gv = {
@@ -41,16 +38,56 @@ class ByteSink {
     this.buf.copy(nb, 0, 0, this.length);
     this.buf = nb;
   }
-  u8(v: number): void { this.ensure(1); this.buf.writeUInt8(v, this.length); this.length += 1; }
-  i8(v: number): void { this.ensure(1); this.buf.writeInt8(v, this.length); this.length += 1; }
-  u16(v: number): void { this.ensure(2); this.buf.writeUInt16LE(v, this.length); this.length += 2; }
-  i16(v: number): void { this.ensure(2); this.buf.writeInt16LE(v, this.length); this.length += 2; }
-  u32(v: number): void { this.ensure(4); this.buf.writeUInt32LE(v, this.length); this.length += 4; }
-  i32(v: number): void { this.ensure(4); this.buf.writeInt32LE(v, this.length); this.length += 4; }
-  f32(v: number): void { this.ensure(4); this.buf.writeFloatLE(v, this.length); this.length += 4; }
-  f64(v: number): void { this.ensure(8); this.buf.writeDoubleLE(v, this.length); this.length += 8; }
-  u64(v: number | bigint): void { this.ensure(8); this.buf.writeBigUInt64LE(BigInt(v), this.length); this.length += 8; }
-  i64(v: number | bigint): void { this.ensure(8); this.buf.writeBigInt64LE(BigInt(v), this.length); this.length += 8; }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf.writeUInt8(v, this.length);
+    this.length += 1;
+  }
+  i8(v: number): void {
+    this.ensure(1);
+    this.buf.writeInt8(v, this.length);
+    this.length += 1;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16LE(v, this.length);
+    this.length += 2;
+  }
+  i16(v: number): void {
+    this.ensure(2);
+    this.buf.writeInt16LE(v, this.length);
+    this.length += 2;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.length);
+    this.length += 4;
+  }
+  i32(v: number): void {
+    this.ensure(4);
+    this.buf.writeInt32LE(v, this.length);
+    this.length += 4;
+  }
+  f32(v: number): void {
+    this.ensure(4);
+    this.buf.writeFloatLE(v, this.length);
+    this.length += 4;
+  }
+  f64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.length);
+    this.length += 8;
+  }
+  u64(v: number | bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt(v), this.length);
+    this.length += 8;
+  }
+  i64(v: number | bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(BigInt(v), this.length);
+    this.length += 8;
+  }
   str(s: string): void {
     const b = Buffer.from(s, 'utf8');
     this.u64(b.length);
@@ -58,8 +95,14 @@ class ByteSink {
     b.copy(this.buf, this.length);
     this.length += b.length;
   }
-  zeros(n: number): void { this.ensure(n); this.buf.fill(0, this.length, this.length + n); this.length += n; }
-  bytes(): Buffer { return this.buf.subarray(0, this.length); }
+  zeros(n: number): void {
+    this.ensure(n);
+    this.buf.fill(0, this.length, this.length + n);
+    this.length += n;
+  }
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 function writeScalar(s: ByteSink, type: Exclude<ValueTypeName, 'ARRAY'>, v: Scalar, key: string): void {
@@ -112,7 +155,10 @@ export class GgufWriter {
   private written = 0;
   readonly alignment: number;
 
-  constructor(readonly path: string, opts: { alignment?: number } = {}) {
+  constructor(
+    readonly path: string,
+    opts: { alignment?: number } = {},
+  ) {
     this.alignment = opts.alignment ?? GGUF_DEFAULT_ALIGNMENT;
     if (!Number.isInteger(this.alignment) || this.alignment <= 0 || this.alignment % 8 !== 0) throw new OellmError(`GGUF alignment must be a positive multiple of 8, got ${this.alignment}`, { code: 'E_GGUF_STATE' });
     if (this.alignment !== GGUF_DEFAULT_ALIGNMENT) this.addKv(KEYS.general.alignment, gv.u32(this.alignment));
@@ -140,7 +186,11 @@ export class GgufWriter {
     if (Buffer.byteLength(name) > 64) throw new OellmError(`GGUF writer: tensor name ${name} is longer than 64 bytes (GGML_MAX_NAME)`, { code: 'E_GGUF_STATE' });
     if (shape.length < 1 || shape.length > 4 || shape.some((d) => !Number.isInteger(d) || d <= 0)) throw new OellmError(`GGUF writer: tensor ${name} has invalid shape [${shape}]`, { code: 'E_GGUF_STATE' });
     const rowLen = shape[shape.length - 1]!;
-    if (rowLen % type.blockSize !== 0) throw new OellmError(`GGUF writer: tensor ${name}: row length ${rowLen} is not a multiple of the ${type.name} block size ${type.blockSize}`, { code: 'E_GGUF_BLOCK', hint: 'use a type with a smaller block (the exporter falls back per tensor)' });
+    if (rowLen % type.blockSize !== 0)
+      throw new OellmError(`GGUF writer: tensor ${name}: row length ${rowLen} is not a multiple of the ${type.name} block size ${type.blockSize}`, {
+        code: 'E_GGUF_BLOCK',
+        hint: 'use a type with a smaller block (the exporter falls back per tensor)',
+      });
     const n = shape.reduce((a, b) => a * b, 1);
     const nbytes = (n / type.blockSize) * type.typeSize;
     const offset = this.dataSize;
@@ -242,7 +292,8 @@ export class GgufWriter {
   /** Checks every declared tensor was written, syncs and renames the file into place. */
   finish(): { path: string; bytes: number; tensors: readonly TensorDecl[] } {
     this.expect(['kv', 'tensors', 'data'], 'finish');
-    if (this.nextTensor !== this.tensors.length) throw new OellmError(`GGUF writer: finish() with ${this.tensors.length - this.nextTensor} declared tensors unwritten (next: ${this.tensors[this.nextTensor]!.name})`, { code: 'E_GGUF_STATE', file: this.path });
+    if (this.nextTensor !== this.tensors.length)
+      throw new OellmError(`GGUF writer: finish() with ${this.tensors.length - this.nextTensor} declared tensors unwritten (next: ${this.tensors[this.nextTensor]!.name})`, { code: 'E_GGUF_STATE', file: this.path });
     try {
       if (this.file === undefined) this.open();
       this.file!.commit();

@@ -33,12 +33,23 @@ function niceMax(v) {
   const st = niceStep(v);
   return Math.max(st, Math.ceil(v / st - 1e-9) * st);
 }
-const ticks = (lo, hi) => { const st = niceStep(hi - lo); const out = []; for (let v = lo; v <= hi + st * 1e-6; v += st) out.push(v); return out; };
-const tickDigits = (lo, hi) => { const st = niceStep(hi - lo); return st >= 1 ? 0 : st >= 0.1 ? 1 : 2; };
+const ticks = (lo, hi) => {
+  const st = niceStep(hi - lo);
+  const out = [];
+  for (let v = lo; v <= hi + st * 1e-6; v += st) out.push(v);
+  return out;
+};
+const tickDigits = (lo, hi) => {
+  const st = niceStep(hi - lo);
+  return st >= 1 ? 0 : st >= 0.1 ? 1 : 2;
+};
 /** Grouped horizontal-label bar chart: cats on x, one bar per series. */
 function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {}) {
   const w = Math.max(360, 70 + cats.length * (14 + series.length * 16));
-  const top = 18, bottom = 42, left = 56, right = 10;
+  const top = 18,
+    bottom = 42,
+    left = 56,
+    right = 10;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v != null))));
   const y = (v) => top + (h - top - bottom) * (1 - v / max);
   const slot = (w - left - right) / Math.max(1, cats.length);
@@ -63,9 +74,14 @@ function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {})
 function lines(series, { w = 440, h = 230, xlabel = '', ylabel = '', digits = 2 } = {}) {
   const pts = series.flatMap((s) => s.points);
   if (!pts.length) return '<div class="empty">no points</div>';
-  const left = 56, right = 12, top = 14, bottom = 34;
-  const xmax = Math.max(...pts.map((p) => p[0])), xmin = Math.min(...pts.map((p) => p[0]));
-  const ymaxRaw = Math.max(...pts.map((p) => p[1])), yminRaw = Math.min(...pts.map((p) => p[1]));
+  const left = 56,
+    right = 12,
+    top = 14,
+    bottom = 34;
+  const xmax = Math.max(...pts.map((p) => p[0])),
+    xmin = Math.min(...pts.map((p) => p[0]));
+  const ymaxRaw = Math.max(...pts.map((p) => p[1])),
+    yminRaw = Math.min(...pts.map((p) => p[1]));
   const ymin0 = yminRaw > 0 && yminRaw / ymaxRaw > 0.3 ? yminRaw * 0.95 : 0;
   const ymin = ymin0 > 0 ? Math.floor(ymin0 / niceStep(ymaxRaw - ymin0)) * niceStep(ymaxRaw - ymin0) : 0;
   const ymax = ymin + niceMax(ymaxRaw - ymin);
@@ -99,7 +115,13 @@ function heatmap(rows, cols, value, { digits = 3, label = '' } = {}) {
     return `hsl(${30 - 30 * t} ${70 + 20 * t}% ${97 - 45 * t}%)`;
   };
   let t = `<table class="heat"><tr><th>${esc(label)}</th>${cols.map((c) => `<th class="num">${esc(c)}</th>`).join('')}</tr>`;
-  for (const r of rows) t += `<tr><th>${esc(r)}</th>${cols.map((c) => { const v = value(r, c); return `<td class="cell" style="background:${color(v)}" title="${esc(r)} · ${esc(c)}: ${v == null ? 'no data' : v.toPrecision(4)}">${v == null ? '–' : Math.abs(v) < 10 ** -digits && v !== 0 ? v.toExponential(1) : fmt(v, digits)}</td>`; }).join('')}</tr>`;
+  for (const r of rows)
+    t += `<tr><th>${esc(r)}</th>${cols
+      .map((c) => {
+        const v = value(r, c);
+        return `<td class="cell" style="background:${color(v)}" title="${esc(r)} · ${esc(c)}: ${v == null ? 'no data' : v.toPrecision(4)}">${v == null ? '–' : Math.abs(v) < 10 ** -digits && v !== 0 ? v.toExponential(1) : fmt(v, digits)}</td>`;
+      })
+      .join('')}</tr>`;
   return t + '</table>';
 }
 const kpi = (label, value) => `<div class="kpi"><b>${value}</b><span>${esc(label)}</span></div>`;
@@ -118,11 +140,13 @@ async function showRun(run) {
   h += '</div>';
   if (s?.variants?.length) {
     h += '<h3>Variants</h3><table><tr><th>variant</th><th class="num">parameters</th><th class="num">steps</th><th class="num">training tokens</th><th class="num">final loss</th><th class="num">train tokens/s</th></tr>';
-    for (const v of s.variants) h += `<tr><td><b>${esc(v.name)}</b></td><td class="num">${fmt(v.params)}</td><td class="num">${fmt(v.steps)}</td><td class="num">${fmt(v.tokens)}</td><td class="num">${fmt(v.finalLoss, 3)}</td><td class="num">${fmt(v.tokensPerS)}</td></tr>`;
+    for (const v of s.variants)
+      h += `<tr><td><b>${esc(v.name)}</b></td><td class="num">${fmt(v.params)}</td><td class="num">${fmt(v.steps)}</td><td class="num">${fmt(v.tokens)}</td><td class="num">${fmt(v.finalLoss, 3)}</td><td class="num">${fmt(v.tokensPerS)}</td></tr>`;
     h += '</table>';
   }
   h += '<h3>Model files</h3><table id="models-table"><tr><th>model id</th><th>quantization</th><th class="num">size</th><th>sha256</th><th>file</th></tr>';
-  for (const m of run.models) h += `<tr><td><b>${esc(m.id)}</b></td><td>${esc(m.quant ?? '–')}</td><td class="num">${bytes(m.bytes)}</td><td class="mono" title="${esc(m.sha256)}">${esc(m.sha256.slice(0, 16))}…</td><td class="mono">${esc(m.file)}</td></tr>`;
+  for (const m of run.models)
+    h += `<tr><td><b>${esc(m.id)}</b></td><td>${esc(m.quant ?? '–')}</td><td class="num">${bytes(m.bytes)}</td><td class="mono" title="${esc(m.sha256)}">${esc(m.sha256.slice(0, 16))}…</td><td class="mono">${esc(m.file)}</td></tr>`;
   h += '</table>';
   if (run.configText) h += `<details><summary>Resolved configuration (config.resolved.yaml)</summary><pre>${esc(run.configText)}</pre></details>`;
   $('run-body').className = '';
@@ -131,7 +155,8 @@ async function showRun(run) {
 
 function showData(run) {
   const el = $('data-body');
-  const s = run.summary, m = run.manifest;
+  const s = run.summary,
+    m = run.manifest;
   if (!s && !m) return (el.innerHTML = '<div class="empty">No dataset records: this server was started on model files, not a run dir.</div>');
   el.className = '';
   const c = m?.counts ?? s?.counts ?? {};
@@ -140,11 +165,27 @@ function showData(run) {
   const langs = s?.languages ?? [];
   h += '<div class="grid">';
   if (langs.length) {
-    h += `<div>${bars(langs.map((l) => l.code), [{ name: 'documents', color: PALETTE[0], values: langs.map((l) => l.docs) }], { title: 'Documents per language' })}</div>`;
-    h += `<div>${bars(langs.map((l) => l.code), [{ name: 'tokens', color: PALETTE[1], values: langs.map((l) => l.tokens) }], { title: 'Tokens per language' })}</div>`;
+    h += `<div>${bars(
+      langs.map((l) => l.code),
+      [{ name: 'documents', color: PALETTE[0], values: langs.map((l) => l.docs) }],
+      { title: 'Documents per language' },
+    )}</div>`;
+    h += `<div>${bars(
+      langs.map((l) => l.code),
+      [{ name: 'tokens', color: PALETTE[1], values: langs.map((l) => l.tokens) }],
+      { title: 'Tokens per language' },
+    )}</div>`;
   }
   const drops = Object.entries(m?.dropped ?? {});
-  h += `<div>${drops.length ? bars(drops.map(([k]) => k.replace(/^quality\./, 'q.')), [{ name: 'dropped', color: PALETTE[4], values: drops.map(([, v]) => v) }], { title: 'Drop reasons' }) : '<h3>Drop reasons</h3><div class="empty">nothing dropped</div>'}</div>`;
+  h += `<div>${
+    drops.length
+      ? bars(
+          drops.map(([k]) => k.replace(/^quality\./, 'q.')),
+          [{ name: 'dropped', color: PALETTE[4], values: drops.map(([, v]) => v) }],
+          { title: 'Drop reasons' },
+        )
+      : '<h3>Drop reasons</h3><div class="empty">nothing dropped</div>'
+  }</div>`;
   // manifest.pii: `<type>.<lang>` → spans, plus `docs_with_pii`; manifest.rights: decision → documents.
   const piiTypes = {};
   const piiLangs = {};
@@ -156,12 +197,21 @@ function showData(run) {
   }
   const rights = Object.entries(m?.rights ?? {});
   const pt = Object.entries(piiTypes);
-  h += `<div><h3>PII found</h3>${pt.length ? `<div class="legend">${fmt(m?.pii?.docs_with_pii ?? 0)} documents with PII (spans are masked; values are never stored)</div>${bars(pt.map(([k]) => k), [{ name: 'spans', color: PALETTE[3], values: pt.map(([, v]) => v) }], { title: 'PII spans by type', h: 180 })}${bars(Object.keys(piiLangs), [{ name: 'spans', color: PALETTE[5], values: Object.values(piiLangs) }], { title: 'PII spans by language', h: 180 })}` : '<div class="empty">no PII spans recorded</div>'}`;
+  h += `<div><h3>PII found</h3>${
+    pt.length
+      ? `<div class="legend">${fmt(m?.pii?.docs_with_pii ?? 0)} documents with PII (spans are masked; values are never stored)</div>${bars(
+          pt.map(([k]) => k),
+          [{ name: 'spans', color: PALETTE[3], values: pt.map(([, v]) => v) }],
+          { title: 'PII spans by type', h: 180 },
+        )}${bars(Object.keys(piiLangs), [{ name: 'spans', color: PALETTE[5], values: Object.values(piiLangs) }], { title: 'PII spans by language', h: 180 })}`
+      : '<div class="empty">no PII spans recorded</div>'
+  }`;
   h += '<h3>Rights decisions</h3>' + (rights.length ? `<table>${rights.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${fmt(v)}</td></tr>`).join('')}</table>` : '<div class="empty">none recorded</div>') + '</div>';
   h += '</div>';
   if (langs.length) {
     h += '<h3>Per language</h3><table><tr><th>code</th><th>labels</th><th class="num">documents</th><th class="num">bytes</th><th class="num">tokens</th><th class="num">bytes/token</th></tr>';
-    for (const l of langs) h += `<tr><td>${esc(l.code)}</td><td class="mono">${esc(l.label)}</td><td class="num">${fmt(l.docs)}</td><td class="num">${fmt(l.bytes)}</td><td class="num">${fmt(l.tokens)}</td><td class="num">${fmt(l.bytes / l.tokens, 2)}</td></tr>`;
+    for (const l of langs)
+      h += `<tr><td>${esc(l.code)}</td><td class="mono">${esc(l.label)}</td><td class="num">${fmt(l.docs)}</td><td class="num">${fmt(l.bytes)}</td><td class="num">${fmt(l.tokens)}</td><td class="num">${fmt(l.bytes / l.tokens, 2)}</td></tr>`;
     h += '</table>';
   }
   el.innerHTML = h;
@@ -171,17 +221,34 @@ async function showTrain(run) {
   const el = $('train-body');
   const variants = run.summary?.variants?.map((v) => v.name) ?? [...new Set(run.models.map((m) => m.variant))];
   if (!run.runDir) return (el.innerHTML = '<div class="empty">No training logs: serving model files.</div>');
-  const logs = (await Promise.all(variants.map((v) => api(`/api/train/${encodeURIComponent(v)}`).then((r) => [v, r.rows]).catch(() => [v, null])))).filter(([, r]) => r);
+  const logs = (
+    await Promise.all(
+      variants.map((v) =>
+        api(`/api/train/${encodeURIComponent(v)}`)
+          .then((r) => [v, r.rows])
+          .catch(() => [v, null]),
+      ),
+    )
+  ).filter(([, r]) => r);
   if (!logs.length) return (el.innerHTML = '<div class="empty">No train_log.jsonl in this run.</div>');
   el.className = '';
   const steps = (rows, key) => rows.filter((r) => typeof r[key] === 'number').map((r) => [r.step, r[key]]);
   let h = '<div class="grid">';
-  h += `<div><h3>Training loss</h3>${lines(logs.map(([v, rows], i) => ({ name: v, color: PALETTE[i % 8], points: steps(rows, 'loss') })), { xlabel: 'step', ylabel: 'loss' })}</div>`;
-  h += `<div><h3>Throughput</h3>${lines(logs.map(([v, rows], i) => ({ name: v, color: PALETTE[i % 8], points: steps(rows, 'tokens_per_s') })), { xlabel: 'step', ylabel: 'tokens/s', digits: 0 })}</div>`;
+  h += `<div><h3>Training loss</h3>${lines(
+    logs.map(([v, rows], i) => ({ name: v, color: PALETTE[i % 8], points: steps(rows, 'loss') })),
+    { xlabel: 'step', ylabel: 'loss' },
+  )}</div>`;
+  h += `<div><h3>Throughput</h3>${lines(
+    logs.map(([v, rows], i) => ({ name: v, color: PALETTE[i % 8], points: steps(rows, 'tokens_per_s') })),
+    { xlabel: 'step', ylabel: 'tokens/s', digits: 0 },
+  )}</div>`;
   const val = logs.flatMap(([v, rows], i) => {
     const vr = rows.filter((r) => r.val_bpb);
     if (!vr.length) return [];
-    const mean = vr.map((r) => { const xs = Object.values(r.val_bpb); return [r.step, xs.reduce((a, b) => a + b, 0) / xs.length]; });
+    const mean = vr.map((r) => {
+      const xs = Object.values(r.val_bpb);
+      return [r.step, xs.reduce((a, b) => a + b, 0) / xs.length];
+    });
     return [{ name: `${v} (mean over languages)`, color: PALETTE[i % 8], points: mean }];
   });
   if (val.length) h += `<div><h3>Validation bits per byte</h3>${lines(val, { xlabel: 'step', ylabel: 'bits/byte' })}</div>`;
@@ -199,7 +266,11 @@ async function showEval(run) {
     h += `<p><span class="pill warn">not evaluated yet</span> ${report?.error ? esc(report.error) : 'this run has no <code>eval/report.json</code>; run <code>oellm eval</code> (or the eval stage of <code>oellm build</code>).'}</p>`;
     if (s?.variants?.some((v) => v.valBpb)) {
       const langs = [...new Set(s.variants.flatMap((v) => Object.keys(v.valBpb ?? {})))].sort();
-      h += `<h3>Meanwhile: validation bits per byte from training (build_summary.json)</h3>${bars(langs, s.variants.map((v, i) => ({ name: v.name, color: PALETTE[i % 8], values: langs.map((l) => v.valBpb?.[l] ?? null) })), { digits: 3 })}`;
+      h += `<h3>Meanwhile: validation bits per byte from training (build_summary.json)</h3>${bars(
+        langs,
+        s.variants.map((v, i) => ({ name: v.name, color: PALETTE[i % 8], values: langs.map((l) => v.valBpb?.[l] ?? null) })),
+        { digits: 3 },
+      )}`;
     }
     el.className = '';
     return (el.innerHTML = h);
@@ -212,8 +283,15 @@ async function showEval(run) {
   if (bpb.length) {
     const langs = [...new Set(bpb.map((r) => r.lang))].sort();
     const models = [...new Set(bpb.map((r) => r.model))];
-    const get = (m, l) => { const xs = bpb.filter((r) => r.model === m && r.lang === l); return xs.length ? xs.reduce((a, r) => a + r.value, 0) / xs.length : null; };
-    h += `<h3>Bits per byte per language (lower is better)</h3>${bars(langs, models.map((m, i) => ({ name: m, color: PALETTE[i % 8], values: langs.map((l) => get(m, l)) })), { digits: 3 })}`;
+    const get = (m, l) => {
+      const xs = bpb.filter((r) => r.model === m && r.lang === l);
+      return xs.length ? xs.reduce((a, r) => a + r.value, 0) / xs.length : null;
+    };
+    h += `<h3>Bits per byte per language (lower is better)</h3>${bars(
+      langs,
+      models.map((m, i) => ({ name: m, color: PALETTE[i % 8], values: langs.map((l) => get(m, l)) })),
+      { digits: 3 },
+    )}`;
   }
   const q = report.quant ?? [];
   if (q.length) {
@@ -232,11 +310,16 @@ async function showEval(run) {
     for (const k of keys.slice(0, 6)) {
       const rows = other.filter((r) => `${r.task} · ${r.metric}` === k);
       const langs = [...new Set(rows.map((r) => r.lang))].sort();
-      h += `<h3>${esc(k)}</h3>${bars(langs, models.map((m, i) => ({ name: m, color: PALETTE[i % 8], values: langs.map((l) => rows.find((r) => r.model === m && r.lang === l)?.value ?? null) })), { digits: 3 })}`;
+      h += `<h3>${esc(k)}</h3>${bars(
+        langs,
+        models.map((m, i) => ({ name: m, color: PALETTE[i % 8], values: langs.map((l) => rows.find((r) => r.model === m && r.lang === l)?.value ?? null) })),
+        { digits: 3 },
+      )}`;
     }
   }
   const bad = results.filter((r) => r.status === 'failed' || r.status === 'no_data');
-  if (bad.length) h += `<details><summary>${bad.length} results without a value</summary><table>${bad.map((r) => `<tr><td>${esc(r.model)}</td><td>${esc(r.task)}</td><td>${esc(r.lang)}</td><td>${esc(r.status)}</td><td>${esc(r.error ?? '')}</td></tr>`).join('')}</table></details>`;
+  if (bad.length)
+    h += `<details><summary>${bad.length} results without a value</summary><table>${bad.map((r) => `<tr><td>${esc(r.model)}</td><td>${esc(r.task)}</td><td>${esc(r.lang)}</td><td>${esc(r.status)}</td><td>${esc(r.error ?? '')}</td></tr>`).join('')}</table></details>`;
   el.innerHTML = h;
 }
 
@@ -245,13 +328,21 @@ async function showRelease(run) {
   if (!run.runDir) return (el.innerHTML = '<div class="empty">No release: serving model files.</div>');
   const { release } = await api('/api/release');
   el.className = '';
-  if (!release) return (el.innerHTML = '<p><span class="pill warn">no release yet</span> this run has no <code>release/</code>; <code>oellm release</code> (or the release stage of <code>oellm build</code>) writes the documents and their checksums.</p>');
+  if (!release)
+    return (el.innerHTML = '<p><span class="pill warn">no release yet</span> this run has no <code>release/</code>; <code>oellm release</code> (or the release stage of <code>oellm build</code>) writes the documents and their checksums.</p>');
   el.className = '';
-  const badge = { ok: '<span class="pill ok">✓ sha256 ok</span>', mismatch: '<span class="pill bad">✗ sha256 mismatch</span>', missing: '<span class="pill bad">✗ missing</span>', unlisted: '<span class="pill warn">not in SHA256SUMS</span>', signed: '<span class="pill ok">signed manifest</span>' };
+  const badge = {
+    ok: '<span class="pill ok">✓ sha256 ok</span>',
+    mismatch: '<span class="pill bad">✗ sha256 mismatch</span>',
+    missing: '<span class="pill bad">✗ missing</span>',
+    unlisted: '<span class="pill warn">not in SHA256SUMS</span>',
+    signed: '<span class="pill ok">signed manifest</span>',
+  };
   let h = `<p>${release.verified ? '<span class="pill ok" id="release-verdict">verified: signature, checksums, schemas, commitment</span>' : `<span class="pill bad" id="release-verdict">${release.sha256sums.present ? 'verification failed' : 'no SHA256SUMS'}</span>`} &nbsp; signature: ${esc(release.signature)}</p>`;
   // The audit module's checks, as `oellm audit verify` prints them (no data, no vault key here).
   const checks = release.audit?.checks ?? [];
-  if (checks.length) h += `<table id="release-checks"><tr><th>check</th><th>result</th><th>detail</th></tr>${checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.ok ? '<span class="pill ok">✓ ok</span>' : '<span class="pill bad">✗ failed</span>'}</td><td class="mono">${esc(c.detail)}</td></tr>`).join('')}</table><p class="legend">The data and the vault are checked by <code>${esc(release.verify_command ?? 'oellm audit verify')}</code>.</p>`;
+  if (checks.length)
+    h += `<table id="release-checks"><tr><th>check</th><th>result</th><th>detail</th></tr>${checks.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.ok ? '<span class="pill ok">✓ ok</span>' : '<span class="pill bad">✗ failed</span>'}</td><td class="mono">${esc(c.detail)}</td></tr>`).join('')}</table><p class="legend">The data and the vault are checked by <code>${esc(release.verify_command ?? 'oellm audit verify')}</code>.</p>`;
   h += '<table id="release-table"><tr><th>file</th><th class="num">size</th><th>status</th></tr>';
   for (const f of release.files) h += `<tr><td class="mono">${esc(f.path)}</td><td class="num">${f.status === 'missing' ? '–' : bytes(f.bytes)}</td><td>${badge[f.status]}</td></tr>`;
   el.innerHTML = h + '</table>';
@@ -280,7 +371,9 @@ function tokenSpan(text, info) {
 
 let controller = null;
 async function generate() {
-  const mode = $('pg-mode').value, model = $('pg-model').value, prompt = $('pg-prompt').value;
+  const mode = $('pg-mode').value,
+    model = $('pg-model').value,
+    prompt = $('pg-prompt').value;
   const seed = $('pg-seed').value;
   const body = { model, stream: true, stream_options: { include_usage: true }, temperature: Number($('pg-temp').value), top_p: Number($('pg-topp').value), max_tokens: Number($('pg-max').value), ...(seed !== '' ? { seed: Number(seed) } : {}) };
   const out = $('pg-out');
@@ -298,13 +391,16 @@ async function generate() {
   $('pg-stop').disabled = false;
   $('pg-status').textContent = 'waiting for the first token…';
   const t0 = performance.now();
-  let first = 0, n = 0;
+  let first = 0,
+    n = 0;
   try {
     const r = await fetch(mode === 'chat' ? '/v1/chat/completions' : '/v1/completions', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers() }, body: JSON.stringify(body), signal: controller.signal });
     if (!r.ok) throw new Error((await r.json().catch(() => null))?.error?.message ?? `HTTP ${r.status}`);
     const reader = r.body.getReader();
     const dec = new TextDecoder();
-    let buf = '', usage = null, finish = null;
+    let buf = '',
+      usage = null,
+      finish = null;
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -321,7 +417,8 @@ async function generate() {
         if (chunk.usage) usage = chunk.usage;
         for (const c of chunk.choices ?? []) {
           finish = c.finish_reason ?? finish;
-          let text, info = null;
+          let text,
+            info = null;
           if (mode === 'chat') {
             text = c.delta?.content ?? '';
             const lp = c.logprobs?.content?.[0];
@@ -339,7 +436,8 @@ async function generate() {
       }
     }
     const secs = (performance.now() - t0) / 1000;
-    $('pg-status').textContent = `${n} tokens in ${secs.toFixed(2)} s · first token after ${((first - t0) / 1000).toFixed(3)} s · finish: ${finish ?? '–'}${usage ? ` · usage: ${usage.prompt_tokens} prompt + ${usage.completion_tokens} generated` : ''}`;
+    $('pg-status').textContent =
+      `${n} tokens in ${secs.toFixed(2)} s · first token after ${((first - t0) / 1000).toFixed(3)} s · finish: ${finish ?? '–'}${usage ? ` · usage: ${usage.prompt_tokens} prompt + ${usage.completion_tokens} generated` : ''}`;
   } catch (e) {
     $('pg-status').textContent = e.name === 'AbortError' ? 'stopped (the server cancels the generation)' : `error: ${e.message}`;
   } finally {
@@ -353,7 +451,11 @@ async function generate() {
 async function health() {
   const r = await fetch('/health').catch(() => null);
   const h = $('health');
-  if (r?.ok) { h.className = 'pill ok'; h.textContent = 'healthy'; return true; }
+  if (r?.ok) {
+    h.className = 'pill ok';
+    h.textContent = 'healthy';
+    return true;
+  }
   h.className = 'pill warn';
   h.textContent = r ? 'loading models…' : 'server unreachable';
   return false;
@@ -371,7 +473,10 @@ async function start() {
   try {
     run = await api('/api/run');
   } catch (e) {
-    if (e.status === 401) { $('auth').hidden = false; return; }
+    if (e.status === 401) {
+      $('auth').hidden = false;
+      return;
+    }
     throw e;
   }
   $('pg-model').innerHTML = run.models.map((m) => `<option>${esc(m.id)}</option>`).join('');
@@ -381,8 +486,15 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
-$('keysave').addEventListener('click', () => { apiKey = $('key').value.trim(); localStorage.setItem('oellm-key', apiKey); $('auth').hidden = true; start(); });
+$('keysave').addEventListener('click', () => {
+  apiKey = $('key').value.trim();
+  localStorage.setItem('oellm-key', apiKey);
+  $('auth').hidden = true;
+  start();
+});
 $('pg-go').addEventListener('click', generate);
 $('pg-stop').addEventListener('click', () => controller?.abort());
 $('pg-temp').addEventListener('input', () => ($('pg-temp-v').textContent = $('pg-temp').value));
-start().catch((e) => { $('subtitle').textContent = `error: ${e.message}`; });
+start().catch((e) => {
+  $('subtitle').textContent = `error: ${e.message}`;
+});
