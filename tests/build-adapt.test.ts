@@ -49,7 +49,11 @@ series:
   let dot = 0,
     na = 0,
     nb = 0;
-  for (let i = 0; i < a.length; i++) ((dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!));
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
   const cos = dot / Math.sqrt(na * nb);
   assert.ok(cos > 0.9 && cos < 1 - 1e-9, `cosine(adapted, imported) = ${cos}`);
   for (const g of v.gguf) {

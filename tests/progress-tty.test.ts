@@ -57,6 +57,7 @@ test('oellm train on a terminal: the data log line starts its own line', { skip:
     // What precedes the log text: a line start (\n, \r, cursor to column 1, erase the whole line),
     // never the bar's text (before: the bar, then "erase to end of line" \x1b[0K, then the log).
     const before = out.slice(Math.max(0, at - 8), at);
+    // eslint-disable-next-line no-control-regex -- terminal escape sequences are what is tested
     assert.match(before, /(\n|\r|\x1b\[2K|\x1b\[1G)$/, JSON.stringify(before));
   } finally {
     rmSync(f.root, { recursive: true, force: true });

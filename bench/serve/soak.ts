@@ -55,7 +55,7 @@ async function one(k: Kind): Promise<void> {
     const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await r.text();
     count(byStatus, String(r.status));
-    let j: unknown = null;
+    let j: unknown;
     try {
       j = JSON.parse(text);
     } catch {

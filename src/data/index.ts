@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { lockDir } from '../util/lock.js';
 import { checkOutDir } from '../util/outdir.js';
 import { catchStopSignals } from '../util/interrupt.js';
-import { OellmError } from '../util/errors.js';
 import { join, resolve } from 'node:path';
 import { DataConfigSchema, type DataConfig, type DataConfigInput } from './config.js';
 import { expandInputs } from './readers/index.js';

@@ -183,11 +183,10 @@ export function readHfConfig(hf: Record<string, unknown>, file = 'config.json', 
     }
   }
 
-  let tied = false;
   if (hf.tie_word_embeddings === undefined || hf.tie_word_embeddings === null) put('tie_word_embeddings', 'default', 'tiedEmbeddings = false (LlamaConfig default)');
   else if (typeof hf.tie_word_embeddings !== 'boolean') refuse('tie_word_embeddings', 'is not a boolean', hf.tie_word_embeddings);
   else put('tie_word_embeddings', 'read', `tiedEmbeddings = ${hf.tie_word_embeddings}`, hf.tie_word_embeddings);
-  tied = hf.tie_word_embeddings === true;
+  const tied = hf.tie_word_embeddings === true;
 
   // Fields that must hold their Llama value.
   const mustBe = (k: string, ok: (v: unknown) => boolean, want: string): void => {

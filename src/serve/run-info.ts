@@ -36,7 +36,7 @@ export async function runOverview(runDir: string | null, models: readonly ModelE
   if (!runDir) return { runDir: null, models: m };
   const cfgPath = join(runDir, 'config.resolved.yaml');
   const configText = existsSync(cfgPath) ? readFileSync(cfgPath, 'utf8') : null;
-  let config: unknown = null;
+  let config: unknown;
   try {
     config = configText ? parseYaml(configText) : null;
   } catch {

@@ -158,13 +158,22 @@ export class SpmBpeTokenizer {
       let last = 0;
       let mt: RegExpExecArray | null;
       while ((mt = re.exec(text)) !== null) {
-        if (mt.index > last) (sections.push(text.slice(last, mt.index)), offsets.push(last));
+        if (mt.index > last) {
+          sections.push(text.slice(last, mt.index));
+          offsets.push(last);
+        }
         sections.push(this.addedByContent.get(mt[0])!);
         offsets.push(mt.index);
         last = mt.index + mt[0].length;
       }
-      if (last < text.length) (sections.push(text.slice(last)), offsets.push(last));
-    } else if (text.length) (sections.push(text), offsets.push(0));
+      if (last < text.length) {
+        sections.push(text.slice(last));
+        offsets.push(last);
+      }
+    } else if (text.length) {
+      sections.push(text);
+      offsets.push(0);
+    }
     for (let i = 0; i < sections.length; i++) {
       const s = sections[i]!;
       if (typeof s !== 'string') {
@@ -397,7 +406,10 @@ function buildDecoder(d: Json | null, source: string): ((toks: string[]) => stri
           for (const s of t) {
             const m = /^<0x([0-9A-Fa-f]{2})>$/.exec(s);
             if (m) bytes.push(parseInt(m[1]!, 16));
-            else (flush(), out.push(s));
+            else {
+              flush();
+              out.push(s);
+            }
           }
           flush();
           return out;
@@ -489,10 +501,8 @@ export function spmGgufMeta(tok: SpmBpeTokenizer, config: Record<string, unknown
       continue;
     }
     tokens.push(t);
-    if (i === unk) (scores.push(0), types.push(TT.UNKNOWN));
-    else if (a) (scores.push(0), types.push(a.special ? TT.CONTROL : TT.USER_DEFINED));
-    else if (/^<0x[0-9A-F]{2}>$/.test(t)) (scores.push(0), types.push(TT.BYTE));
-    else (scores.push(tok.score(i)), types.push(TT.NORMAL));
+    scores.push(i === unk || a || /^<0x[0-9A-F]{2}>$/.test(t) ? 0 : tok.score(i));
+    types.push(i === unk ? TT.UNKNOWN : a ? (a.special ? TT.CONTROL : TT.USER_DEFINED) : /^<0x[0-9A-F]{2}>$/.test(t) ? TT.BYTE : TT.NORMAL);
   }
   const bos = tok.idOf(name('bos_token') ?? '<s>');
   const eos = tok.idOf(name('eos_token') ?? '</s>');

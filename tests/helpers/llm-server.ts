@@ -52,7 +52,12 @@ export async function startLlmServer(gguf: string | null, o: { fail?: number; ha
                 const row = L[k - 1]!;
                 let mx = -Infinity;
                 let arg = 0;
-                for (let v = 0; v < row.length; v++) if (row[v]! > mx) ((mx = row[v]!), (arg = v));
+                for (let v = 0; v < row.length; v++) {
+                  if (row[v]! > mx) {
+                    mx = row[v]!;
+                    arg = v;
+                  }
+                }
                 let s = 0;
                 for (let v = 0; v < row.length; v++) s += Math.exp(row[v]! - mx);
                 const lse = mx + Math.log(s);
@@ -62,7 +67,10 @@ export async function startLlmServer(gguf: string | null, o: { fail?: number; ha
               const tokens = t.map((x) => m!.detokenize([x]));
               const text_offset: number[] = [];
               let off = 0;
-              for (const s of tokens) (text_offset.push(off), (off += s.length));
+              for (const s of tokens) {
+                text_offset.push(off);
+                off += s.length;
+              }
               choices.push({ index: i, text: tokens.join(''), logprobs: { tokens, token_logprobs, top_logprobs, text_offset }, finish_reason: 'length' });
             }
             return json(res, 200, { id: 'cmpl-test', object: 'text_completion', model: name, choices, usage: { prompt_tokens: used, completion_tokens: 0, total_tokens: used } });

@@ -83,6 +83,7 @@ export function register(program: Command): void {
         return;
       }
       // On a terminal, log lines go above the bars (progress.write), never into a bar's line.
+      // eslint-disable-next-line prefer-const -- assigned after the logger that its closure reads
       let progress: Progress | undefined;
       const logger = createLogger({ write: (line) => (progress ? progress.write(line) : process.stderr.write(line)) });
       progress = new Progress({ logger });

@@ -87,7 +87,12 @@ export class CheckpointBackend implements Backend {
         const target = group[b]!.tokens[t + 1]!;
         let max = -Infinity;
         let arg = 0;
-        for (let i = 0; i < logits.length; i++) if (logits[i]! > max) ((max = logits[i]!), (arg = i));
+        for (let i = 0; i < logits.length; i++) {
+          if (logits[i]! > max) {
+            max = logits[i]!;
+            arg = i;
+          }
+        }
         let s = 0;
         for (let i = 0; i < logits.length; i++) s += Math.exp(logits[i]! - max);
         res[b]!.logprobs.push(logits[target]! - max - Math.log(s));
