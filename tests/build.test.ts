@@ -10,6 +10,11 @@ import { runBuild, resolveBuildConfig } from '../src/factory/build.js';
 import { ConfigError } from '../src/util/errors.js';
 import { kvValue, readGguf } from '../src/formats/gguf/reader.js';
 import { exportGguf } from '../src/export/gguf.js';
+import { listShards, loadTrainData } from '../src/train/data.js';
+import { TrainConfigSchema } from '../src/train/index.js';
+import { loadTokenizer } from '../src/tokenizer/index.js';
+import { readJsonl } from '../src/data/index.js';
+import { getLanguage, label } from '../src/lang/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -72,7 +77,51 @@ test('a reduced embedded build produces every artefact, and a re-run is fully ca
           ?.slice(0, 600)}`,
       );
     assert.ok(s.eval!.quantKld['core-q4_0']![l]! >= 0 && s.eval!.sib200['core-f16']![l]! >= 0);
+    // The build's own held-out validation documents, scored as the `text` task on every export.
+    for (const id of ['core-f16', 'core-q8_0', 'core-q4_0', 'edge-f16', 'edge-q4_0']) {
+      const v = s.eval!.valTextBpb[id]![l]!;
+      assert.ok(Number.isFinite(v) && v > 0, `${id} ${l} validation-text bpb: ${v}`);
+    }
   }
+  // eval/val/<lang>.txt holds exactly the trainer's held-out documents, none it trained on: each
+  // block's tokens are a document of the trainer's validation stream and of no training document.
+  const cfg = TrainConfigSchema.parse({ data: join(out, 'data'), tokenizer: join(out, 'tokenizer'), out: join(tmp, 'unused') });
+  const tok = loadTokenizer(cfg.tokenizer);
+  const split = await loadTrainData(cfg.data, tok, tok.eosId!, { seed: 0, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature });
+  const docsOf = (a: Int32Array): string[] => {
+    const docs: string[] = [];
+    let cur: number[] = [];
+    for (const t of a) {
+      if (t !== tok.eosId) cur.push(t);
+      else {
+        docs.push(cur.join(','));
+        cur = [];
+      }
+    }
+    return docs;
+  };
+  const shardTexts = new Set<string>();
+  for (const files of listShards(cfg.data).values()) for (const f of files) for await (const r of readJsonl<{ text: string }>(f)) shardTexts.add(r.text.trim());
+  for (const l of ['en', 'hr', 'sr']) {
+    const lang = getLanguage(l);
+    const data = split.filter((d) => lang.scripts.some((sc) => label(lang, sc) === d.lang));
+    const val = new Set(data.flatMap((d) => docsOf(d.val)));
+    const trained = new Set(data.flatMap((d) => docsOf(d.train.toArray())));
+    const blocks = readFileSync(join(out, 'eval', 'val', `${l}.txt`), 'utf8')
+      .trim()
+      .split('\n\n');
+    assert.equal(
+      blocks.length,
+      data.reduce((n, d) => n + d.valDocs, 0),
+      `${l}: one block per held-out document`,
+    );
+    for (const b of blocks) {
+      assert.ok(shardTexts.has(b), `${l}: a validation block is a dataset document`);
+      const ids = tok.encode(b).join(',');
+      assert.ok(val.has(ids) && !trained.has(ids), `${l}: "${b.slice(0, 40)}…" is held out, not trained on`);
+    }
+  }
+  split.forEach((d) => d.train.close());
   const again = await runBuild({ file, out });
   assert.ok(
     again.stages.every((r) => r.skipped),

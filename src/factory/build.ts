@@ -14,6 +14,7 @@ import { DataConfigSchema, readJsonl, runDataPipeline, type DataConfig, type Man
 import { loadTokenizer, trainTokenizer } from '../tokenizer/index.js';
 import { train, TrainConfigSchema, type TrainConfig, type TrainResult } from '../train/index.js';
 import { shapeFromModel } from '../train/config.js';
+import { heldOutTexts } from '../train/data.js';
 import { exportGguf } from '../export/gguf.js';
 import { LlamaCppModel } from '../runtime/llamacpp.js';
 import { ModelConfigSchema, PRESETS } from '../model/config.js';
@@ -141,6 +142,30 @@ function trainConfig(v: Variant, runDir: string): TrainConfig {
     checkpointEvery: Math.max(50, Math.ceil(v.maxSteps / 4)),
     seed: v.seed,
   });
+}
+
+/**
+ * Writes the documents the trainer held out for validation (its own split, src/train/data.ts) as
+ * `<run>/eval/val/<code>.txt`, all scripts of a language together, one document per
+ * blank-line-separated block (blank lines inside a document become single newlines), and returns
+ * code → file for the eval's `text` task. The split is the first variant's: every variant trains
+ * on the same dataset with the same held-out options.
+ */
+async function writeValTexts(runDir: string, config: BuildConfig): Promise<Record<string, string>> {
+  const cfg = trainConfig(config.series[0]!, runDir);
+  const byLabel = await heldOutTexts(cfg.data, loadTokenizer(cfg.tokenizer), { seed: cfg.seed, valFraction: cfg.valFraction, maxValDocs: cfg.maxValDocs, temperature: cfg.temperature });
+  const dir = join(runDir, 'eval', 'val');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out: Record<string, string> = {};
+  for (const code of config.languages) {
+    const l = getLanguage(code);
+    const docs = l.scripts.flatMap((s) => byLabel.get(label(l, s)) ?? []).map((t) => t.trim().replace(/\n[ \t]*\n\s*/g, '\n'));
+    if (docs.length === 0) continue;
+    out[code] = join(dir, `${code}.txt`);
+    writeFileAtomic(out[code], docs.join('\n\n') + '\n');
+  }
+  return out;
 }
 
 /** Signature of input files (path, size, mtime) so a changed input re-runs the data stage. */
@@ -400,7 +425,8 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
   }
 
   // Eval: every variant and quantization per language, a stage like the others (its key: the
-  // exported models and the limits), so a finished build re-run leaves eval/ and release/ untouched;
+  // exported models and the limits; through the train keys, the data and tokenizer, hence also the
+  // held-out validation documents it scores), so a finished build re-run leaves eval/ and release/ untouched;
   // inside it, units are cached under eval/units (a killed eval resumes unit by unit).
   const evalKey = stageKey('eval', { limits: BUILD_EVAL_LIMITS, languages: config.languages, exports: variants.map((v) => [v.name, v.gguf.map((g) => g.type)]), commitment }, trainKeys);
   const evalFile = join(runDir, 'eval', 'build_eval.json');
@@ -410,7 +436,8 @@ async function buildIn(runDir: string, config: BuildConfig, data: DataConfig, op
       evalKey,
       ['eval/report.json', 'eval/build_eval.json'],
       async () => {
-        writeJsonAtomic(evalFile, await buildEval({ runDir, variants, languages: config.languages, log }));
+        const valTexts = await writeValTexts(runDir, config);
+        writeJsonAtomic(evalFile, await buildEval({ runDir, variants, languages: config.languages, valTexts, log }));
       },
       [],
     ),

@@ -140,6 +140,43 @@ function splitDocs(valFlag: Uint8Array, n: number, o: DataOptions, lang: string)
   return { train, val: Int32Array.from(val) };
 }
 
+/** 1 when a document's text hash falls under valFraction (a held-out candidate; splitDocs decides). */
+function valCandidate(text: string, o: DataOptions): number {
+  return (fnv1a(text) % 10000) / 10000 < o.valFraction ? 1 : 0;
+}
+
+/**
+ * The texts of the documents the trainer holds out, per language label (file order): the same
+ * documents loadTrainData reads (non-empty text with at least one token), split by splitDocs with
+ * the same options. `oellm build` scores them as its eval's `text` task.
+ */
+export async function heldOutTexts(dataDir: string, tok: TextTokenizer, o: DataOptions): Promise<Map<string, string[]>> {
+  const want = o.langs && o.langs.length ? new Set(o.langs) : undefined;
+  const out = new Map<string, string[]>();
+  for (const [lang, files] of listShards(dataDir)) {
+    if (want && !want.has(lang) && !want.has(lang.split('_')[0]!)) continue;
+    const flags: number[] = [];
+    const cand = new Map<number, string>();
+    let last = '';
+    for (const f of files) {
+      for await (const { text } of jsonlTexts(f)) {
+        if (!text || tok.encode(text).length === 0) continue;
+        const c = valCandidate(text, o);
+        if (c) cand.set(flags.length, text);
+        flags.push(c);
+        last = text;
+      }
+    }
+    if (flags.length === 0) continue;
+    const split = splitDocs(Uint8Array.from(flags), flags.length, o, lang);
+    out.set(
+      lang,
+      Array.from(split.val, (i) => cand.get(i) ?? last),
+    );
+  }
+  return out;
+}
+
 /** Reads and tokenizes the dataset; every language keeps its documents' order by file and line. */
 export async function loadTrainData(dataDir: string, tok: TextTokenizer, eosId: number, o: DataOptions, onDoc?: (n: number) => void): Promise<LangData[]> {
   const shards = listShards(dataDir);
@@ -171,7 +208,7 @@ async function loadLangInMemory(lang: string, files: string[], tok: TextTokenize
       if (ids.length === 0) continue;
       checkIds(ids, tok.vocabSize);
       docs.push({ ids, bytes: Buffer.byteLength(text) });
-      flags.push((fnv1a(text) % 10000) / 10000 < o.valFraction ? 1 : 0);
+      flags.push(valCandidate(text, o));
       onDoc?.(++counter.n);
     }
   }
@@ -216,7 +253,7 @@ async function loadLangToFile(lang: string, files: string[], tok: TextTokenizer,
         offs.push(w.count);
         lens.push(ids.length);
         bytes.push(Buffer.byteLength(text));
-        flags.push((fnv1a(text) % 10000) / 10000 < o.valFraction ? 1 : 0);
+        flags.push(valCandidate(text, o));
         w.pushAll(ids);
         onDoc?.(++counter.n);
       }
