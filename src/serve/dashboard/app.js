@@ -41,7 +41,8 @@ const ticks = (lo, hi) => {
 };
 const tickDigits = (lo, hi) => {
   const st = niceStep(hi - lo);
-  return st >= 1 ? 0 : st >= 0.1 ? 1 : 2;
+  // Enough decimals to tell ticks apart, also for tiny values (KL divergences of 1e-5).
+  return st >= 1 ? 0 : Math.min(12, Math.ceil(-Math.log10(st) + 1e-9) + (st / 10 ** Math.floor(Math.log10(st)) === 2.5 ? 1 : 0));
 };
 /** Grouped horizontal-label bar chart: cats on x, one bar per series. */
 function bars(cats, series, { h = 220, unit = '', digits = 0, title = '' } = {}) {
