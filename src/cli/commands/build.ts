@@ -35,8 +35,8 @@ const FLAG_TARGETS: Readonly<Record<string, FlagTarget>> = {
   workers: { path: 'data.workers', field: DataConfigSchema.shape.workers, rule: { min: 1 } },
 };
 
-/** Flags as a config overlay (only flags actually given). */
-const overrides = (f: Flags): Plain => configOverrides({ ...f }, BuildConfigSchema, FLAG_TARGETS);
+/** Flags as a config overlay (only flags given; an empty value, `--name ""`, counts as not given, as it always has here). */
+const overrides = (f: Flags): Plain => configOverrides(Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '')), BuildConfigSchema, FLAG_TARGETS);
 
 function humanSummary(s: BuildSummary): string {
   const out: string[] = [];
