@@ -95,17 +95,49 @@ export function addSchemaFlags(cmd: Command, schema: ObjectSchema, fields: reado
   return cmd;
 }
 
+/** The field's type at a dotted path (`lid.model`) of an object schema, through optional/default wrappers. */
+export function schemaFieldAt(schema: ObjectSchema, path: string): z.ZodType | undefined {
+  let t: z.ZodType | undefined = schema;
+  for (const p of path.split('.')) {
+    const u = (t ? unwrap(t) : undefined) as unknown as { def: { type: string }; shape?: Record<string, z.ZodType> } | undefined;
+    if (!u || u.def.type !== 'object' || !u.shape) return undefined;
+    t = u.shape[p];
+  }
+  return t;
+}
+
 /**
- * Config overrides from parsed flags for the given schema fields: numbers parsed by the field's
- * kind (int or not; ranges are the schema's to check), strings and switches as given.
+ * Where a flag goes in the config: a dotted path (`lid.model`), or a path with the field's own
+ * schema where the path runs through an untyped record (the build's `data.workers`) and a
+ * narrower number rule (`min`) where the flag checks one before the schema does.
  */
-export function schemaOverrides(o: Record<string, unknown>, schema: ObjectSchema, fields: readonly string[]): Plain {
+export type FlagTarget = string | { path: string; field?: z.ZodType; rule?: NumberRule };
+
+/**
+ * Config overrides from parsed flags (commander's camelCase keys) mapped onto schema paths:
+ * numbers parsed by the field's kind (int or not; ranges are the schema's to check), list fields
+ * from `a,b c` strings, strings and switches as given. Flags not given are left out.
+ */
+export function configOverrides(o: Record<string, unknown>, schema: ObjectSchema, targets: Readonly<Record<string, FlagTarget>>): Plain {
   const out: Plain = {};
-  for (const f of fields) {
-    const v = o[f];
+  for (const [flag, target] of Object.entries(targets)) {
+    const v = o[flag];
     if (v === undefined) continue;
-    const rule = numberRuleOf(schema.shape[f] as z.ZodType);
-    out[f] = rule && typeof v === 'string' ? parseNumber(kebab(f), v, rule) : v;
+    const { path, field, rule } = typeof target === 'string' ? { path: target, field: undefined, rule: undefined } : target;
+    const t = field ?? schemaFieldAt(schema, path);
+    if (!t) throw new Error(`configOverrides: no field ${path} in the schema`);
+    const num = numberRuleOf(t);
+    const isList = (unwrap(t) as unknown as { def: { type: string } }).def.type === 'array';
+    const value = num && typeof v === 'string' ? parseNumber(kebab(flag), v, { ...num, ...rule }) : isList && typeof v === 'string' ? parseList(v) : v;
+    const keys = path.split('.');
+    let at = out;
+    for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Plain;
+    at[keys[keys.length - 1]!] = value;
   }
   return out;
+}
+
+/** Config overrides for top-level schema fields named as their flags (`seqLen` ← `--seq-len`). */
+export function schemaOverrides(o: Record<string, unknown>, schema: ObjectSchema, fields: readonly string[]): Plain {
+  return configOverrides(o, schema, Object.fromEntries(fields.map((f) => [f, f])));
 }

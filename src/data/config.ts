@@ -26,8 +26,8 @@ export const SlurmConfigSchema = z
   .describe('Slurm executor');
 
 /** Worker threads beyond this many per core only add contention (`--workers 1000` started 972 threads). */
-export const WORKERS_PER_CORE = 4;
-export const MAX_WORKERS = Math.max(WORKERS_PER_CORE, WORKERS_PER_CORE * availableParallelism());
+const WORKERS_PER_CORE = 4;
+const MAX_WORKERS = Math.max(WORKERS_PER_CORE, WORKERS_PER_CORE * availableParallelism());
 
 export const DataConfigSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
 // shards (HPLT-compatible where HPLT has a field; DESIGN.md "The document record").
 // Not a parser: readers (readers/) make Docs, steps transform them, writers serialise them.
 
-export interface SourceRef {
+interface SourceRef {
   /** Input file the document came from (as given on the command line, resolved). */
   file: string;
   /** Byte offset of the record in the (decompressed) file, or line number for JSONL/text. */
@@ -19,7 +19,7 @@ export interface PiiSpan {
   end: number;
 }
 
-export type RightsClass = 'open' | 'restricted';
+type RightsClass = 'open' | 'restricted';
 
 export interface Rights {
   /** `allow` or the reason the document is reserved / blocked. */
@@ -50,7 +50,7 @@ export interface Doc {
   meta?: DocMeta;
 }
 
-export interface DocMeta {
+interface DocMeta {
   httpHeaders?: Record<string, string>;
   contentType?: string;
   charset?: string;

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGE_CODES } from '../lang/index.js';
+import { isLangCode, LANGUAGE_CODES } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 import { readJson, sha256, writeJsonAtomic } from '../util/fs.js';
 import { openBackend, type OpenOptions } from './backends/index.js';
@@ -70,7 +70,7 @@ export async function planEval(o: EvalOptions): Promise<EvalPlan> {
   const models: ModelInfo[] = [];
   for (let i = 0; i < o.models.length; i++) models.push({ id: ids[i]!, ...(await modelInfo(o.models[i]!, o.backend?.endpoint?.model)) });
   const topt: TaskOptions = { dataDir: evalDataDir(o.dataDir), ...(o.split ? { split: o.split } : {}), shots: o.shots ?? 0, ...(o.texts ? { texts: o.texts } : {}), ...(o.pairs ? { pairs: o.pairs } : {}), warn: log };
-  for (const l of o.langs ?? []) if (!LANGUAGE_CODES.includes(l)) throw new OellmError(`unknown language "${l}"`, { code: 'E_CONFIG', hint: 'see `oellm langs` for the registry codes' });
+  for (const l of o.langs ?? []) if (!isLangCode(l)) throw new OellmError(`unknown language "${l}"`, { code: 'E_CONFIG', hint: 'see `oellm langs` for the registry codes' });
   const units: PlanUnit[] = [];
   const tasks: EvalPlan['tasks'] = [];
   const quantLimit = o.quantLimit ?? 20;

@@ -180,13 +180,13 @@ function hparamKvs(c: ModelConfig, w: GgufWriter): void {
  * (`oellm build` and `oellm export gguf` write the same): the name is `oellm-<build>-<variant>`
  * for a build's checkpoint, else oellm.json `name`, else the folder name; the languages are
  * ISO 639-1 codes (as the GGUF spec asks) in registry order, one per language whatever its
- * scripts (`srp_Cyrl` + `srp_Latn` → `sr`); labels outside the registry follow as they are
- * (LangCode is a plain string type: it documents the form, it cannot check it).
+ * scripts (`srp_Cyrl` + `srp_Latn` → `sr`); labels outside the registry follow as they are, so
+ * the list is strings: registry codes (LangCode) first, then whatever else the checkpoint named.
  */
-export function modelIdentity(meta: Record<string, unknown>, dir: string): { name: string; languages: LangCode[] } {
+export function modelIdentity(meta: Record<string, unknown>, dir: string): { name: string; languages: string[] } {
   const name = typeof meta.build === 'string' && typeof meta.variant === 'string' ? `oellm-${meta.build}-${meta.variant}` : typeof meta.name === 'string' ? meta.name : basename(dir);
   const labels = Array.isArray(meta.languages) ? (meta.languages as unknown[]).filter((l): l is string => typeof l === 'string') : [];
-  const known = new Set(labels.map((l) => findLanguage(l)?.code).filter((c): c is string => c !== undefined));
+  const known = new Set(labels.map((l) => findLanguage(l)?.code).filter((c): c is LangCode => c !== undefined));
   const other = labels.filter((l) => !findLanguage(l));
   return { name, languages: [...LANGUAGES.filter((l) => known.has(l.code)).map((l) => l.code), ...new Set(other)] };
 }

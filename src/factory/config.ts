@@ -4,7 +4,7 @@
 // Reference: nanochat's single-dial configs; DESIGN.md "Run directory".
 import { z } from 'zod';
 import { PRESETS } from '../model/config.js';
-import { LANGUAGE_CODES } from '../lang/index.js';
+import { isLangCode, LANGUAGE_CODES } from '../lang/index.js';
 import { EXPORT_TYPE_NAMES } from '../export/types.js';
 import { DataConfigSchema } from '../data/config.js';
 import { ReleaseConfigSchema } from '../release/config.js';
@@ -57,7 +57,7 @@ export const BuildConfigSchema = z
     // Field-level checks (not the object's superRefine, which zod skips while another field,
     // e.g. a missing `series`, fails): every problem of a partial config is listed at once.
     languages: z
-      .array(z.string().refine((l) => LANGUAGE_CODES.includes(l), { error: (i) => `unknown language code "${String(i.input)}" (see \`oellm langs\`)` }))
+      .array(z.string().refine((l) => isLangCode(l), { error: (i) => `unknown language code "${String(i.input)}" (see \`oellm langs\`)` }))
       .default([...LANGUAGE_CODES])
       .describe('registry codes to build for; documents in other languages are dropped'),
     data: z

@@ -3,10 +3,10 @@
 // one exists), `LangLabel` (`srp_Cyrl`, ISO 639-3 + ISO 15924 as HPLT / OpenEuroLLM name shard
 // folders) and `LangKey` (`sr`, `sr_Latn`: the code plus the script when it is not the primary
 // one, as the tokenizer report keys parallel texts). Not a language detector (see src/lid/).
-import { LANGUAGES, type Language, type Script } from './registry.js';
+import { LANGUAGES, type LangCode, type Language, type Script } from './registry.js';
 import { OellmError } from '../util/errors.js';
 
-export { LANGUAGES, type Language, type Script, type LangGroup } from './registry.js';
+export { LANGUAGES, type LangCode, type Language, type Script, type LangGroup } from './registry.js';
 
 /** The undetermined language code (ISO 639-2 `und`). */
 export const UND = 'und';
@@ -33,8 +33,6 @@ export function getLanguage(code: string): Language {
   return l;
 }
 
-/** Registry code: ISO 639-1 (`sr`), or ISO 639-3 where no 639-1 exists (`cnr`). A string: names the form. */
-export type LangCode = Language['code'];
 /** ISO 639-3 + ISO 15924 label: `srp_Cyrl` (shard folders, manifests, training data); checked: it must end in a script. */
 export type LangLabel = `${string}_${Script}`;
 /** Registry code, with `_Script` for a non-primary script: `sr` (Cyrillic), `sr_Latn`. */
@@ -52,3 +50,8 @@ export function langKey(l: Language, script: Script = l.scripts[0]!): LangKey {
 
 /** All registry codes (the main key), in registry order. */
 export const LANGUAGE_CODES: readonly LangCode[] = LANGUAGES.map((l) => l.code);
+
+const CODES: ReadonlySet<string> = new Set(LANGUAGE_CODES);
+
+/** True when `s` is a registry code as written in the registry (`sr`; not `srp`, `SR` or an alias). */
+export const isLangCode = (s: string): s is LangCode => CODES.has(s);

@@ -2,7 +2,7 @@
 // `sr_Latn`) and the lookups that turn one into another.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLanguage, label, langKey } from './index.js';
+import { getLanguage, isLangCode, label, langKey, LANGUAGE_CODES, type LangCode } from './index.js';
 
 test('the three forms of a language: code, label, key', () => {
   const sr = getLanguage('srp_Latn');
@@ -12,4 +12,13 @@ test('the three forms of a language: code, label, key', () => {
   assert.equal(langKey(sr), 'sr');
   assert.equal(langKey(sr, 'Latn'), 'sr_Latn');
   assert.equal(langKey(getLanguage('bs'), 'Cyrl'), 'bs_Cyrl');
+});
+
+test('LangCode is the registry table: isLangCode accepts only its codes as written', () => {
+  const sr: LangCode = 'sr';
+  // @ts-expect-error a label is not a registry code
+  const bad: LangCode = 'srp_Cyrl';
+  assert.ok(isLangCode(sr) && !isLangCode(bad));
+  assert.ok(LANGUAGE_CODES.every(isLangCode));
+  for (const s of ['srp', 'SR', 'sh', 'sr_Latn', 'und', '']) assert.equal(isLangCode(s), false, s);
 });

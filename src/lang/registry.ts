@@ -8,7 +8,7 @@ export type LangGroup = 'eu' | 'candidate' | 'other';
 
 export interface Language {
   /** ISO 639-1 two-letter code, or the ISO 639-3 code when no 639-1 exists (cnr). The main key. */
-  code: string;
+  code: LangCode;
   /** ISO 639-3 code. */
   iso3: string;
   /** Scripts in which the language is written, the most common first. */
@@ -22,8 +22,11 @@ export interface Language {
   udhr: Partial<Record<Script, string>>;
 }
 
+/** A table row before its code is typed: the table below is checked against it (`satisfies`). */
+type Row = Omit<Language, 'code'> & { code: string };
+
 // prettier-ignore
-export const LANGUAGES: readonly Language[] = [
+const TABLE = [
   // --- the 24 official languages of the EU ---
   { code: 'bg', iso3: 'bul', scripts: ['Cyrl'], name: 'Bulgarian', native: 'български', group: 'eu', udhr: { Cyrl: 'bul' } },
   { code: 'hr', iso3: 'hrv', scripts: ['Latn'], name: 'Croatian', native: 'hrvatski', group: 'eu', udhr: { Latn: 'hrv' } },
@@ -66,4 +69,9 @@ export const LANGUAGES: readonly Language[] = [
   { code: 'eu', iso3: 'eus', scripts: ['Latn'], name: 'Basque', native: 'euskara', group: 'other', udhr: { Latn: 'eus' } },
   { code: 'gl', iso3: 'glg', scripts: ['Latn'], name: 'Galician', native: 'galego', group: 'other', udhr: { Latn: 'glg' } },
   { code: 'lb', iso3: 'ltz', scripts: ['Latn'], name: 'Luxembourgish', native: 'Lëtzebuergesch', group: 'other', udhr: { Latn: 'ltz' } },
-];
+] as const satisfies readonly Row[];
+
+/** Registry code: ISO 639-1 (`sr`), or ISO 639-3 where no 639-1 exists (`cnr`); the union of the table's codes. */
+export type LangCode = (typeof TABLE)[number]['code'];
+
+export const LANGUAGES: readonly Language[] = TABLE;

@@ -9,7 +9,7 @@ import { LinearModel } from './linear.js';
 import { cyrlToLatn, detectScript, latnToCyrl } from './script.js';
 import { trainLinear, type Example, type TrainOptions } from './train.js';
 
-export interface GroupDef {
+interface GroupDef {
   name: string;
   classes: string[];
   spec: FeatureSpec;
@@ -39,9 +39,9 @@ export const DEFAULT_BUILD: BuildOptions = {
 };
 
 /** Languages whose text is augmented by Latin ↔ Cyrillic transliteration. */
-export const TRANSLIT_LANGS: ReadonlySet<string> = new Set(['sr', 'bs', 'cnr']);
+const TRANSLIT_LANGS: ReadonlySet<string> = new Set(['sr', 'bs', 'cnr']);
 
-export function augment(samples: Sample[]): Example[] {
+function augment(samples: Sample[]): Example[] {
   const out: Example[] = [];
   for (const s of samples) {
     out.push({ text: s.text, lang: s.lang, source: s.source });
@@ -54,7 +54,7 @@ export function augment(samples: Sample[]): Example[] {
  * The group's examples; with `transliterate: 'latn'` the Cyrillic copies made by `augment` turn
  * back into their Latin originals, so duplicates are removed (else sr/bs/cnr would count twice).
  */
-export function groupExamples(ex: Example[], set: ReadonlySet<string>, translit?: 'latn', bothScripts: ReadonlySet<string> = new Set()): Example[] {
+function groupExamples(ex: Example[], set: ReadonlySet<string>, translit?: 'latn', bothScripts: ReadonlySet<string> = new Set()): Example[] {
   const seen = new Set<string>();
   return ex.filter((e) => {
     if (!set.has(e.lang)) return false;

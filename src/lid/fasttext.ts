@@ -10,7 +10,7 @@ import type { LangId, LidResult } from './identify.js';
 import { detectScript } from './script.js';
 
 export const FASTTEXT_MAGIC = 793712314; // 0x2F4F16BA
-export const FASTTEXT_VERSION = 12;
+const FASTTEXT_VERSION = 12;
 const LOSS = { hs: 1, ns: 2, softmax: 3, ova: 4 } as const;
 const EOS = '</s>';
 
@@ -31,7 +31,7 @@ export function mapFastTextLabel(label: string): { lang: string; script?: string
 }
 
 /** fastText's string hash: FNV-1a over bytes, each byte sign-extended (int8 → uint32). */
-export function ftHash(bytes: Uint8Array): number {
+function ftHash(bytes: Uint8Array): number {
   let h = 2166136261;
   for (let i = 0; i < bytes.length; i++) h = Math.imul((h ^ ((bytes[i]! << 24) >> 24)) >>> 0, 16777619) >>> 0;
   return h >>> 0;
@@ -191,7 +191,7 @@ class Reader {
   }
 }
 
-export interface FastTextArgs {
+interface FastTextArgs {
   dim: number;
   ws: number;
   epoch: number;
@@ -207,7 +207,7 @@ export interface FastTextArgs {
   t: number;
 }
 
-export interface FastTextOptions {
+interface FastTextOptions {
   threshold?: number;
   file?: string;
   unknownLabels?: 'und' | 'pass';
@@ -444,7 +444,7 @@ export class FastTextLid implements LangId {
 }
 
 /** A dense supervised fastText model to write (tests, small user models). */
-export interface FastTextBinSpec {
+interface FastTextBinSpec {
   dim: number;
   words: { word: string; count: number }[];
   labels: { label: string; count: number }[];

@@ -35,7 +35,7 @@ function scriptsOf(code: string): string[] {
 }
 
 /** Logit penalty per Cyrillic letter outside a language's alphabet (e^-2 ≈ 0.14 per letter, 3 at most). */
-export const FOREIGN_LETTER_PENALTY = 2;
+const FOREIGN_LETTER_PENALTY = 2;
 
 export class OellmLid implements LangId {
   readonly languages: readonly string[];

@@ -194,7 +194,7 @@ export function softmax(out: Float64Array, n: number, allowed?: Uint8Array): voi
 export const MAGIC = 0x44494c4f; // "OLID" little-endian
 export const VERSION = 1;
 
-export interface ModelFileHeader {
+interface ModelFileHeader {
   version: number;
   /** Free-form provenance: training data, command, seed. */
   info: Record<string, unknown>;

@@ -5,7 +5,7 @@
 // Reference: ISO 15924; Unicode Scripts.txt (ranges below are the blocks we need).
 
 /** Scripts we name: the registry's four, plus a few common others so foreign text is labelled. */
-export type DetectedScript = 'Latn' | 'Cyrl' | 'Grek' | 'Geor' | 'Arab' | 'Hebr' | 'Armn' | 'Deva' | 'Hani' | 'Jpan' | 'Hang' | 'Thai' | 'Zyyy';
+type DetectedScript = 'Latn' | 'Cyrl' | 'Grek' | 'Geor' | 'Arab' | 'Hebr' | 'Armn' | 'Deva' | 'Hani' | 'Jpan' | 'Hang' | 'Thai' | 'Zyyy';
 
 const OTHER_SCRIPTS: [DetectedScript, RegExp][] = [
   ['Arab', /\p{sc=Arabic}/u],

@@ -7,7 +7,9 @@ import { dumpConfig, type Plain } from '../../config/load.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
 import { emit, fmtNum, table } from '../output.js';
-import { OPTIONS, parseList, parseNumber } from '../flags.js';
+import { configOverrides, OPTIONS, type FlagTarget } from '../flags.js';
+import { BuildConfigSchema } from '../../factory/config.js';
+import { DataConfigSchema } from '../../data/config.js';
 import { formatBuildEval } from '../../eval/build.js';
 
 interface Flags {
@@ -21,15 +23,20 @@ interface Flags {
   json?: boolean;
 }
 
-/** Flags as a config overlay: each flag is one key of BuildConfigSchema (ranges are the schema's to check). */
-function overrides(f: Flags): Plain {
-  const o: Plain = {};
-  if (f.name) o.name = f.name;
-  if (f.vocabSize) o.tokenizer = { vocabSize: parseNumber('vocab-size', f.vocabSize, { int: true, min: 1 }) };
-  if (f.languages) o.languages = parseList(f.languages);
-  if (f.workers) o.data = { workers: parseNumber('workers', f.workers, { int: true, min: 1 }) };
-  return o;
-}
+/**
+ * Each flag is one key of BuildConfigSchema, parsed by that field's kind (ranges are the
+ * schema's to check; the flags' own lower bound stays 1). `data` is a record in the build schema,
+ * so --workers names DataConfigSchema's field.
+ */
+const FLAG_TARGETS: Readonly<Record<string, FlagTarget>> = {
+  name: 'name',
+  vocabSize: { path: 'tokenizer.vocabSize', rule: { min: 1 } },
+  languages: 'languages',
+  workers: { path: 'data.workers', field: DataConfigSchema.shape.workers, rule: { min: 1 } },
+};
+
+/** Flags as a config overlay (only flags given; an empty value, `--name ""`, counts as not given, as it always has here). */
+const overrides = (f: Flags): Plain => configOverrides(Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '')), BuildConfigSchema, FLAG_TARGETS);
 
 function humanSummary(s: BuildSummary): string {
   const out: string[] = [];

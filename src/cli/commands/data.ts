@@ -9,7 +9,7 @@ import { OellmError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
 import { Progress } from '../../util/progress.js';
 import { emit, table } from '../output.js';
-import { optNumber, parseList } from '../flags.js';
+import { configOverrides, parseNumber, type FlagTarget } from '../flags.js';
 
 interface RunFlags {
   input?: string[];
@@ -35,33 +35,29 @@ interface RunFlags {
   json?: boolean;
 }
 
-const int = (name: string, v: string | undefined): number | undefined => optNumber(name, v, { int: true });
+/** Where each `data run` flag goes in DataConfigSchema (numbers parsed by the field's kind). */
+const FLAG_TARGETS: Readonly<Record<string, FlagTarget>> = {
+  workers: 'workers',
+  ranks: 'ranks',
+  executor: 'executor',
+  maxDocBytes: 'maxDocBytes',
+  shardMaxBytes: 'shardMaxBytes',
+  zstdLevel: 'zstdLevel',
+  exclusions: 'exclusions',
+  languages: 'lid.languages',
+  lidModel: 'lid.model',
+  piiMode: 'pii.mode',
+  vaultKey: 'rights.vaultKeyFile',
+  robotsDir: 'rights.robotsDir',
+  tdmrepDir: 'rights.tdmrepDir',
+  blocklistFile: 'rights.blocklistFile',
+};
 
-/** Flag values as a config overlay (only flags actually given). */
-export function flagOverrides(f: RunFlags): Plain {
-  const o: Plain = {};
-  const set = (path: string[], v: unknown) => {
-    if (v === undefined) return;
-    let t = o;
-    for (const p of path.slice(0, -1)) t = (t[p] ??= {}) as Plain;
-    t[path[path.length - 1]!] = v;
-  };
-  set(['workers'], int('workers', f.workers));
-  set(['ranks'], int('ranks', f.ranks));
-  set(['executor'], f.executor);
-  set(['maxDocBytes'], int('max-doc-bytes', f.maxDocBytes));
-  set(['shardMaxBytes'], int('shard-max-bytes', f.shardMaxBytes));
-  set(['zstdLevel'], int('zstd-level', f.zstdLevel));
-  set(['exclusions'], f.exclusions);
-  set(['lid', 'languages'], f.languages === undefined ? undefined : parseList(f.languages));
-  set(['lid', 'model'], f.lidModel);
-  set(['pii', 'mode'], f.piiMode);
-  if (f.dedup === false) set(['dedup'], { exact: false, minhash: false });
-  if (f.quality === false) set(['quality', 'enabled'], false);
-  set(['rights', 'vaultKeyFile'], f.vaultKey);
-  set(['rights', 'robotsDir'], f.robotsDir);
-  set(['rights', 'tdmrepDir'], f.tdmrepDir);
-  set(['rights', 'blocklistFile'], f.blocklistFile);
+/** Flag values as a config overlay (only flags actually given); --no-dedup and --no-quality switch whole steps off. */
+function flagOverrides(f: RunFlags): Plain {
+  const o = configOverrides({ ...f }, DataConfigSchema, FLAG_TARGETS);
+  if (f.dedup === false) o.dedup = { exact: false, minhash: false };
+  if (f.quality === false) o.quality = { ...(o.quality as Plain | undefined), enabled: false };
   return o;
 }
 
@@ -134,7 +130,7 @@ export function register(program: Command): void {
     .action(async (f: { plan: string; stage: string; rank?: string }) => {
       const r = f.rank ?? process.env.SLURM_ARRAY_TASK_ID;
       if (r === undefined) throw new OellmError('no --rank and no SLURM_ARRAY_TASK_ID', { code: 'E_USAGE', hint: 'pass --rank N' });
-      const rank = int('rank', r)!;
+      const rank = parseNumber('rank', r, { int: true });
       const logger = createLogger();
       const { runPlannedRank } = await import('../../data/index.js');
       const ran = await runPlannedRank(f.plan, f.stage as StageName, rank, logger);

@@ -19,7 +19,7 @@ export const DecontaminateConfigSchema = z
     evalData: z.string().optional().describe('evaluation data folder (default: $OELLM_EVAL_DATA or ../shared/eval)'),
   })
   .describe('decontamination against evaluation tasks');
-export type DecontaminateConfig = z.output<typeof DecontaminateConfigSchema>;
+type DecontaminateConfig = z.output<typeof DecontaminateConfigSchema>;
 
 /** Task names as given, with folders expanded to the .jsonl task files inside. */
 function expand(tasks: readonly string[]): string[] {

@@ -16,8 +16,8 @@ import { RecordReader, fileSize } from './io.js';
 import { AtomicFile } from '../../util/fs.js';
 import { ENTRY_BYTES, readSignatureHeader, type SignatureHeader } from './signatures.js';
 
-export const PAIR_MAGIC = 'OEDP';
-export const PAIR_VERSION = 1;
+const PAIR_MAGIC = 'OEDP';
+const PAIR_VERSION = 1;
 export const PAIR_BYTES = 20;
 
 export interface PairStats {
@@ -165,7 +165,7 @@ export function findBucketPairs(sigFiles: string[], band: number | [number, numb
   }
 }
 
-export interface PairFile {
+interface PairFile {
   file: string;
   sigFiles: string[];
   bands: [number, number];

@@ -96,7 +96,7 @@ export function shingles(w: Words, n: number): Uint32Array {
 }
 
 /** The seeded hash family: numHashes pairs (a odd, b). */
-export interface HashFamily {
+interface HashFamily {
   a: Uint32Array;
   b: Uint32Array;
 }

@@ -17,9 +17,9 @@ import { fileSize } from './io.js';
 import { AtomicFile } from '../../util/fs.js';
 import { bandKey, hashFamily, minhash, shingles, words } from './minhash.js';
 
-export const SIG_MAGIC = 'OEMH';
-export const SIG_END = 'OEND';
-export const SIG_VERSION = 1;
+const SIG_MAGIC = 'OEMH';
+const SIG_END = 'OEND';
+const SIG_VERSION = 1;
 export const ENTRY_BYTES = 12;
 
 export interface SignatureHeader {

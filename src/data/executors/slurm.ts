@@ -82,7 +82,7 @@ async function inQueue(ids: string[], retries = 12): Promise<Set<string>> {
 }
 
 /** Job names carry a hash of the dataset dir, so a re-run can find its own jobs still queued. */
-export function jobName(out: string, stage: string): string {
+function jobName(out: string, stage: string): string {
   return `oellm-${stage}-${createHash('sha256').update(out).digest('hex').slice(0, 8)}`;
 }
 

@@ -3,7 +3,7 @@
 // (thresholds.ts) nor the filter (quality.ts). Reference: datatrove GopherQualityFilter,
 // GopherRepetitionFilter, FineWebQualityFilter constructor arguments.
 import { z } from 'zod';
-import { LANGUAGE_CODES, UND } from '../../lang/index.js';
+import { isLangCode, UND } from '../../lang/index.js';
 
 /** Every numeric dial of the quality filter; `null` disables that single check. */
 export const ThresholdsSchema = z
@@ -45,7 +45,7 @@ export const QualityConfigSchema = z
     defaults: ThresholdsSchema.partial().default({}).describe('overrides applied to every language, before per-language ones'),
     languages: z
       .record(
-        z.string().refine((k) => k === UND || LANGUAGE_CODES.includes(k), { message: `unknown language code; use a registry code (oellm langs) or ${UND}` }),
+        z.string().refine((k): boolean => k === UND || isLangCode(k), { message: `unknown language code; use a registry code (oellm langs) or ${UND}` }),
         ThresholdsSchema.partial(),
       )
       .default({})

@@ -95,7 +95,7 @@ function nfcStable(): Uint8Array {
 }
 
 /** NFC with a linear pre-scan that skips the ICU call for text that is trivially NFC. */
-export function toNfc(text: string): string {
+function toNfc(text: string): string {
   const st = nfcStable();
   for (let i = 0; i < text.length; i++) if (!st[text.charCodeAt(i)]) return text.normalize('NFC');
   return text;

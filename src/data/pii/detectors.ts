@@ -7,7 +7,7 @@ import { isIPv6 } from 'node:net';
 import type { PiiType } from './config.js';
 import { d, digitsOf, iso7064Mod11_10, luhn, mod97, n2, validDate, weighted } from './checks.js';
 
-export interface Match {
+interface Match {
   start: number;
   end: number;
 }
@@ -502,7 +502,6 @@ function validTrTckn(s: string): boolean {
 }
 
 const ctx = (words: string): RegExp => rx(`(?:${words})`, 'iu');
-const SHS = ['sr', 'hr', 'bs', 'cnr', 'sl', 'mk'] as const;
 
 /** The detector table. Order = precedence when two matches overlap (earlier wins). */
 // prettier-ignore
@@ -545,6 +544,3 @@ export const DETECTORS: readonly Detector[] = [
   { name: 'ipv4', type: 'ipv4', minDigits: 4, needs: '.', notAfter: IPV4_NOT_AFTER, re: rx(`(?<![\\p{L}\\p{N}_.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\p{L}\\p{N}_]|\\.\\d)`), validate: publicIPv4 },
   { name: 'ipv6', type: 'ipv6', minDigits: 0, needs: ':', re: rx(`(?<![\\p{L}\\p{N}_:.])(?:[0-9A-Fa-f]{1,4}:|:){2,7}(?::|[0-9A-Fa-f]{1,4})(?![\\p{L}\\p{N}_:])`), validate: publicIPv6 },
 ] as const;
-
-// JMBG is shared by the ex-Yugoslav states: note the languages for the documentation table.
-export const JMBG_LANGS = SHS;

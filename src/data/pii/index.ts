@@ -12,7 +12,7 @@ export { PiiConfigSchema, PII_TYPES, type PiiConfig, type PiiType } from './conf
 export { DETECTORS, IBAN_LENGTH, publicIPv4, publicIPv6, validCard, validIban, type Detector } from './detectors.js';
 
 /** Placeholder written in mask mode, per type. */
-export const PLACEHOLDERS: Readonly<Record<PiiType, string>> = {
+const PLACEHOLDERS: Readonly<Record<PiiType, string>> = {
   email: '<EMAIL>',
   iban: '<IBAN>',
   card: '<CARD_NUMBER>',
@@ -22,7 +22,7 @@ export const PLACEHOLDERS: Readonly<Record<PiiType, string>> = {
   ipv6: '<IP_ADDRESS>',
 };
 
-export interface Found extends PiiSpan {
+interface Found extends PiiSpan {
   type: PiiType;
   /** Detector name (`es_dni_nie`), for tests and per-country diagnostics. */
   detector: string;
@@ -39,7 +39,7 @@ const PAD = 40;
  * needs digits, so the regexes run only there (most prose has few digits; one linear scan finds
  * them). Windows start after whitespace so a candidate never begins mid-word, and never overlap.
  */
-export function numericWindows(text: string): [number, number, number][] {
+function numericWindows(text: string): [number, number, number][] {
   const out: [number, number, number][] = [];
   const n = text.length;
   let cs = -1;

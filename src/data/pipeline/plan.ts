@@ -12,12 +12,12 @@ import { VERSION } from '../../util/version.js';
 
 export type StageName = 'stage1' | 'buckets' | 'clusters' | 'final';
 
-export interface StagePlan {
+interface StagePlan {
   name: StageName;
   ranks: number;
 }
 
-export interface InputFile {
+interface InputFile {
   path: string;
   bytes: number;
 }

@@ -21,7 +21,7 @@ import { dedupEnabled, type Plan, type StageName } from './plan.js';
 import { stage1Steps, readerSource, dedupStages, openVault, vaultKey, idBaseOf, type VaultSink } from './steps.js';
 import { VaultWriter, readVault } from '../vault/index.js';
 
-export interface RankHooks {
+interface RankHooks {
   logger?: Logger;
   /** Documents processed so far in this rank (called every ~1,000 docs and at the end). */
   onProgress?: (docs: number) => void;
@@ -39,15 +39,15 @@ export interface RankSummary {
 
 // Paths inside the dataset dir. work/ holds everything that is not a deliverable.
 export const workDir = (out: string, stage: StageName) => join(out, 'work', stage);
-export const markerPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.done`);
-export const summaryPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.json`);
+const markerPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.done`);
+const summaryPath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.json`);
 export const quarantinePath = (out: string, stage: StageName, rank: number) => join(workDir(out, stage), `${rankName(rank)}.quarantine.jsonl`);
 export const docsPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.docs.jsonl.zst`);
 /** Stage 1's restricted documents, encrypted like the vault (restricted text is never plain, work/ included). */
-export const restrictedPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.restricted.vault`);
-export const sigPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.sig`);
-export const pairsPath = (out: string, band: number) => join(workDir(out, 'buckets'), `band-${String(band).padStart(3, '0')}.pairs`);
-export const clustersPath = (out: string) => join(workDir(out, 'clusters'), 'clusters.bin');
+const restrictedPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.restricted.vault`);
+const sigPath = (out: string, rank: number) => join(workDir(out, 'stage1'), `${rankName(rank)}.sig`);
+const pairsPath = (out: string, band: number) => join(workDir(out, 'buckets'), `band-${String(band).padStart(3, '0')}.pairs`);
+const clustersPath = (out: string) => join(workDir(out, 'clusters'), 'clusters.bin');
 
 export function isDone(out: string, stage: StageName, rank: number): boolean {
   return existsSync(markerPath(out, stage, rank));

@@ -192,7 +192,7 @@ export class ByteReader {
 }
 
 /** Decompression chosen by magic bytes (names can lie), falling back to the extension. */
-export async function detectCodec(file: string): Promise<Codec> {
+async function detectCodec(file: string): Promise<Codec> {
   const fh = await open(file, 'r');
   try {
     const head = Buffer.alloc(4);

@@ -7,11 +7,11 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
-export const DEFAULT_MAX_INVALID_RATIO = 0.01;
+const DEFAULT_MAX_INVALID_RATIO = 0.01;
 
-export type CharsetSource = 'bom' | 'header' | 'meta' | 'utf8' | 'detected' | 'fallback';
+type CharsetSource = 'bom' | 'header' | 'meta' | 'utf8' | 'detected' | 'fallback';
 
-export type Decoded = { text: string; charset: string; source: CharsetSource; invalid: number } | { error: string };
+type Decoded = { text: string; charset: string; source: CharsetSource; invalid: number } | { error: string };
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const utf8Lax = new TextDecoder('utf-8', { fatal: false });

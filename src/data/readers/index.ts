@@ -14,10 +14,10 @@ export { decodeText, decodeUtf8, binaryReason, normaliseCharset, sniffMetaCharse
 export { docId, DEFAULT_MAX_DOC_BYTES } from './types.js';
 export type { ReadItem, ReadOptions, Quarantine } from './types.js';
 
-export type InputFormat = 'warc' | 'jsonl' | 'text';
+type InputFormat = 'warc' | 'jsonl' | 'text';
 
 /** Format by extension (ignoring .gz/.zst), or null when the name says nothing. */
-export function formatOfName(file: string): InputFormat | null {
+function formatOfName(file: string): InputFormat | null {
   const base = file.toLowerCase().replace(/\.(gz|zst)$/, '');
   if (/\.(warc|wet|arc\.warc)$/.test(base)) return 'warc';
   if (/\.(jsonl|ndjson|json)$/.test(base)) return 'jsonl';
@@ -26,7 +26,7 @@ export function formatOfName(file: string): InputFormat | null {
 }
 
 /** Format from the first decompressed bytes: `WARC/` → warc, `{` → jsonl, else text. */
-export function formatOfBytes(head: Uint8Array): InputFormat {
+function formatOfBytes(head: Uint8Array): InputFormat {
   const s = Buffer.from(head)
     .toString('latin1')
     .replace(/^[\s\uFEFF\u00EF\u00BB\u00BF]+/, '');

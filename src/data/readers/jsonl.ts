@@ -9,7 +9,7 @@ import { decodeUtf8 } from './decode.js';
 import { docId, streamFailure, type ReadItem, type ResolvedReadOptions } from './types.js';
 
 /** Why a decoded text looks binary (NUL or >10% C0 controls in the first 8K chars), or null. */
-export function binaryTextReason(text: string): string | null {
+function binaryTextReason(text: string): string | null {
   const n = Math.min(text.length, 8192);
   let ctrl = 0;
   for (let i = 0; i < n; i++) {

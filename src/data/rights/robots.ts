@@ -4,14 +4,14 @@
 // allow wins a tie; `*` matches any run of characters and a final `$` anchors the end; paths are
 // compared in one percent-encoding. Not a fetcher: robots files are supplied (RobotsStore).
 // Reference: RFC 9309 §2.2 (groups, matching), §2.2.3 (special characters).
-export interface RobotsRule {
+interface RobotsRule {
   allow: boolean;
   /** The pattern as written (normalised encoding); its length ranks specificity. */
   pattern: string;
   re: RegExp;
 }
 
-export interface RobotsGroup {
+interface RobotsGroup {
   agents: string[];
   rules: RobotsRule[];
 }

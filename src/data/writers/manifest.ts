@@ -99,7 +99,7 @@ function withPrefix(c: Record<string, number>, prefix: string, strip = true): Re
   return out;
 }
 
-export const MANIFEST_DOMAINS = 1000;
+const MANIFEST_DOMAINS = 1000;
 
 function topDomains(all: Record<string, { docs: number; bytes: number }>): Record<string, { docs: number; bytes: number }> {
   const entries = Object.entries(all);
@@ -114,7 +114,7 @@ function topDomains(all: Record<string, { docs: number; bytes: number }>): Recor
   return out;
 }
 
-export function mergeStats(summaries: RankSummary[]): Record<string, number> {
+function mergeStats(summaries: RankSummary[]): Record<string, number> {
   const s = new Stats();
   for (const r of summaries) s.merge(r.stats);
   return s.toJSON();

@@ -5,7 +5,7 @@
 // lines (counted as `malformed`) and runs the rest. Not the scorer.
 // Reference: lm-evaluation-harness task YAML (doc_to_text, target_delimiter, fewshot_delimiter).
 import { basename } from 'node:path';
-import { LANGUAGE_CODES } from '../../lang/index.js';
+import { isLangCode } from '../../lang/index.js';
 import { DEFAULT_TEMPLATE, placeholders } from '../prompt.js';
 import type { Item, TaskData, Template } from '../types.js';
 import { combinedSha, readData } from './files.js';
@@ -59,7 +59,7 @@ export function parseTaskFile(file: string): NativeTask {
   if (typeof rawT !== 'object' || Array.isArray(rawT)) err(1, '"templates" must be an object keyed by language code (or "default")');
   const needsPrompt = kind === 'multiple_choice';
   for (const [lang, t] of Object.entries(rawT)) {
-    if (lang !== 'default' && !LANGUAGE_CODES.includes(lang)) err(1, `template for unknown language "${lang}" (see \`oellm langs\`)`);
+    if (lang !== 'default' && !isLangCode(lang)) err(1, `template for unknown language "${lang}" (see \`oellm langs\`)`);
     if (!t || typeof t !== 'object') {
       err(1, `template "${lang}" must be an object`);
       continue;
@@ -92,7 +92,7 @@ export function parseTaskFile(file: string): NativeTask {
       continue;
     }
     const lang = o.lang;
-    if (!isStr(lang) || !LANGUAGE_CODES.includes(lang)) {
+    if (!isStr(lang) || !isLangCode(lang)) {
       err(n, `"lang" must be a registry code (see \`oellm langs\`), got ${JSON.stringify(lang)}`);
       continue;
     }
