@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/index.js';
 import { Interrupted } from '../src/util/interrupt.js';
-import { makeFixture, repoRoot, tinyConfig, type Fixture } from './train_helpers.js';
+import { makeFixture, repoRoot, tinyConfig, tinyTrainFlags, type Fixture } from './train_helpers.js';
 import { BIN, cliEnv } from './helpers/cli.js';
 
 let f: Fixture;
@@ -19,42 +19,7 @@ before(async () => {
 });
 after(() => rmSync(f.root, { recursive: true, force: true }));
 
-const args = (out: string, maxSteps: number, extra: string[] = []): string[] => [
-  BIN,
-  'train',
-  '--data',
-  f.data,
-  '--tokenizer',
-  f.tokenizer,
-  '--out',
-  out,
-  '--preset',
-  'micro',
-  '--dim',
-  '32',
-  '--layers',
-  '2',
-  '--heads',
-  '4',
-  '--kv-heads',
-  '2',
-  '--ffn',
-  '64',
-  '--seq-len',
-  '32',
-  '--batch-size',
-  '4',
-  '--max-steps',
-  String(maxSteps),
-  '--warmup',
-  '2',
-  '--val-every',
-  '0',
-  '--checkpoint-every',
-  '1000',
-  '--json',
-  ...extra,
-];
+const args = (out: string, maxSteps: number, extra: string[] = []): string[] => [BIN, ...tinyTrainFlags(f, out, maxSteps), '--val-every', '0', '--checkpoint-every', '1000', '--json', ...extra];
 const stepsLogged = (out: string): number => {
   try {
     return readFileSync(join(out, 'train_log.jsonl'), 'utf8')

@@ -61,3 +61,36 @@ export function tinyConfig(f: Fixture, out: string, over: Partial<TrainConfig> =
     ...over,
   });
 }
+
+/** `oellm train` flags for the tiny test model on a fixture (the CLI twin of tinyConfig's shape); callers add step and checkpoint flags. */
+export function tinyTrainFlags(f: Fixture, out: string, maxSteps: number): string[] {
+  return [
+    'train',
+    '--data',
+    f.data,
+    '--tokenizer',
+    f.tokenizer,
+    '--out',
+    out,
+    '--preset',
+    'micro',
+    '--dim',
+    '32',
+    '--layers',
+    '2',
+    '--heads',
+    '4',
+    '--kv-heads',
+    '2',
+    '--ffn',
+    '64',
+    '--seq-len',
+    '32',
+    '--batch-size',
+    '4',
+    '--max-steps',
+    String(maxSteps),
+    '--warmup',
+    '2',
+  ];
+}

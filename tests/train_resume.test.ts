@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/index.js';
 import { loadCheckpoint } from '../src/model/checkpoint.js';
-import { makeFixture, repoRoot, tinyConfig, type Fixture } from './train_helpers.js';
+import { makeFixture, repoRoot, tinyConfig, tinyTrainFlags, type Fixture } from './train_helpers.js';
 
 let f: Fixture;
 let reference: number[];
@@ -34,48 +34,7 @@ function losses(out: string): number[] {
 }
 
 function cliArgs(out: string, extra: string[] = []): string[] {
-  return [
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
-    'train',
-    '--data',
-    f.data,
-    '--tokenizer',
-    f.tokenizer,
-    '--out',
-    out,
-    '--preset',
-    'micro',
-    '--dim',
-    '32',
-    '--layers',
-    '2',
-    '--heads',
-    '4',
-    '--kv-heads',
-    '2',
-    '--ffn',
-    '64',
-    '--seq-len',
-    '32',
-    '--batch-size',
-    '4',
-    '--max-steps',
-    String(STEPS),
-    '--warmup',
-    '2',
-    '--lr',
-    '3e-3',
-    '--val-every',
-    '6',
-    '--checkpoint-every',
-    '4',
-    '--val-rows',
-    '4',
-    '--json',
-    ...extra,
-  ];
+  return ['--import', 'tsx', 'src/cli/main.ts', ...tinyTrainFlags(f, out, STEPS), '--lr', '3e-3', '--val-every', '6', '--checkpoint-every', '4', '--val-rows', '4', '--json', ...extra];
 }
 
 /** Runs the CLI; resolves with its exit code / signal. `killAtStep` SIGKILLs it once the log reaches that step. */

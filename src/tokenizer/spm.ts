@@ -8,7 +8,7 @@
 // lowest rank, then leftmost), pre_tokenizers/metaspace.rs; llama.cpp llm_tokenizer_spm.
 import { FormatError } from '../util/errors.js';
 import { PairMap } from './pairmap.js';
-import type { AddedTokenJson, DecodeOptions, EncodeOptions, TokenizerJson } from './tokenizer.js';
+import { readVocab, type AddedTokenJson, type DecodeOptions, type EncodeOptions, type TokenizerJson } from './tokenizer.js';
 
 type Json = Record<string, unknown>;
 const SPACE = '▁';
@@ -70,25 +70,9 @@ export class SpmBpeTokenizer {
     if (m.end_of_word_suffix) throw bad('model.end_of_word_suffix', m.end_of_word_suffix, 'SentencePiece BPE has no word suffix');
     if (m.ignore_merges) throw bad('model.ignore_merges', true, 'ignore_merges belongs to byte-level BPE (Llama 3)');
     this.byteFallback = m.byte_fallback === true;
-    this.vocab = new Map();
-    let maxId = -1;
-    for (const [tok, id] of Object.entries(m.vocab)) {
-      if (!Number.isInteger(id) || id < 0) throw new FormatError(`malformed tokenizer.json: model.vocab[${JSON.stringify(tok)}] is not a non-negative integer`, { file: source });
-      this.vocab.set(tok, id);
-      if (id > maxId) maxId = id;
-    }
+    ({ vocab: this.vocab, added: this.added, tokens: this.tokens } = readVocab(m.vocab, json.added_tokens ?? [], source, this.addedById, this.addedByContent));
+    this.vocabSize = this.tokens.length;
     this.unkId = typeof m.unk_token === 'string' ? this.vocab.get(m.unk_token) : undefined;
-    this.added = json.added_tokens ?? [];
-    for (const a of this.added) {
-      if (a.single_word) throw bad(`added_tokens[${a.id}].single_word`, true, 'single_word added tokens are not supported');
-      this.addedById.set(a.id, a);
-      this.addedByContent.set(a.content, a);
-      if (a.id > maxId) maxId = a.id;
-    }
-    this.tokens = new Array<string>(maxId + 1).fill('');
-    for (const [t, id] of this.vocab) this.tokens[id] = t;
-    for (const a of this.added) this.tokens[a.id] = a.content;
-    this.vocabSize = maxId + 1;
     for (let b = 0; b < 256; b++) {
       const id = this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
       if (id !== undefined) this.byteIds[b] = id;

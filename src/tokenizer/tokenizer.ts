@@ -56,6 +56,38 @@ export interface DecodeOptions {
 
 const MAX_CACHE = 1 << 18;
 
+/**
+ * The vocabulary of a tokenizer.json (model.vocab + added_tokens), checked: ids are non-negative
+ * integers, added tokens have id and content, no `single_word`. Fills the two added-token maps and
+ * returns the id → string table (gaps are ''). Shared by the byte-level and SentencePiece families.
+ */
+export function readVocab(
+  vocabJson: Record<string, number>,
+  added: AddedTokenJson[],
+  source: string,
+  addedById: Map<number, AddedTokenJson>,
+  addedByContent: Map<string, AddedTokenJson>,
+): { vocab: Map<string, number>; added: AddedTokenJson[]; tokens: string[] } {
+  const vocab = new Map<string, number>();
+  let maxId = -1;
+  for (const [tok, id] of Object.entries(vocabJson)) {
+    if (!Number.isInteger(id) || id < 0) throw new FormatError(`malformed tokenizer.json: model.vocab[${JSON.stringify(tok)}] is not a non-negative integer`, { file: source });
+    vocab.set(tok, id);
+    if (id > maxId) maxId = id;
+  }
+  for (const a of added) {
+    if (typeof a.content !== 'string' || !Number.isInteger(a.id)) throw new FormatError('malformed tokenizer.json: added_tokens entry needs `id` and `content`', { file: source });
+    if (a.single_word) throw new FormatError(`unsupported tokenizer.json: added_tokens[${a.id}].single_word true`, { file: source, hint: 'single_word added tokens are not supported' });
+    addedById.set(a.id, a);
+    addedByContent.set(a.content, a);
+    if (a.id > maxId) maxId = a.id;
+  }
+  const tokens = new Array<string>(maxId + 1).fill('');
+  for (const [t, id] of vocab) tokens[id] = t;
+  for (const a of added) tokens[a.id] = a.content;
+  return { vocab, added, tokens };
+}
+
 export class Tokenizer {
   /** Token string by id (added tokens included); holes are ''. */
   readonly tokens: string[];
@@ -96,25 +128,8 @@ export class Tokenizer {
     if (m.end_of_word_suffix) throw bad('model.end_of_word_suffix', m.end_of_word_suffix, 'only byte-level BPE without word suffixes');
     this.ignoreMerges = m.ignore_merges === true;
 
-    this.vocab = new Map();
-    let maxId = -1;
-    for (const [tok, id] of Object.entries(m.vocab)) {
-      if (!Number.isInteger(id) || id < 0) throw new FormatError(`malformed tokenizer.json: model.vocab[${JSON.stringify(tok)}] is not a non-negative integer`, { file: source });
-      this.vocab.set(tok, id);
-      if (id > maxId) maxId = id;
-    }
-    this.added = json.added_tokens ?? [];
-    for (const a of this.added) {
-      if (typeof a.content !== 'string' || !Number.isInteger(a.id)) throw new FormatError('malformed tokenizer.json: added_tokens entry needs `id` and `content`', { file: source });
-      if (a.single_word) throw bad(`added_tokens[${a.id}].single_word`, true, 'single_word added tokens are not supported');
-      this.addedById.set(a.id, a);
-      this.addedByContent.set(a.content, a);
-      if (a.id > maxId) maxId = a.id;
-    }
-    this.tokens = new Array<string>(maxId + 1).fill('');
-    for (const [t, id] of this.vocab) this.tokens[id] = t;
-    for (const a of this.added) this.tokens[a.id] = a.content;
-    this.vocabSize = maxId + 1;
+    ({ vocab: this.vocab, added: this.added, tokens: this.tokens } = readVocab(m.vocab, json.added_tokens ?? [], source, this.addedById, this.addedByContent));
+    this.vocabSize = this.tokens.length;
 
     for (let b = 0; b < 256; b++) {
       const id = this.vocab.get(String.fromCharCode(BYTE_TO_CHAR[b]!));
