@@ -3,7 +3,8 @@
 // UD / UDHR / FLORES / EXAMS, tested on every sentence of the left-out source) and Debian's gettext
 // catalogues (an unseen domain, never trained on). Per setting: macro-F1 over the languages present,
 // F1 of hr/sr/bs/cnr/mk/bg/gl, document accuracy (4 held-out sentences per document, decided as the
-// pipeline decides) and `und` at the default threshold, for oellm and, on the same rows, CLD2
+// pipeline decides) and `und` at the default threshold, for oellm (the shipped ensemble, and its
+// own model alone: src/lid/ensemble.ts) and, on the same rows, CLD2
 // (`cld`), CLD3 (`cld3-asm`) and fastText lid.176 (`fasttext.wasm.js`); sentences per CPU-second.
 // Run: `npx tsx bench/lid/run.ts [--settings in,ud,udhr,flores,exams,gettext] [--cap 500] [--json out.json]`. Not a test.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,9 @@ import { LANGUAGE_CODES } from '../../src/lang/index.js';
 import { buildModels, DEFAULT_BUILD } from '../../src/lid/build.js';
 import { loadCorpus, sourceOf, SOURCES, textHash, type Sample, type SourceName } from '../../src/lid/data.js';
 import { score, type Scores } from '../../src/lid/eval.js';
-import { createLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
+import { createLid, EnsembleLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
+import { loadCld2 } from '../../src/lid/cld2.js';
+import { loadLid176 } from '../../src/lid/ensemble.js';
 import { deserializeModels, serializeModels } from '../../src/lid/linear.js';
 import { gettextSamples } from './gettext.js';
 
@@ -134,11 +137,16 @@ async function peerPreds(p: System, texts: string[]): Promise<string[]> {
 
 // ---- settings -----------------------------------------------------------------------------
 const corpus = loadCorpus();
-const shipped = await createLid({ threshold: 0 });
+const shipped = await createLid({ threshold: 0, ensemble: false });
+const cld2 = loadCld2();
+const lid176 = loadLid176();
+/** The shipped identifier around a model: oellm ⊕ CLD2 ⊕ lid.176 (src/lid/ensemble.ts). */
+const ensembleOf = (m: LangId) => new EnsembleLid(m as OellmLid, cld2, lid176, 0);
 interface Setting {
   name: string;
   what: string;
   rows: Sample[];
+  /** The oellm model of this setting (alone); the bench wraps it in the ensemble too. */
   lid: () => Promise<LangId>;
 }
 const settings: Setting[] = [];
@@ -185,13 +193,21 @@ for (const st of settings) {
   const docs = documents(rows);
   const longs = documents(rows, 'long');
   console.log(`\n== ${st.name}: ${st.what}\n   ${rows.length} sentences, ${langs.length} languages, ${docs.length} documents of ${DOC_SENTS} sentences (one per line), ${longs.length} long ones (12 sentences, 2 paragraphs)`);
-  const lid = await st.lid();
+  const solo = await st.lid();
   const results: Result[] = [];
-  // oellm: warm-up, then timed
+  // the model alone first (a row of its own), then the shipped ensemble around it
+  for (const r of rows.slice(0, 200)) solo.identify(r.text);
+  let t0 = cpu();
+  const soloRes = rows.map((r) => solo.identify(r.text));
+  const soloSec = cpu() - t0;
+  const ens = ensembleOf(solo);
+  const lid: LangId = ens;
   for (const r of rows.slice(0, 200)) lid.identify(r.text);
-  const t0 = cpu();
+  const calls0 = { ...ens.calls };
+  t0 = cpu();
   const res = rows.map((r) => lid.identify(r.text));
   const sec = cpu() - t0;
+  const ftShare = (ens.calls.fastText - calls0.fastText) / Math.max(1, ens.calls.all - calls0.all);
   const pred = res.map((r) => r.lang);
   const docPred = docs.map((d) => identifyDocument(lid, d.text).lang);
   const docAcc = docs.filter((d, i) => docPred[i] === d.lang).length / Math.max(1, docs.length);
@@ -213,8 +229,37 @@ for (const st of settings) {
     `   oellm long documents (${longs.length}): accuracy ${pct(longAcc)} scoring ≤ ${PARA_CHARS} characters per paragraph (${(longSec * 1e3).toFixed(0)} ms CPU) vs ${pct(longWhole)} scoring whole paragraphs (${(wholeSec * 1e3).toFixed(0)} ms CPU)`,
   );
   results.push({ system: 'oellm', s: score(gold, pred, langs), doc: docAcc, long: longAcc, und: res.filter((r) => r.score < 0.5).length });
-  if (st.name === 'in-source') speed += `oellm ${Math.round(rows.length / sec)} sentences per CPU-second`;
-  const ens: Result[] = [];
+  results.push({
+    system: 'oellm model only',
+    s: score(
+      gold,
+      soloRes.map((r) => r.lang),
+      langs,
+    ),
+    doc: acc(
+      docs,
+      docs.map((d) => identifyDocument(solo, d.text).lang),
+    ),
+    long: acc(
+      longs,
+      longs.map((d) => identifyDocument(solo, d.text).lang),
+    ),
+    und: soloRes.filter((r) => r.score < 0.5).length,
+  });
+  console.log(`   oellm ensemble consulted lid.176 on ${(100 * ftShare).toFixed(1)} % of the sentences (where the oellm model and CLD2 disagree)`);
+  // calibration of the ensemble's score: accuracy per score band (what `--threshold` trades)
+  const bands = [0, 0.5, 0.8, 0.95, 1.01];
+  console.log(
+    `   oellm score bands (share of rows, accuracy): ${bands
+      .slice(0, -1)
+      .map((lo, i) => {
+        const ix = res.map((r, j) => [r, j] as const).filter(([r]) => r.score >= lo && r.score < bands[i + 1]!);
+        const ok = ix.filter(([r, j]) => r.lang === gold[j]).length;
+        return `[${lo}, ${Math.min(1, bands[i + 1]!)}${i === bands.length - 2 ? ']' : ')'} ${((100 * ix.length) / rows.length).toFixed(1)} % ${ix.length ? pct(ok / ix.length) : '  -  '}`;
+      })
+      .join(' · ')}`,
+  );
+  if (st.name === 'in-source') speed += `oellm ensemble ${Math.round(rows.length / sec)} sentences per CPU-second (the model alone ${Math.round(rows.length / soloSec)})`;
   for (const p of peers) {
     const pp = await peerPreds(
       p,
@@ -229,19 +274,15 @@ for (const st of settings) {
       longs.map((d) => d.text),
     );
     results.push({ system: p.name, s: score(gold, pp, langs), doc: acc(docs, dp), long: acc(longs, lp) });
-    // ensemble: where oellm is unsure (score < 0.5) and the peer names a registry language, take the peer's answer
-    const mix = res.map((r, i) => (r.score < 0.5 && pp[i] !== 'und' ? pp[i]! : r.lang));
-    ens.push({ system: `oellm⊕${p.name}`, s: score(gold, mix, langs), doc: NaN, long: NaN });
   }
-  results.push(...ens);
-  console.log(`   system          macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
+  console.log(`   system            macro-F1  accuracy  ${SHOW.map((l) => l.padEnd(6)).join('')}docs-acc  long-acc  und@0.5`);
   for (const r of results) {
     console.log(
-      `   ${r.system.padEnd(15)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`,
+      `   ${r.system.padEnd(17)} ${pct(r.s.macroF1).padStart(8)}  ${pct(r.s.accuracy).padStart(8)}  ${SHOW.map((l) => (langs.includes(l) ? pct(r.s.perLang[l]!.f1) : '  -  ').padEnd(6)).join('')}${pct(r.doc).padStart(8)}  ${pct(r.long).padStart(8)}  ${r.und ?? ''}`,
     );
   }
   const me = results[0]!;
-  const others = results.slice(1).filter((r) => !r.system.includes('⊕'));
+  const others = results.filter((r) => !r.system.startsWith('oellm'));
   if (others.length) {
     const best = others.reduce((a, b) => (b.s.macroF1 > a.s.macroF1 ? b : a));
     console.log(`   ratio macro-F1 oellm / best peer (${best.system}): ${(me.s.macroF1 / best.s.macroF1).toFixed(3)}`);
@@ -296,13 +337,7 @@ for (const l of LANGUAGE_CODES) {
         .map((r) => {
           if (!r.langs.includes(l)) return '-'.padStart(16);
           const me = r.results[0]!.s.perLang[l]!.f1;
-          const best = Math.max(
-            0,
-            ...r.results
-              .slice(1)
-              .filter((x) => !x.system.includes('⊕'))
-              .map((x) => x.s.perLang[l]!.f1),
-          );
+          const best = Math.max(0, ...r.results.filter((x) => !x.system.startsWith('oellm')).map((x) => x.s.perLang[l]!.f1));
           return `${pct(me)}/${pct(best)}`.padStart(16);
         })
         .join(''),

@@ -34,7 +34,7 @@ export interface BuildOptions {
 export const DEFAULT_BUILD: BuildOptions = {
   main: { bits: 16, minN: 1, maxN: 4, words: true, bigrams: false },
   groups: [{ name: 'bcms', classes: ['hr', 'sr', 'bs', 'cnr'], spec: { bits: 16, minN: 2, maxN: 5, words: true, bigrams: true, markers: 'bcms', markerWeight: 5 }, transliterate: 'latn', scriptToken: true, bothScripts: ['sr'] }],
-  train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000, balanceSources: true },
+  train: { epochs: 6, lr: 0.8, seed: 1, minPerClass: 1000, maxPerClass: 3000, balanceSources: true, bias: false },
   groupTrain: { epochs: 10, lr: 0.8, seed: 2, minPerClass: 1500, maxPerClass: 3000 },
 };
 

@@ -114,6 +114,18 @@ export class OellmLid implements LangId {
     return script;
   }
 
+  /**
+   * The final probabilities over `languages` (0 for languages not written in the text's script) —
+   * a view of an internal buffer, valid until the next call — and the script; `p` is null when the
+   * text cannot be identified (no letters, or a script no registry language uses). For ./ensemble.ts.
+   */
+  distribution(text: string): { script: string; p: Float64Array | null } {
+    const script = this.probs(text);
+    if (script === null) return { script: 'Zyyy', p: null };
+    if (script === undefined || !this.allowed.has(script)) return { script: script ?? 'Zyyy', p: null };
+    return { script, p: this.p };
+  }
+
   identify(text: string): LidResult {
     const script = this.probs(text);
     if (script === null) return { lang: UND, script: 'Zyyy', score: 0 };

@@ -9,11 +9,14 @@ import { UND } from '../lang/index.js';
 import { OellmError } from '../util/errors.js';
 import { FastTextLid, FASTTEXT_MAGIC } from './fasttext.js';
 import { OellmLid, type LangId, type LidResult } from './identify.js';
+import { loadCld2 } from './cld2.js';
+import { EnsembleLid, loadLid176 } from './ensemble.js';
 import { deserializeModels, MAGIC } from './linear.js';
 import { detectScript } from './script.js';
 
 export { OellmLid, type LangId, type LidResult } from './identify.js';
 export { FastTextLid, mapFastTextLabel } from './fasttext.js';
+export { EnsembleLid, ENSEMBLE_WEIGHTS, type EnsembleWeights } from './ensemble.js';
 export { detectScript, cyrlToLatn, latnToCyrl } from './script.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +30,11 @@ export interface CreateLidOptions {
   threshold?: number;
   /** fastText labels outside the registry: `und` (default) or passed through as they are. */
   unknownLabels?: 'und' | 'pass';
+  /**
+   * With the builtin model: combine it with CLD2 and fastText lid.176 (./ensemble.ts; default
+   * true). false = the oellm model alone. Ignored for a user's `model`.
+   */
+  ensemble?: boolean;
 }
 
 /** Loads a language identifier; the file type is told by its magic number. */
@@ -48,7 +56,9 @@ export async function createLid(opts: CreateLidOptions = {}): Promise<LangId> {
   if (magic !== MAGIC && path !== BUILTIN_MODEL) {
     throw new OellmError('not a language-identification model (neither fastText nor oellm)', { file: path, code: 'E_FORMAT', hint: 'give a fastText .bin/.ftz model (magic 0x2f4f16ba) or an oellm model from scripts/lid/train.ts' });
   }
-  return new OellmLid(deserializeModels(bytes, path).models, threshold);
+  const oellm = new OellmLid(deserializeModels(bytes, path).models, threshold);
+  if (opts.ensemble === false || path !== BUILTIN_MODEL) return oellm;
+  return new EnsembleLid(oellm, loadCld2(), loadLid176(), threshold);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface TrainOptions {
    * Example.source before ':'), so one large source does not define the language (default false).
    */
   balanceSources?: boolean;
+  /** Learn a per-class bias (default true); without it the class prior comes from the features alone. */
+  bias?: boolean;
   /** Progress callback (epoch, mean loss). */
   log?: (epoch: number, loss: number) => void;
 }
@@ -87,6 +89,7 @@ export function trainLinear(header: LinearHeader, examples: Example[], opt: Trai
   const W = model.W;
   const b = model.b;
   const s = new Float64Array(C);
+  const learnBias = opt.bias ?? true;
   let step = 0;
   for (let ep = 0; ep < opt.epochs; ep++) {
     let loss = 0;
@@ -98,7 +101,7 @@ export function trainLinear(header: LinearHeader, examples: Example[], opt: Trai
       s[y] = s[y]! - 1; // gradient of the loss w.r.t. the logits
       const v = f.length ? 1 / Math.sqrt(f.length) : 0;
       for (let c = 0; c < C; c++) {
-        b[c] = b[c]! - lr * s[c]!;
+        if (learnBias) b[c] = b[c]! - lr * s[c]!;
         s[c] = lr * v * s[c]!;
       }
       for (let i = 0; i < f.length; i++) {

@@ -18,11 +18,12 @@ export function register(program: Command): void {
     .option('--model <path>', 'fastText .bin/.ftz model (OpenLID, GlotLID, lid.176) instead of the built-in oellm model')
     .option('--threshold <p>', 'below this probability the answer is `und`', num('threshold', 0, 1), 0.5)
     .option('--top <k>', 'also list the k best candidates (field `top`)', num('top', 1, 1000, true))
+    .option('--no-ensemble', 'the built-in oellm model alone, without CLD2 and fastText lid.176 (docs/LID.md "Ensemble")')
     .option('--unknown-labels <mode>', 'fastText labels outside the registry: `und` or `pass` (keep the label)', 'und')
     .option('--json', 'JSON lines (the default and only output format)')
     .action(async (file: string | undefined, opts: OptionValues) => {
       if (opts.unknownLabels !== 'und' && opts.unknownLabels !== 'pass') throw new OellmError(`--unknown-labels must be und or pass, got "${opts.unknownLabels}"`, { code: 'E_USAGE' });
-      const lid = await createLid({ model: opts.model as string | undefined, threshold: opts.threshold as number, unknownLabels: opts.unknownLabels as 'und' | 'pass' });
+      const lid = await createLid({ model: opts.model as string | undefined, threshold: opts.threshold as number, unknownLabels: opts.unknownLabels as 'und' | 'pass', ensemble: opts.ensemble !== false });
       const input = !file || file === '-' ? process.stdin : createReadStream(file);
       const opened = new Promise<void>((res, rej) => {
         if (input === process.stdin) return res();

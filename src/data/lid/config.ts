@@ -6,6 +6,7 @@ import { z } from 'zod';
 export const LidConfigSchema = z
   .strictObject({
     model: z.string().default('builtin').describe('`builtin` (the shipped oellm model) or a path to a fastText .bin/.ftz model (OpenLID, GlotLID, lid.176)'),
+    ensemble: z.boolean().default(true).describe('with the builtin model: combine it with CLD2 and fastText lid.176 (docs/LID.md "Ensemble"); false = the oellm model alone'),
     threshold: z.number().min(0).max(1).default(0.5).describe('below this score the language is `und` (undetermined)'),
     languages: z.array(z.string()).default([]).describe('registry codes to keep (e.g. [hr, sr, bs]); empty keeps every language'),
     declared: z.enum(['ignore', 'trust']).default('ignore').describe('a language label the source carries (HPLT JSONL `lang`, WET header): `ignore` it, or `trust` it when it is a registry code (LID then only sets script and score)'),

@@ -43,10 +43,10 @@ export async function* readerSource(files: string[], cfg: PlanConfig, ctx: StepC
 // One language-ID model per thread, shared by the ranks it runs (loading costs ~0.1–0.3 s).
 const lids = new Map<string, Promise<LangId>>();
 function lidFor(cfg: PlanConfig): Promise<LangId> {
-  const k = `${cfg.lid.model}\0${cfg.lid.threshold}`;
+  const k = `${cfg.lid.model}\0${cfg.lid.threshold}\0${cfg.lid.ensemble}`;
   let p = lids.get(k);
   if (!p) {
-    p = createLid({ model: cfg.lid.model, threshold: cfg.lid.threshold });
+    p = createLid({ model: cfg.lid.model, threshold: cfg.lid.threshold, ensemble: cfg.lid.ensemble });
     lids.set(k, p);
   }
   return p;

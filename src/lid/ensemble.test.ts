@@ -1,0 +1,101 @@
+// Tests of the ensemble (./ensemble.ts): the default identifier is oellm ⊕ CLD2 ⊕ lid.176 and
+// `ensemble: false` the model alone; the fusion rule on controlled peer answers (a peer moves a
+// close call, cannot overrule a sure one, never votes Montenegrin down, lid.176 is consulted only
+// on disagreement); and the real peers on held-out sentences the model alone gets wrong.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LANGUAGE_CODES } from '../lang/index.js';
+import { loadCorpus } from './data.js';
+import { score } from './eval.js';
+import { loadCld2, mapCld2Code, type Cld2Answer } from './cld2.js';
+import { EnsembleLid, loadLid176 } from './ensemble.js';
+import { createLid, OellmLid } from './index.js';
+
+test('createLid: the ensemble by default, the model alone with ensemble: false', async () => {
+  const ens = await createLid();
+  const solo = await createLid({ ensemble: false });
+  assert.ok(ens instanceof EnsembleLid);
+  assert.ok(solo instanceof OellmLid);
+  assert.deepEqual(ens.languages, solo.languages);
+  assert.equal(ens.identify('').lang, 'und');
+  assert.equal(ens.identify('12345 !!').script, 'Zyyy');
+  assert.equal(ens.identify('这是中文句子，不是欧洲语言。').lang, 'und');
+  const gl = ens.identify('Todo ser humano ten dereito á vida, á liberdade e á seguridade da súa persoa.');
+  assert.equal(gl.lang, 'gl');
+  assert.equal(ens.identifyTop('Todo ser humano ten dereito á vida, á liberdade e á seguridade da súa persoa.', 3)[0]!.lang, 'gl');
+});
+
+test('CLD2 codes map to registry codes (sr-ME is Montenegrin, other languages und)', () => {
+  assert.equal(mapCld2Code('hr'), 'hr');
+  assert.equal(mapCld2Code('sr-ME'), 'cnr');
+  assert.equal(mapCld2Code('nn'), 'nn');
+  assert.equal(mapCld2Code('ru'), 'und');
+  const cld2 = loadCld2();
+  assert.equal(cld2('Svatko ima pravo na život, slobodu i osobnu sigurnost.')[0]!.lang, 'hr');
+  assert.deepEqual(cld2('xx'), []);
+});
+
+test('fusion: a peer decides a close call, cannot overrule a sure answer, never votes Montenegrin down', async () => {
+  const solo = (await createLid({ ensemble: false })) as OellmLid;
+  let answer: Cld2Answer[] = [];
+  const ens = new EnsembleLid(solo, () => answer, undefined, 0);
+  const text = 'Todo ser humano ten dereito á vida, á liberdade e á seguridade da súa persoa.';
+  const alone = solo.identifyTop(text, 2);
+  // CLD2 agreeing changes nothing but the confidence
+  answer = [{ lang: alone[0]!.lang, share: 0.99 }];
+  assert.equal(ens.identify(text).lang, alone[0]!.lang);
+  assert.ok(ens.identify(text).score >= alone[0]!.score);
+  // a language oellm gives (almost) no probability is not forced by CLD2 alone
+  answer = [{ lang: 'fi', share: 0.99 }];
+  assert.notEqual(ens.identify(text).lang, 'fi');
+  // answers outside the text's script are ignored (Cyrillic-only uk for Latin text)
+  answer = [{ lang: 'uk', share: 0.99 }];
+  assert.equal(ens.identify(text).lang, alone[0]!.lang);
+  assert.equal(ens.identifyTop(text, 39).find((r) => r.lang === 'uk')?.score ?? 0, 0);
+  // a close call between oellm's two best goes the peer's way
+  const close = 'Ovo je rečenica.';
+  const top2 = solo.identifyTop(close, 2);
+  answer = [{ lang: top2[1]!.lang, share: 0.95 }];
+  if (top2[1]!.score > 0.05) assert.equal(ens.identify(close).lang, top2[1]!.lang);
+  // Montenegrin: when oellm says cnr, CLD2's hr/sr/bs answer confirms the group instead of voting cnr down
+  const cnrText = 'Sva ljudska bića rađaju se slobodna i jednaka u dostojanstvu i pravima.';
+  const soloCnr = solo.identify(cnrText);
+  if (soloCnr.lang === 'cnr') {
+    answer = [{ lang: 'bs', share: 0.99 }];
+    assert.equal(ens.identify(cnrText).lang, 'cnr');
+  }
+});
+
+test('lid.176 is consulted only where the oellm model and CLD2 disagree', async () => {
+  const solo = (await createLid({ ensemble: false })) as OellmLid;
+  const ft = loadLid176();
+  let answer: Cld2Answer[] = [];
+  const ens = new EnsembleLid(solo, () => answer, ft, 0);
+  const text = 'Jeder hat das Recht auf Leben, Freiheit und Sicherheit der Person.';
+  answer = [{ lang: 'de', share: 1 }];
+  ens.identify(text);
+  assert.deepEqual(ens.calls, { all: 1, fastText: 0 });
+  answer = [{ lang: 'nl', share: 1 }];
+  assert.equal(ens.identify(text).lang, 'de'); // lid.176 sides with oellm
+  assert.deepEqual(ens.calls, { all: 2, fastText: 1 });
+});
+
+test('the ensemble is at least as good as the model alone on the held-out sentences', async () => {
+  const { heldout } = loadCorpus();
+  const rows = heldout.filter((_, i) => i % 4 === 0);
+  const gold = rows.map((r) => r.lang);
+  const ens = await createLid({ threshold: 0 });
+  const solo = await createLid({ threshold: 0, ensemble: false });
+  const a = score(
+    gold,
+    rows.map((r) => ens.identify(r.text).lang),
+    LANGUAGE_CODES,
+  );
+  const b = score(
+    gold,
+    rows.map((r) => solo.identify(r.text).lang),
+    LANGUAGE_CODES,
+  );
+  assert.ok(a.accuracy >= b.accuracy - 0.005, `ensemble accuracy ${a.accuracy.toFixed(4)} vs model alone ${b.accuracy.toFixed(4)}`);
+  assert.ok(a.macroF1 >= 0.9, `ensemble macro-F1 ${a.macroF1.toFixed(4)}`);
+});

@@ -1,0 +1,154 @@
+// The shipped language identifier: the oellm model (./identify.ts) combined with two peers that
+// were trained on other text — CLD2 (./cld2.ts) always, and fastText lid.176 (read by ./fasttext.ts
+// from the `fasttext.wasm.js` package) only where oellm and CLD2 disagree. A weighted product of
+// experts over the registry languages of the text's script:
+//   s(l) = ln(p_oellm(l) + floor) + w_cld2 · share_cld2(l) + w_ft · p_lid176(l)
+// Montenegrin, which neither peer models, is not voted down by them (ENSEMBLE_WEIGHTS.unmodelled).
+// Scores are the softmax of s.
+// Why and how the weights were chosen (mean leave-one-source-out macro-F1 of bench/lid, never
+// the gettext domain): docs/LID.md "Ensemble". Not a trainer; not the pipeline step.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { UND } from '../lang/index.js';
+import { OellmError } from '../util/errors.js';
+import type { Cld2Answer } from './cld2.js';
+import { FastTextLid } from './fasttext.js';
+import type { LangId, LidResult, OellmLid } from './identify.js';
+
+export interface EnsembleWeights {
+  /** Weight of CLD2's byte share of a language. */
+  cld2: number;
+  /** Weight of lid.176's probability (consulted only when oellm and CLD2 disagree). */
+  fastText: number;
+  /** Added to oellm's probability before the log (how far the peers can overrule it). */
+  floor: number;
+  /** Softmax temperature of the fused scores (calibration: score ≈ probability of being right). */
+  temperature: number;
+  /**
+   * Languages neither peer models, each with the languages a peer says instead (Montenegrin:
+   * CLD2 and lid.176 answer hr/sr/bs). When oellm's best language is one of these, it gets the
+   * best of those answers too, so the peers confirm the group without voting against it.
+   */
+  unmodelled: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Chosen on bench/lid's leave-one-source-out settings (docs/LID.md "Ensemble"). */
+export const ENSEMBLE_WEIGHTS: Readonly<EnsembleWeights> = Object.freeze({ cld2: 4, fastText: 5, floor: 1e-3, temperature: 1, unmodelled: Object.freeze({ cnr: Object.freeze(['hr', 'sr', 'bs']) }) });
+
+/** lid.176.ftz as shipped inside the `fasttext.wasm.js` package (CC BY-SA 3.0, Facebook). */
+export function lid176Path(): string {
+  const req = createRequire(import.meta.url);
+  return req.resolve('fasttext.wasm.js').replace(/dist[/\\].*$/, 'dist/models/language-identification/assets/lid.176.ftz');
+}
+
+export function loadLid176(): FastTextLid {
+  let path = '';
+  try {
+    path = lid176Path();
+    return FastTextLid.fromBytes(readFileSync(path), { threshold: 0, file: path });
+  } catch (e) {
+    throw new OellmError(`fastText lid.176 cannot be loaded: ${(e as Error).message}`, {
+      ...(path ? { file: path } : {}),
+      code: 'E_LID_PEER',
+      hint: 'reinstall the `fasttext.wasm.js` package (npm install), or identify with the oellm model alone (`oellm lid --no-ensemble`, pipeline `lid.ensemble: false`)',
+    });
+  }
+}
+
+export class EnsembleLid implements LangId {
+  readonly languages: readonly string[];
+  private readonly index: Map<string, number>;
+  /** class → the classes whose peer votes it shares (ENSEMBLE_WEIGHTS.unmodelled), or undefined. */
+  private readonly stands: (Int32Array | undefined)[];
+  private readonly s: Float64Array;
+  private readonly share: Float64Array;
+  private readonly ftp: Float64Array;
+  /** Sentences on which lid.176 was consulted / all sentences (for benchmarks). */
+  readonly calls = { all: 0, fastText: 0 };
+
+  constructor(
+    private readonly oellm: OellmLid,
+    private readonly cld2: (text: string) => Cld2Answer[],
+    private readonly fastText: FastTextLid | undefined,
+    readonly threshold = 0.5,
+    private readonly w: EnsembleWeights = ENSEMBLE_WEIGHTS,
+  ) {
+    this.languages = oellm.languages;
+    this.index = new Map(this.languages.map((l, i) => [l, i]));
+    this.stands = this.languages.map((l) => (w.unmodelled[l] ? Int32Array.from(w.unmodelled[l], (x) => this.index.get(x) ?? -1).filter((i) => i >= 0) : undefined));
+    const C = this.languages.length;
+    this.s = new Float64Array(C);
+    this.share = new Float64Array(C);
+    this.ftp = new Float64Array(C);
+  }
+
+  /** Fills this.s with the ensemble's probabilities; the script, or null when undecidable. */
+  private fuse(text: string): { script: string; ok: boolean } {
+    const { script, p } = this.oellm.distribution(text);
+    if (!p) return { script, ok: false };
+    this.calls.all++;
+    const C = this.languages.length;
+    let best = 0;
+    for (let c = 1; c < C; c++) if (p[c]! > p[best]!) best = c;
+    const share = this.share.fill(0);
+    let cBest = -1;
+    for (const a of this.cld2(text)) {
+      const i = this.index.get(a.lang);
+      if (i === undefined || p[i] === 0) continue; // not a registry language, or not of this script
+      share[i] = share[i]! + a.share;
+      if (cBest < 0 || share[i]! > share[cBest]!) cBest = i;
+    }
+    const ftp = this.ftp.fill(0);
+    if (this.fastText && cBest !== best) {
+      this.calls.fastText++;
+      for (const r of this.fastText.identifyTop(text, 5)) {
+        const i = this.index.get(r.lang);
+        if (i !== undefined && p[i] !== 0) ftp[i] = ftp[i]! + r.score;
+      }
+    }
+    const stand = this.stands[best];
+    if (stand) {
+      // the peers cannot say this language: they get the best of what they say instead
+      for (const i of stand) {
+        if (share[i]! > share[best]!) share[best] = share[i]!;
+        if (ftp[i]! > ftp[best]!) ftp[best] = ftp[i]!;
+      }
+    }
+    const wc = this.w.cld2;
+    const s = this.s;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) {
+      if (p[c] === 0) {
+        s[c] = -Infinity;
+        continue;
+      }
+      s[c] = Math.log(p[c]! + this.w.floor) + wc * share[c]! + this.w.fastText * ftp[c]!;
+      if (s[c]! > max) max = s[c]!;
+    }
+    let sum = 0;
+    const T = this.w.temperature;
+    for (let c = 0; c < C; c++) sum += s[c] = s[c] === -Infinity ? 0 : Math.exp((s[c]! - max) / T);
+    for (let c = 0; c < C; c++) s[c] = s[c]! / sum;
+    return { script, ok: true };
+  }
+
+  identify(text: string): LidResult {
+    const { script, ok } = this.fuse(text);
+    if (!ok) return { lang: UND, script, score: 0 };
+    const s = this.s;
+    let best = 0;
+    for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c;
+    const score = Math.round(s[best]! * 1e4) / 1e4;
+    return { lang: score >= this.threshold ? this.languages[best]! : UND, script, score };
+  }
+
+  identifyTop(text: string, k: number): LidResult[] {
+    const { script, ok } = this.fuse(text);
+    if (!ok) return [{ lang: UND, script, score: 0 }];
+    const s = this.s;
+    return [...s.keys()]
+      .sort((a, b) => s[b]! - s[a]! || a - b)
+      .slice(0, Math.max(1, k))
+      .map((c) => ({ lang: this.languages[c]!, script, score: Math.round(s[c]! * 1e4) / 1e4 }));
+  }
+}
