@@ -6,7 +6,8 @@
 // pipeline decides) and `und` at the default threshold, for oellm (the shipped ensemble, and its
 // own model alone: src/lid/ensemble.ts) and, on the same rows, CLD2
 // (`cld`), CLD3 (`cld3-asm`) and fastText lid.176 (`fasttext.wasm.js`); sentences per CPU-second.
-// Run: `npx tsx bench/lid/run.ts [--settings in,ud,udhr,flores,exams,gettext] [--cap 500] [--json out.json]`. Not a test.
+// Run: `npx tsx bench/lid/run.ts [--settings in,ud,udhr,flores,exams,gettext] [--cap 500] [--json out.json] [--markdown table.md]`
+// (--markdown: the results table as docs/BENCHMARKS.md shows it). Not a test.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LANGUAGE_CODES } from '../../src/lang/index.js';
@@ -196,13 +197,13 @@ for (const st of settings) {
   const solo = await st.lid();
   const results: Result[] = [];
   // the model alone first (a row of its own), then the shipped ensemble around it
-  for (const r of rows.slice(0, 200)) solo.identify(r.text);
+  for (const r of rows.slice(0, 2000)) solo.identify(r.text);
   let t0 = cpu();
   const soloRes = rows.map((r) => solo.identify(r.text));
   const soloSec = cpu() - t0;
   const ens = ensembleOf(solo);
   const lid: LangId = ens;
-  for (const r of rows.slice(0, 200)) lid.identify(r.text);
+  for (const r of rows.slice(0, 2000)) lid.identify(r.text);
   const calls0 = { ...ens.calls };
   t0 = cpu();
   const res = rows.map((r) => lid.identify(r.text));
@@ -305,6 +306,55 @@ for (const st of settings) {
   report.push({ setting: st.name, what: st.what, rows: rows.length, docs: docs.length, langs, results });
 }
 
+// ---- abstention (`und` at the default threshold 0.5), in-source held-out rows, shipped ensemble --------
+if (wanted.includes('in')) {
+  const ens = await createLid({ threshold: 0.5 });
+  const rows = settings[0]!.rows.filter((r) => textHash(r.text) % 4 === 1);
+  const words = (t: string, k: number) =>
+    t
+      .split(/\s+/)
+      .filter((w) => /\p{L}/u.test(w))
+      .slice(0, k)
+      .join(' ');
+  console.log(`\nabstention at threshold 0.5 (shipped ensemble; ${rows.length} in-source held-out sentences and what is made of them):`);
+  const line = (name: string, xs: { text: string; gold: string[] }[], doc = false) => {
+    let und = 0;
+    let ok = 0;
+    for (const x of xs) {
+      const r = doc ? identifyDocument(ens, x.text) : ens.identify(x.text);
+      if (r.lang === 'und') und++;
+      else if (x.gold.includes(r.lang)) ok++;
+    }
+    console.log(`   ${name.padEnd(44)} ${String(xs.length).padStart(5)}  und ${((100 * und) / xs.length).toFixed(1).padStart(5)} %   accuracy of the answers ${pct(ok / Math.max(1, xs.length - und))}`);
+  };
+  for (const k of [1, 2, 3, 5])
+    line(
+      `first ${k} word${k > 1 ? 's' : ''} of a sentence`,
+      rows.map((r) => ({ text: words(r.text, k), gold: [r.lang] })).filter((x) => x.text),
+    );
+  line(
+    'whole sentences',
+    rows.map((r) => ({ text: r.text, gold: [r.lang] })),
+  );
+  const by = new Map<string, Sample[]>();
+  for (const r of rows) (by.get(r.lang) ?? by.set(r.lang, []).get(r.lang)!).push(r);
+  const ls = [...by.keys()];
+  const mixed: { text: string; gold: string[] }[] = [];
+  const mixedDocs: { text: string; gold: string[] }[] = [];
+  rows.forEach((a, i) => {
+    if (i % 3) return;
+    const l2 = ls[(ls.indexOf(a.lang) + 7) % ls.length]!;
+    const bs = by.get(l2)!;
+    const b = bs[i % bs.length]!;
+    mixed.push({ text: `${a.text} ${b.text}`, gold: [a.lang, l2] });
+    const a3 = [0, 1, 2].map((j) => by.get(a.lang)![(i + j) % by.get(a.lang)!.length]!.text).join(' ');
+    const b3 = [0, 1, 2].map((j) => bs[(i + j) % bs.length]!.text).join(' ');
+    mixedDocs.push({ text: `${a3}\n\n${b3}`, gold: [a.lang, l2] });
+  });
+  line('two sentences of two languages, one line', mixed);
+  line('document: a paragraph in each of two languages', mixedDocs, true);
+}
+
 if (speed) {
   for (const [name, { s, n }] of peerSeconds) if (n) speed += `, ${name} ${Math.round(n / s)}`;
   console.log(`\nspeed (in-source rows, one core): ${speed}`);
@@ -354,3 +404,16 @@ if (jsonOut)
       1,
     ),
   );
+const mdOut = opt('--markdown', '');
+if (mdOut) {
+  const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
+  const lines = [`| setting | rows | system | macro-F1 | acc | ${SHOW.join(' | ')} | docs | long | und@0.5 |`, `|---|---|---|---|---|${SHOW.map(() => '---|').join('')}---|---|---|`];
+  for (const r of report)
+    for (const x of r.results) {
+      const me = x.system === 'oellm';
+      lines.push(
+        `| ${r.setting} | ${r.rows} | ${me ? '**oellm**' : x.system} | ${me ? `**${f(x.s.macroF1)}**` : f(x.s.macroF1)} | ${f(x.s.accuracy)} | ${SHOW.map((l) => (r.langs.includes(l) ? f(x.s.perLang[l]!.f1) : '–')).join(' | ')} | ${f(x.doc)} | ${f(x.long)} | ${x.und ?? ''} |`,
+      );
+    }
+  writeFileSync(mdOut, lines.join('\n') + '\n');
+}

@@ -15,6 +15,8 @@ import type { Cld2Answer } from './cld2.js';
 import { FastTextLid } from './fasttext.js';
 import type { LangId, LidResult, OellmLid } from './identify.js';
 
+const LETTER = /\p{L}/u;
+
 export interface EnsembleWeights {
   /** Weight of CLD2's byte share of a language. */
   cld2: number;
@@ -25,6 +27,17 @@ export interface EnsembleWeights {
   /** Softmax temperature of the fused scores (calibration: score ≈ probability of being right). */
   temperature: number;
   /**
+   * Short texts are less certain than their scores say: the temperature is multiplied by
+   * 1 + shortLetters / (letters in the text), fitted by log-loss on held-out sentences and their
+   * 1-, 2-, 3- and 5-word prefixes (docs/LID.md "Calibrated und").
+   */
+  shortLetters: number;
+  /**
+   * Mixed text: when CLD2 finds a second registry language on at least `mixedShare` of the bytes,
+   * the score is capped at the winner's share, so a half-and-half line is `und` at 0.5.
+   */
+  mixedShare: number;
+  /**
    * Languages neither peer models, each with the languages a peer says instead (Montenegrin:
    * CLD2 and lid.176 answer hr/sr/bs). When oellm's best language is one of these, it gets the
    * best of those answers too, so the peers confirm the group without voting against it.
@@ -33,7 +46,7 @@ export interface EnsembleWeights {
 }
 
 /** Chosen on bench/lid's leave-one-source-out settings (docs/LID.md "Ensemble"). */
-export const ENSEMBLE_WEIGHTS: Readonly<EnsembleWeights> = Object.freeze({ cld2: 4, fastText: 5, floor: 1e-3, temperature: 1, unmodelled: Object.freeze({ cnr: Object.freeze(['hr', 'sr', 'bs']) }) });
+export const ENSEMBLE_WEIGHTS: Readonly<EnsembleWeights> = Object.freeze({ cld2: 4, fastText: 5, floor: 1e-3, temperature: 1, shortLetters: 2, mixedShare: 0.3, unmodelled: Object.freeze({ cnr: Object.freeze(['hr', 'sr', 'bs']) }) });
 
 /** lid.176.ftz as shipped inside the `fasttext.wasm.js` package (CC BY-SA 3.0, Facebook). */
 export function lid176Path(): string {
@@ -63,6 +76,8 @@ export class EnsembleLid implements LangId {
   private readonly s: Float64Array;
   private readonly share: Float64Array;
   private readonly ftp: Float64Array;
+  /** Upper bound of the last text's score (mixed text). */
+  private cap = 1;
   /** Sentences on which lid.176 was consulted / all sentences (for benchmarks). */
   readonly calls = { all: 0, fastText: 0 };
 
@@ -106,6 +121,15 @@ export class EnsembleLid implements LangId {
         if (i !== undefined && p[i] !== 0) ftp[i] = ftp[i]! + r.score;
       }
     }
+    // the two largest CLD2 shares among this script's languages (mixed text)
+    let first = 0;
+    let second = 0;
+    for (let c = 0; c < C; c++) {
+      const v = share[c]!;
+      if (v > first) [first, second] = [v, first];
+      else if (v > second) second = v;
+    }
+    this.cap = second >= this.w.mixedShare ? first : 1;
     const stand = this.stands[best];
     if (stand) {
       // the peers cannot say this language: they get the best of what they say instead
@@ -115,6 +139,9 @@ export class EnsembleLid implements LangId {
       }
     }
     const wc = this.w.cld2;
+    let letters = 0;
+    for (const ch of text) if (LETTER.test(ch) && ++letters >= 256) break; // beyond, T ≈ temperature
+    const T = this.w.temperature * (1 + this.w.shortLetters / Math.max(1, letters));
     const s = this.s;
     let max = -Infinity;
     for (let c = 0; c < C; c++) {
@@ -126,7 +153,6 @@ export class EnsembleLid implements LangId {
       if (s[c]! > max) max = s[c]!;
     }
     let sum = 0;
-    const T = this.w.temperature;
     for (let c = 0; c < C; c++) sum += s[c] = s[c] === -Infinity ? 0 : Math.exp((s[c]! - max) / T);
     for (let c = 0; c < C; c++) s[c] = s[c]! / sum;
     return { script, ok: true };
@@ -138,7 +164,7 @@ export class EnsembleLid implements LangId {
     const s = this.s;
     let best = 0;
     for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c;
-    const score = Math.round(s[best]! * 1e4) / 1e4;
+    const score = Math.round(Math.min(this.cap, s[best]!) * 1e4) / 1e4;
     return { lang: score >= this.threshold ? this.languages[best]! : UND, script, score };
   }
 

@@ -87,6 +87,16 @@ test('oellm lid on stdin: one JSON line per input line, --top, bad flags', () =>
   assert.equal(lines[1]!.lang, 'und');
   assert.equal(lines[2]!.lang, 'sv');
   assert.equal(lines[2]!.top.length, 2);
+  // the model alone (no CLD2, no lid.176): same answers on these, its own scores
+  const solo = spawnSync(process.execPath, ['--import', 'tsx', main, 'lid', '-', '--no-ensemble'], { input, encoding: 'utf8' });
+  assert.equal(solo.status, 0, solo.stderr);
+  assert.deepEqual(
+    solo.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { lang: string }).lang),
+    ['hr', 'und', 'sv'],
+  );
   const bad = spawnSync(process.execPath, ['--import', 'tsx', main, 'lid', '--threshold', '2'], { input: 'x\n', encoding: 'utf8' });
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /threshold/);
