@@ -1,7 +1,7 @@
 // Tests of the ensemble (./ensemble.ts): the default identifier is oellm ⊕ CLD2 ⊕ lid.176 and
 // `ensemble: false` the model alone; the fusion rule on controlled peer answers (a peer moves a
-// close call, cannot overrule a sure one, never votes Montenegrin down, lid.176 is consulted only
-// on disagreement); and the real peers on held-out sentences the model alone gets wrong.
+// close call, the majority of three decides a disagreement, nobody votes Montenegrin down,
+// lid.176 is consulted only on disagreement); and the real peers on held-out sentences the model alone gets wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANGUAGE_CODES } from '../lang/index.js';
@@ -35,7 +35,7 @@ test('CLD2 codes map to registry codes (sr-ME is Montenegrin, other languages un
   assert.deepEqual(cld2('xx'), []);
 });
 
-test('fusion: a peer decides a close call, cannot overrule a sure answer, never votes Montenegrin down', async () => {
+test('fusion: a peer decides a close call, the majority of three a disagreement, Montenegrin is not voted down', async () => {
   const solo = (await createLid({ ensemble: false })) as OellmLid;
   let answer: Cld2Answer[] = [];
   const ens = new EnsembleLid(solo, () => answer, undefined, 0);
@@ -45,9 +45,13 @@ test('fusion: a peer decides a close call, cannot overrule a sure answer, never 
   answer = [{ lang: alone[0]!.lang, share: 0.99 }];
   assert.equal(ens.identify(text).lang, alone[0]!.lang);
   assert.ok(ens.identify(text).score >= alone[0]!.score);
-  // a language oellm gives (almost) no probability is not forced by CLD2 alone
+  // a sure CLD2 outvotes a sure model when nobody else is asked; with lid.176 (consulted because
+  // they disagree) siding with the model, the majority of the three decides
   answer = [{ lang: 'fi', share: 0.99 }];
-  assert.notEqual(ens.identify(text).lang, 'fi');
+  assert.equal(ens.identify(text).lang, 'fi');
+  const withFt = new EnsembleLid(solo, () => answer, loadLid176(), 0);
+  assert.equal(withFt.identify(text).lang, alone[0]!.lang);
+  assert.equal(withFt.calls.fastText, 1);
   // answers outside the text's script are ignored (Cyrillic-only uk for Latin text)
   answer = [{ lang: 'uk', share: 0.99 }];
   assert.equal(ens.identify(text).lang, alone[0]!.lang);

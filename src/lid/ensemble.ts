@@ -46,7 +46,7 @@ export interface EnsembleWeights {
 }
 
 /** Chosen on bench/lid's leave-one-source-out settings (docs/LID.md "Ensemble"). */
-export const ENSEMBLE_WEIGHTS: Readonly<EnsembleWeights> = Object.freeze({ cld2: 4, fastText: 5, floor: 1e-3, temperature: 1, shortLetters: 2, mixedShare: 0.3, unmodelled: Object.freeze({ cnr: Object.freeze(['hr', 'sr', 'bs']) }) });
+export const ENSEMBLE_WEIGHTS: Readonly<EnsembleWeights> = Object.freeze({ cld2: 4, fastText: 5, floor: 0.03, temperature: 0.9, shortLetters: 1, mixedShare: 0.3, unmodelled: Object.freeze({ cnr: Object.freeze(['hr', 'sr', 'bs']) }) });
 
 /** lid.176.ftz as shipped inside the `fasttext.wasm.js` package (CC BY-SA 3.0, Facebook). */
 export function lid176Path(): string {

@@ -109,6 +109,8 @@ export function aiActSummary(ctx: ReleaseContext): { doc: AiActSummary; files: R
     .filter(([k]) => k.includes('.'))
     .reduce((a, [, v]) => a + v, 0);
   const piiMode = (m.config as { pii?: { enabled?: boolean; mode?: string } }).pii;
+  const lidCfg = (m.config as { lid?: { model?: string; ensemble?: boolean } }).lid ?? {};
+  const lidWhat = lidCfg.model && lidCfg.model !== 'builtin' ? `the fastText model ${lidCfg.model}` : lidCfg.ensemble === false ? 'the oellm model alone' : 'the oellm model combined with CLD2 and fastText lid.176 (docs/LID.md)';
   const doc: AiActSummary = {
     schema: 'oellm.ai-act-summary/1',
     template: 'AI Office, Template for the Public Summary of Training Content for general-purpose AI models (Explanatory Notice and Template, 24 July 2025)',
@@ -189,7 +191,7 @@ export function aiActSummary(ctx: ReleaseContext): { doc: AiActSummary; files: R
             .map(([k, v]) => `${k}: ${v}`)
             .join(', ') || 'none'
         })`,
-        language_identification: `oellm language identification over ${r.languages.length} language labels; ${dropped('lid.')} documents dropped`,
+        language_identification: `language identification by ${lidWhat} over ${r.languages.length} language labels; ${dropped('lid.')} documents dropped`,
         data_commitment_root: ctx.commitment.root,
       },
     },
