@@ -309,6 +309,7 @@ for (const st of settings) {
 // ---- abstention (`und` at the default threshold 0.5), in-source held-out rows, shipped ensemble --------
 if (wanted.includes('in')) {
   const ens = await createLid({ threshold: 0.5 });
+  const ensDoc = await createLid({ threshold: 0.5, splitMixed: false }); // as the pipeline runs it
   const rows = settings[0]!.rows.filter((r) => textHash(r.text) % 4 === 1);
   const words = (t: string, k: number) =>
     t
@@ -321,7 +322,7 @@ if (wanted.includes('in')) {
     let und = 0;
     let ok = 0;
     for (const x of xs) {
-      const r = doc ? identifyDocument(ens, x.text) : ens.identify(x.text);
+      const r = doc ? identifyDocument(ensDoc, x.text) : ens.identify(x.text);
       if (r.lang === 'und') und++;
       else if (x.gold.includes(r.lang)) ok++;
     }

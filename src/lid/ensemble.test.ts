@@ -8,7 +8,7 @@ import { LANGUAGE_CODES } from '../lang/index.js';
 import { loadCorpus } from './data.js';
 import { score } from './eval.js';
 import { loadCld2, mapCld2Code, type Cld2Answer } from './cld2.js';
-import { EnsembleLid, loadLid176 } from './ensemble.js';
+import { EnsembleLid, ENSEMBLE_WEIGHTS, loadLid176 } from './ensemble.js';
 import { createLid, OellmLid } from './index.js';
 
 test('createLid: the ensemble by default, the model alone with ensemble: false', async () => {
@@ -102,4 +102,29 @@ test('the ensemble is at least as good as the model alone on the held-out senten
   );
   assert.ok(a.accuracy >= b.accuracy - 0.005, `ensemble accuracy ${a.accuracy.toFixed(4)} vs model alone ${b.accuracy.toFixed(4)}`);
   assert.ok(a.macroF1 >= 0.9, `ensemble macro-F1 ${a.macroF1.toFixed(4)}`);
+});
+
+test('calibrated und: single words and half-and-half lines abstain, ordinary sentences do not', async () => {
+  const lid = await createLid();
+  const de = 'Jeder hat das Recht auf Leben, Freiheit und Sicherheit der Person.';
+  const fi = 'Jokaisella on oikeus elämään, vapauteen ja henkilökohtaiseen turvallisuuteen.';
+  assert.equal(lid.identify(de).lang, 'de');
+  assert.equal(lid.identify(`${de} Niemand darf in Sklaverei oder Leibeigenschaft gehalten werden.`).lang, 'de');
+  // two languages, half each: the larger half's lead is far below 0.5
+  const mixed = lid.identify(`${de} ${fi}`);
+  assert.equal(mixed.lang, 'und');
+  assert.ok(mixed.score < 0.5, `score ${mixed.score}`);
+  // where CLD2 itself splits the line (fi 59 %, de 40 % here), the pipeline's instance, which does
+  // not cut lines, is capped at CLD2's lead too
+  const pipe = await createLid({ splitMixed: false });
+  assert.equal(pipe.identify(`${de} ${fi}`).lang, 'und');
+  // close relatives in the two halves are not a mixed line
+  const hr = 'Svatko ima pravo na život, slobodu i osobnu sigurnost.';
+  const bs = 'Niko ne smije biti držan u ropstvu ili potčinjenosti.';
+  assert.notEqual(lid.identify(`${hr} ${bs}`).lang, 'und');
+  // the short-text temperature lowers a single word's score, not a sentence's answer
+  const solo = (await createLid({ ensemble: false })) as OellmLid;
+  const flat = new EnsembleLid(solo, loadCld2(), loadLid176(), 0.5, { ...ENSEMBLE_WEIGHTS, shortLetters: 0 });
+  assert.ok(lid.identify('Haus').score < flat.identify('Haus').score);
+  assert.equal(lid.identify(de).lang, flat.identify(de).lang);
 });

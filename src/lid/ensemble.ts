@@ -16,6 +16,19 @@ import { FastTextLid } from './fasttext.js';
 import type { LangId, LidResult, OellmLid } from './identify.js';
 
 const LETTER = /\p{L}/u;
+/** Sentence ends where a mixed line may be cut (./ensemble.ts mixedHalves). */
+const SENTENCE_END = /[.!?;:。]\s+/g;
+/** Shortest half worth identifying on its own (characters). */
+const MIN_HALF = 40;
+/** Close relatives: halves in two of one group are one language misjudged, not a mixed line. */
+const CLOSE: readonly (readonly string[])[] = [
+  ['hr', 'sr', 'bs', 'cnr', 'sl'],
+  ['mk', 'bg', 'sr'],
+  ['gl', 'pt', 'es', 'ca'],
+  ['no', 'nn', 'da', 'sv'],
+  ['cs', 'sk'],
+];
+const close = (a: string, b: string) => CLOSE.some((g) => g.includes(a) && g.includes(b));
 
 export interface EnsembleWeights {
   /** Weight of CLD2's byte share of a language. */
@@ -34,7 +47,7 @@ export interface EnsembleWeights {
   shortLetters: number;
   /**
    * Mixed text: when CLD2 finds a second registry language on at least `mixedShare` of the bytes,
-   * the score is capped at the winner's share, so a half-and-half line is `und` at 0.5.
+   * the score is capped at the winner's lead (its share minus the second's).
    */
   mixedShare: number;
   /**
@@ -87,6 +100,12 @@ export class EnsembleLid implements LangId {
     private readonly fastText: FastTextLid | undefined,
     readonly threshold = 0.5,
     private readonly w: EnsembleWeights = ENSEMBLE_WEIGHTS,
+    /**
+     * Check lines of two or more sentences for two languages (`mixedHalves`): on for `oellm lid`
+     * and the library, off in the corpus pipeline, whose paragraph vote already weighs a
+     * document's languages (and which would pay two more model passes per paragraph).
+     */
+    readonly splitMixed = true,
   ) {
     this.languages = oellm.languages;
     this.index = new Map(this.languages.map((l, i) => [l, i]));
@@ -129,7 +148,7 @@ export class EnsembleLid implements LangId {
       if (v > first) [first, second] = [v, first];
       else if (v > second) second = v;
     }
-    this.cap = second >= this.w.mixedShare ? first : 1;
+    this.cap = second >= this.w.mixedShare ? first - second : 1;
     const stand = this.stands[best];
     if (stand) {
       // the peers cannot say this language: they get the best of what they say instead
@@ -164,8 +183,40 @@ export class EnsembleLid implements LangId {
     const s = this.s;
     let best = 0;
     for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c;
-    const score = Math.round(Math.min(this.cap, s[best]!) * 1e4) / 1e4;
+    let cap = this.cap;
+    if (this.splitMixed && cap === 1) cap = this.mixedHalves(text);
+    const score = Math.round(Math.min(cap, s[best]!) * 1e4) / 1e4;
     return { lang: score >= this.threshold ? this.languages[best]! : UND, script, score };
+  }
+
+  /**
+   * A line of two or more sentences is cut at the sentence end nearest its middle and each half is
+   * identified by the model alone; when the halves are sure (≥ 0.9) of two languages that are not
+   * close relatives (CLOSE), the line is mixed and its score is capped at the larger half's lead
+   * (2 · its share of the characters − 1): at the default threshold 0.5 a line is called only
+   * when three quarters of it are in one language. 1 = not mixed.
+   */
+  private mixedHalves(text: string): number {
+    if (text.length < 2 * MIN_HALF) return 1;
+    const mid = text.length >> 1;
+    let cut = -1;
+    SENTENCE_END.lastIndex = 0;
+    for (let m = SENTENCE_END.exec(text); m; m = SENTENCE_END.exec(text)) {
+      const at = m.index + 1;
+      if (at >= MIN_HALF && text.length - at >= MIN_HALF && (cut < 0 || Math.abs(at - mid) < Math.abs(cut - mid))) cut = at;
+    }
+    if (cut < 0) return 1;
+    const half = (t: string): [string, number] | undefined => {
+      const { p } = this.oellm.distribution(t);
+      if (!p) return undefined;
+      let b = 0;
+      for (let c = 1; c < p.length; c++) if (p[c]! > p[b]!) b = c;
+      return [this.languages[b]!, p[b]!];
+    };
+    const a = half(text.slice(0, cut));
+    const b = half(text.slice(cut));
+    if (!a || !b || a[0] === b[0] || a[1] < 0.9 || b[1] < 0.9 || close(a[0], b[0])) return 1;
+    return (2 * Math.max(cut, text.length - cut)) / text.length - 1;
   }
 
   identifyTop(text: string, k: number): LidResult[] {

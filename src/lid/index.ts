@@ -35,6 +35,12 @@ export interface CreateLidOptions {
    * true). false = the oellm model alone. Ignored for a user's `model`.
    */
   ensemble?: boolean;
+  /**
+   * With the ensemble: check multi-sentence lines for two languages and cap their score
+   * (EnsembleLid.splitMixed; default true). The corpus pipeline turns it off (its paragraph vote
+   * weighs a document's languages).
+   */
+  splitMixed?: boolean;
 }
 
 /** Loads a language identifier; the file type is told by its magic number. */
@@ -58,7 +64,7 @@ export async function createLid(opts: CreateLidOptions = {}): Promise<LangId> {
   }
   const oellm = new OellmLid(deserializeModels(bytes, path).models, threshold);
   if (opts.ensemble === false || path !== BUILTIN_MODEL) return oellm;
-  return new EnsembleLid(oellm, loadCld2(), loadLid176(), threshold);
+  return new EnsembleLid(oellm, loadCld2(), loadLid176(), threshold, undefined, opts.splitMixed ?? true);
 }
 
 /**

@@ -21,7 +21,7 @@ export class LidStep implements Step {
 
   async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
     const { model, threshold, languages, dropUnd, sampleBytes, declared, ensemble } = this.config;
-    const lid = await (this.lid ??= createLid({ model, threshold, ensemble }));
+    const lid = await (this.lid ??= createLid({ model, threshold, ensemble, splitMixed: false }));
     const keep = new Set(languages);
     for await (const doc of docs) {
       const r = identifyDocument(lid, doc.text, sampleBytes);

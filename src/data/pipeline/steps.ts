@@ -46,7 +46,7 @@ function lidFor(cfg: PlanConfig): Promise<LangId> {
   const k = `${cfg.lid.model}\0${cfg.lid.threshold}\0${cfg.lid.ensemble}`;
   let p = lids.get(k);
   if (!p) {
-    p = createLid({ model: cfg.lid.model, threshold: cfg.lid.threshold, ensemble: cfg.lid.ensemble });
+    p = createLid({ model: cfg.lid.model, threshold: cfg.lid.threshold, ensemble: cfg.lid.ensemble, splitMixed: false });
     lids.set(k, p);
   }
   return p;
