@@ -32,6 +32,26 @@ export interface Step {
   /** Short name used in stats keys and drop reasons (`quality`, `pii`, `dedup-exact`). */
   readonly name: string;
   run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc>;
+  /**
+   * Optional synchronous form of `run` for steps that decide each document on its own, in
+   * order: the same effect as `run` on that one document; false when it was excluded
+   * (ctx.exclude called). A rank whose steps all have it runs them in one loop per document
+   * instead of one async generator per step (pipeline/ranks.ts); `init` (if any) first.
+   */
+  each?(doc: Doc, ctx: StepContext): boolean;
+  /** Setup that `each` needs (loading a model or lists), awaited once before the first `each`. */
+  init?(): Promise<void>;
+}
+
+/** Runs `each`-capable steps over a stream in one loop (the same documents, order and exclusions as chaining their `run`s). */
+export async function* runEach(steps: readonly Step[], docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+  for (const s of steps) if (!s.each) throw new Error(`step ${s.name} has no per-document form`);
+  for (const s of steps) await s.init?.();
+  const n = steps.length;
+  next: for await (const doc of docs) {
+    for (let i = 0; i < n; i++) if (!steps[i]!.each!(doc, ctx)) continue next;
+    yield doc;
+  }
 }
 
 /** Base for steps that decide per document: implement `filter`, the base does stats. */
@@ -39,6 +59,15 @@ export abstract class Filter implements Step {
   abstract readonly name: string;
   /** Returns keep (the doc may be modified in place), drop with a reason, or quarantine. */
   abstract filter(doc: Doc): Verdict | Promise<Verdict>;
+
+  /** Per-document form (Step.each) for filters whose `filter` answers synchronously. */
+  each(doc: Doc, ctx: StepContext): boolean {
+    const v = this.filter(doc);
+    if (v instanceof Promise) throw new Error(`filter ${this.name} is asynchronous: run it with run(), not each()`);
+    if ('keep' in v) return true;
+    ctx.exclude(doc, this.name, v);
+    return false;
+  }
 
   async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
     for await (const doc of docs) {

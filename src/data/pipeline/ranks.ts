@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Doc } from '../doc.js';
-import { Stats, type Step } from '../step.js';
+import { Stats, runEach, type Step } from '../step.js';
 import { removeTempsOf, tempPathOf, writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
 import { OellmError } from '../../util/errors.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -120,27 +120,27 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
       idBase,
     );
     const steps: Step[] = await stage1Steps(cfg);
-    for (const s of steps) stream = s.run(stream, ctx);
-    async function* tee(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
-      for await (const d of src) {
-        delete d.meta; // transport fields (raw HTML, headers) end here
-        if (d.rights?.class !== 'restricted') docs.write(d);
-        else if (restricted) {
-          if (!restricted.write(d))
-            throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
-        } else {
-          // No key: the text may be stored nowhere. The record goes on without it (a copy: the
-          // signatures below still hash the text) so that the final stage drops it after dedup.
-          docs.write({ ...d, text: '' });
-        }
-        stats.inc('docs.stage1_out');
-        yield d;
-      }
-    }
     removeTempsOf(sigPath(out, rank)); // a killed attempt's
     const sigTmp = tempPathOf(sigPath(out, rank));
-    if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup, rank);
-    else for await (const _ of tee(stream)) void _;
+    const sigs = dedupEnabled(cfg) ? dedupStages.signatureWriter(sigTmp, cfg.dedup, rank) : undefined;
+    // Every stage-1 step has a per-document form: one loop per document (runEach) instead of
+    // one async generator per step; the same documents, order and exclusions as chaining `run`.
+    stream = steps.every((s) => s.each) ? runEach(steps, stream, ctx) : steps.reduce((st, s) => s.run(st, ctx), stream);
+    for await (const d of stream) {
+      delete d.meta; // transport fields (raw HTML, headers) end here
+      if (d.rights?.class !== 'restricted') docs.write(d);
+      else if (restricted) {
+        if (!restricted.write(d))
+          throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
+      } else {
+        // No key: the text may be stored nowhere. The record goes on without it (a copy: the
+        // signatures below still hash the text) so that the final stage drops it after dedup.
+        docs.write({ ...d, text: '' });
+      }
+      stats.inc('docs.stage1_out');
+      sigs?.add(d);
+    }
+    sigs?.finish();
     ticker.end();
     docs.close();
     restricted?.close();
@@ -227,8 +227,9 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
         yield d as unknown as Doc;
       }
     }
+    const dedup = dedupEnabled(cfg) ? dedupStages.filter(clustersPath(out)) : undefined;
     let stream: AsyncIterable<Doc> = stage1Docs();
-    if (dedupEnabled(cfg)) stream = dedupStages.filter(clustersPath(out)).run(stream, ctx);
+    if (dedup) stream = dedup.each ? runEach([dedup], stream, ctx) : dedup.run(stream, ctx);
     for await (const doc of stream) {
       ticker.tick();
       if (KILL_AT) checkpoint(`${name}.doc${ticker.n}`);
