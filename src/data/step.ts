@@ -43,15 +43,34 @@ export interface Step {
   init?(): Promise<void>;
 }
 
-/** Runs `each`-capable steps over a stream in one loop (the same documents, order and exclusions as chaining their `run`s). */
-export async function* runEach(steps: readonly Step[], docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+/**
+ * Runs `each`-capable steps over a stream in batches of `batch` documents, step by step: every
+ * step sees the documents in stream order and excludes the same ones as chaining their `run`s
+ * (exclusions of one step stay in document order; only the interleaving between steps
+ * changes). A step's tables and model stay in the CPU caches for a whole batch: the language-ID
+ * model alone is ~2.5 MB of rows read at random.
+ */
+export async function* runEach(steps: readonly Step[], docs: AsyncIterable<Doc>, ctx: StepContext, batch = 64): AsyncIterable<Doc> {
   for (const s of steps) if (!s.each) throw new Error(`step ${s.name} has no per-document form`);
   for (const s of steps) await s.init?.();
-  const n = steps.length;
-  next: for await (const doc of docs) {
-    for (let i = 0; i < n; i++) if (!steps[i]!.each!(doc, ctx)) continue next;
-    yield doc;
+  let buf: Doc[] = [];
+  for await (const doc of docs) {
+    buf.push(doc);
+    if (buf.length < batch) continue;
+    for (const d of eachBatch(steps, buf, ctx)) yield d;
+    buf = [];
   }
+  for (const d of eachBatch(steps, buf, ctx)) yield d;
+}
+
+function eachBatch(steps: readonly Step[], docs: Doc[], ctx: StepContext): Doc[] {
+  let cur = docs;
+  for (const s of steps) {
+    const next: Doc[] = [];
+    for (const d of cur) if (s.each!(d, ctx)) next.push(d);
+    cur = next;
+  }
+  return cur;
 }
 
 /** Base for steps that decide per document: implement `filter`, the base does stats. */
