@@ -44,21 +44,25 @@ export interface Step {
 }
 
 /**
- * Runs `each`-capable steps over a stream in batches of `batch` documents, step by step: every
- * step sees the documents in stream order and excludes the same ones as chaining their `run`s
- * (exclusions of one step stay in document order; only the interleaving between steps
- * changes). A step's tables and model stay in the CPU caches for a whole batch: the language-ID
- * model alone is ~2.5 MB of rows read at random.
+ * Runs `each`-capable steps over a stream in batches (up to `batch` documents or ~`batchChars`
+ * characters of text and HTML), step by step: every step sees the documents in stream order
+ * and excludes the same ones as chaining their `run`s (exclusions of one step stay in document
+ * order; only the interleaving between steps changes). A step's tables and model stay in the
+ * CPU caches for a whole batch: the language-ID model alone is ~2.5 MB of rows read at random.
+ * bench/data (8 MB, same run): 64 documents per batch 1.15× less CPU than 1, 256 another 1.15×, 1024 no more.
  */
-export async function* runEach(steps: readonly Step[], docs: AsyncIterable<Doc>, ctx: StepContext, batch = 64): AsyncIterable<Doc> {
+export async function* runEach(steps: readonly Step[], docs: AsyncIterable<Doc>, ctx: StepContext, batch = 256, batchChars = 8 << 20): AsyncIterable<Doc> {
   for (const s of steps) if (!s.each) throw new Error(`step ${s.name} has no per-document form`);
   for (const s of steps) await s.init?.();
   let buf: Doc[] = [];
+  let chars = 0;
   for await (const doc of docs) {
     buf.push(doc);
-    if (buf.length < batch) continue;
+    chars += doc.text.length + (typeof doc.meta?.html === 'string' ? doc.meta.html.length : 0);
+    if (buf.length < batch && chars < batchChars) continue;
     for (const d of eachBatch(steps, buf, ctx)) yield d;
     buf = [];
+    chars = 0;
   }
   for (const d of eachBatch(steps, buf, ctx)) yield d;
 }
