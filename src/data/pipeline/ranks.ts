@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Doc } from '../doc.js';
-import { Stats, runEach, type Step } from '../step.js';
+import { Stats, runEach, runEachBatches, type Step } from '../step.js';
 import { removeTempsOf, tempPathOf, writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
 import { OellmError } from '../../util/errors.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -80,6 +80,11 @@ export async function runRank(plan: Plan, out: string, stage: StageName, rank: n
   return true;
 }
 
+/** A stream as batches of one document. */
+async function* oneByOne(docs: AsyncIterable<Doc>): AsyncIterable<Doc[]> {
+  for await (const d of docs) yield [d];
+}
+
 function progressTicker(hooks: RankHooks): { tick(): void; end(): void; n: number } {
   const t = {
     n: 0,
@@ -123,22 +128,26 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
     removeTempsOf(sigPath(out, rank)); // a killed attempt's
     const sigTmp = tempPathOf(sigPath(out, rank));
     const sigs = dedupEnabled(cfg) ? dedupStages.signatureWriter(sigTmp, cfg.dedup, rank) : undefined;
-    // Every stage-1 step has a per-document form: one loop per document (runEach) instead of
-    // one async generator per step; the same documents, order and exclusions as chaining `run`.
-    stream = steps.every((s) => s.each) ? runEach(steps, stream, ctx) : steps.reduce((st, s) => s.run(st, ctx), stream);
-    for await (const d of stream) {
-      delete d.meta; // transport fields (raw HTML, headers) end here
-      if (d.rights?.class !== 'restricted') docs.write(d);
-      else if (restricted) {
-        if (!restricted.write(d))
-          throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
-      } else {
-        // No key: the text may be stored nowhere. The record goes on without it (a copy: the
-        // signatures below still hash the text) so that the final stage drops it after dedup.
-        docs.write({ ...d, text: '' });
+    // Every stage-1 step has a per-document form: the steps run one after the other over
+    // batches of documents (runEachBatches) instead of one async generator per step and
+    // document; the same documents, order and exclusions as chaining `run`. The sinks (the
+    // docs file, the signatures) then take the batch one after the other too.
+    const batches: AsyncIterable<Doc[]> = steps.every((s) => s.each) ? runEachBatches(steps, stream, ctx) : oneByOne(steps.reduce((st, s) => s.run(st, ctx), stream));
+    for await (const batch of batches) {
+      for (const d of batch) {
+        delete d.meta; // transport fields (raw HTML, headers) end here
+        if (d.rights?.class !== 'restricted') docs.write(d);
+        else if (restricted) {
+          if (!restricted.write(d))
+            throw new OellmError(`document id ${d.id} occurs twice in stage 1 rank ${rank}`, { code: 'E_BALANCE', file: d.source.file, offset: d.source.offset, hint: 'ids derive from file and offset; is an input listed twice?' });
+        } else {
+          // No key: the text may be stored nowhere. The record goes on without it (a copy: the
+          // signatures below still hash the text) so that the final stage drops it after dedup.
+          docs.write({ ...d, text: '' });
+        }
+        stats.inc('docs.stage1_out');
       }
-      stats.inc('docs.stage1_out');
-      sigs?.add(d);
+      if (sigs) for (const d of batch) sigs.add(d);
     }
     sigs?.finish();
     ticker.end();
