@@ -113,7 +113,7 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
   const name = `stage1.${rankName(rank)}`;
   try {
     const idBase = idBaseOf(plan.inputs.map((f) => f.path));
-    let stream: AsyncIterable<Doc> = readerSource(
+    const stream: AsyncIterable<Doc> = readerSource(
       files,
       cfg,
       ctx,
