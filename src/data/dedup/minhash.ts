@@ -10,6 +10,7 @@
 // (a_i odd, b_i) drawn from a seeded splitmix32 stream: same seed → same signatures everywhere.
 import { createHash } from 'node:crypto';
 import { fmix32, splitmix32 } from '../../util/rng.js';
+import { dataKernels } from '../../util/native-data.js';
 
 // Word characters: letters, marks and numbers (a 64K table over UTF-16 units, built once);
 // surrogate halves count as word characters so astral letters stay inside their word.
@@ -117,6 +118,17 @@ export function hashFamily(numHashes: number, seed: number): HashFamily {
  * (length = numHashes); with no shingles every slot is 0xffffffff (callers skip such docs).
  */
 export function minhash(sh: Uint32Array, fam: HashFamily, out: Uint32Array): Uint32Array {
+  const native = dataKernels();
+  if (native) {
+    // the same loop in C (src/data/native/data.cc), vectorised where the CPU has AVX2
+    native.minhash(sh, fam.a, fam.b, out);
+    return out;
+  }
+  return minhashTs(sh, fam, out);
+}
+
+/** The TypeScript MinHash loop (the reference; used without the native addon). */
+export function minhashTs(sh: Uint32Array, fam: HashFamily, out: Uint32Array): Uint32Array {
   const H = fam.a.length;
   const m = sh.length;
   const A = fam.a;
