@@ -2,7 +2,8 @@
 // time: LinearModel.scoresOf (wide models: each distinct feature row once, times its count, 8 rows
 // per pass; narrow ones as before) against the previous loop (every occurrence, 4 rows per pass)
 // as the named peer, on 6-sentence paragraphs from ../shared/data/ud. Asserts identical logits;
-// prints CPU ms and the ratio. Not the LID accuracy benchmark (bench/lid).
+// prints CPU ms and the ratio. With the native addon built (build/Release/oellm_data.node) the wide
+// model's sums run in C; OELLM_DATA_KERNELS=ts measures the TypeScript loop. Not the LID accuracy benchmark (bench/lid).
 // Run: `npx tsx bench/data/lid-scoring.ts`
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

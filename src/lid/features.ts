@@ -21,11 +21,47 @@ export interface FeatureSpec {
 
 import { BCMS_MARKERS, jatClass, markerIndex, suffixClass } from './markers.js';
 
-const SEP = /[^\p{L}\p{M}]+/gu;
+// Letters and marks (\p{L}\p{M}) among UTF-16 units (a 64K table, built once; surrogates 0);
+// astral code points are tested with the regular expression.
+const LETTER = new Uint8Array(65536);
+{
+  const re = /[\p{L}\p{M}]/u;
+  for (let c = 0; c < 65536; c++) LETTER[c] = c >= 0xd800 && c <= 0xdfff ? 0 : re.test(String.fromCharCode(c)) ? 1 : 0;
+}
+const ASTRAL_LETTER = /^[\p{L}\p{M}]$/u;
 
-/** Lower-cases and reduces the text to letters separated by single spaces, padded: ` word word `. */
+/**
+ * Lower-cases and reduces the text to letters separated by single spaces, padded: ` word word `.
+ * Exactly `' ' + text.toLowerCase().replace(/[^\p{L}\p{M}]+/gu, ' ').trim() + ' '` (lone
+ * surrogates are separators), by one scan over a table instead of a Unicode regular expression.
+ */
 export function normalize(text: string): string {
-  return ' ' + text.toLowerCase().replace(SEP, ' ').trim() + ' ';
+  const s = text.toLowerCase();
+  const n = s.length;
+  let out = ' ';
+  let run = -1; // start of the current run of letters
+  let any = false;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    let w = 1;
+    let letter: boolean;
+    if (c < 0xd800 || c > 0xdfff) letter = LETTER[c] === 1;
+    else if (c <= 0xdbff && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      w = 2;
+      letter = ASTRAL_LETTER.test(s.slice(i, i + 2));
+    } else letter = false;
+    if (letter) {
+      if (run < 0) run = i;
+    } else if (run >= 0) {
+      out += any ? ' ' + s.slice(run, i) : s.slice(run, i);
+      any = true;
+      run = -1;
+    }
+    i += w;
+  }
+  if (run >= 0) out += any ? ' ' + s.slice(run, n) : s.slice(run, n);
+  return out + ' ';
 }
 
 function mix(h: number): number {

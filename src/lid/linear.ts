@@ -6,6 +6,7 @@
 import { FormatError } from '../util/errors.js';
 import { extract, featureCapacity, normalize, type FeatureSpec } from './features.js';
 import { cyrlToLatn, detectScript } from './script.js';
+import { dataKernels } from '../util/native-data.js';
 
 export interface LinearHeader {
   /** What the model decides: `main` (all languages) or a confusable group (`bcms`, …). */
@@ -108,6 +109,13 @@ export class LinearModel {
       const cnt = (this.cnt ??= new Int32Array(q.length / C));
       if (this.uniq.length < n) this.uniq = new Int32Array(n * 2);
       const uniq = this.uniq;
+      const native = dataKernels();
+      if (native) {
+        // the same integer sums in C (src/data/native/data.cc)
+        native.lidAccumulate(q, C, feats, cnt, uniq, acc);
+        for (let c = 0; c < C; c++) out[c] = acc[c]! * scale[c]! * v0 + this.b[c]!;
+        return;
+      }
       let u = 0;
       for (let i = 0; i < n; i++) {
         const f = feats[i]!;

@@ -6,7 +6,7 @@ import { findBucketPairs, checkSignatureSet } from './buckets.js';
 import { buildClusters, type ClusterStats, type KeepPolicy } from './clusters.js';
 
 export { DedupConfigSchema, lshThreshold, type DedupConfig } from './config.js';
-export { writeSignatures, readSignatureHeader, readSignatureIds, type SignatureStats, type SignatureHeader } from './signatures.js';
+export { writeSignatures, SignatureWriter, readSignatureHeader, readSignatureIds, type SignatureStats, type SignatureHeader } from './signatures.js';
 export { findBucketPairs, checkSignatureSet, type PairStats } from './buckets.js';
 export { buildClusters, UnionFind, type ClusterStats, type ClusterEntry, type KeepPolicy } from './clusters.js';
 export { DedupFilter, readClusterMap } from './filter.js';

@@ -10,6 +10,7 @@
 // (a_i odd, b_i) drawn from a seeded splitmix32 stream: same seed → same signatures everywhere.
 import { createHash } from 'node:crypto';
 import { fmix32, splitmix32 } from '../../util/rng.js';
+import { dataKernels } from '../../util/native-data.js';
 
 // Word characters: letters, marks and numbers (a 64K table over UTF-16 units, built once);
 // surrogate halves count as word characters so astral letters stay inside their word.
@@ -117,24 +118,73 @@ export function hashFamily(numHashes: number, seed: number): HashFamily {
  * (length = numHashes); with no shingles every slot is 0xffffffff (callers skip such docs).
  */
 export function minhash(sh: Uint32Array, fam: HashFamily, out: Uint32Array): Uint32Array {
+  const native = dataKernels();
+  if (native) {
+    // the same loop in C (src/data/native/data.cc), vectorised where the CPU has AVX2
+    native.minhash(sh, fam.a, fam.b, out);
+    return out;
+  }
+  return minhashTs(sh, fam, out);
+}
+
+/** The TypeScript MinHash loop (the reference; used without the native addon). */
+export function minhashTs(sh: Uint32Array, fam: HashFamily, out: Uint32Array): Uint32Array {
   const H = fam.a.length;
   const m = sh.length;
-  for (let i = 0; i < H; i++) {
-    const a = fam.a[i]!;
-    const b = fam.b[i]!;
-    let min = 0xffffffff;
+  const A = fam.a;
+  const B = fam.b;
+  // Four hash functions per pass over the shingles (a quarter of the shingle loads and loop
+  // overhead). Hashes are compared as int32 with the sign bit flipped, which orders them as uint32.
+  let i = 0;
+  for (; i + 4 <= H; i += 4) {
+    const a0 = A[i]! | 0,
+      a1 = A[i + 1]! | 0,
+      a2 = A[i + 2]! | 0,
+      a3 = A[i + 3]! | 0;
+    const b0 = B[i]! | 0,
+      b1 = B[i + 1]! | 0,
+      b2 = B[i + 2]! | 0,
+      b3 = B[i + 3]! | 0;
+    let m0 = 0x7fffffff,
+      m1 = 0x7fffffff,
+      m2 = 0x7fffffff,
+      m3 = 0x7fffffff;
     for (let j = 0; j < m; j++) {
-      let h = (Math.imul(sh[j]!, a) + b) | 0;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h = (h ^ (h >>> 16)) >>> 0;
+      const x = sh[j]! | 0;
+      let h = fmixSigned((Math.imul(x, a0) + b0) | 0);
+      if (h < m0) m0 = h;
+      h = fmixSigned((Math.imul(x, a1) + b1) | 0);
+      if (h < m1) m1 = h;
+      h = fmixSigned((Math.imul(x, a2) + b2) | 0);
+      if (h < m2) m2 = h;
+      h = fmixSigned((Math.imul(x, a3) + b3) | 0);
+      if (h < m3) m3 = h;
+    }
+    out[i] = (m0 ^ 0x80000000) >>> 0;
+    out[i + 1] = (m1 ^ 0x80000000) >>> 0;
+    out[i + 2] = (m2 ^ 0x80000000) >>> 0;
+    out[i + 3] = (m3 ^ 0x80000000) >>> 0;
+  }
+  for (; i < H; i++) {
+    const a = A[i]! | 0;
+    const b = B[i]! | 0;
+    let min = 0x7fffffff;
+    for (let j = 0; j < m; j++) {
+      const h = fmixSigned((Math.imul(sh[j]! | 0, a) + b) | 0);
       if (h < min) min = h;
     }
-    out[i] = min;
+    out[i] = (min ^ 0x80000000) >>> 0;
   }
   return out;
+}
+
+/** fmix32 (murmur3 finaliser) of an int32, returned with the sign bit flipped (uint32 order as int32 order). */
+function fmixSigned(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16) ^ 0x80000000) | 0;
 }
 
 /**

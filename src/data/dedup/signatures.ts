@@ -49,37 +49,59 @@ export interface SignatureStats {
 
 /** Stage 1: reads {id, text} docs of one rank and writes its signature file atomically. */
 export async function writeSignatures(docs: AsyncIterable<{ id: string; text: string }> | Iterable<{ id: string; text: string }>, outFile: string, opts: { rank?: number; config?: Partial<DedupConfig> } = {}): Promise<SignatureStats> {
-  const cfg = DedupConfigSchema.parse(opts.config ?? {});
-  const rank = opts.rank ?? 0;
-  const { bands, rows, ngram } = cfg;
-  const H = bands * rows;
-  const fam = hashFamily(H, cfg.seed);
-  const sig = new Uint32Array(H);
-  const S = bands + 1;
+  const w = new SignatureWriter(outFile, opts);
+  for await (const d of docs as AsyncIterable<{ id: string; text: string }>) w.add(d);
+  return w.finish();
+}
+
+/** writeSignatures one document at a time (the pipeline's rank loop): add() each, then finish(). */
+export class SignatureWriter {
+  private readonly cfg: DedupConfig;
+  private readonly rank: number;
+  private readonly fam: ReturnType<typeof hashFamily>;
+  private readonly sig: Uint32Array;
+  private readonly S: number;
   // keys[(doc·S + section)·2 + {0,1}] = [hi, lo]
-  let keys = new Uint32Array(1024 * S * 2);
-  const hasMinhash: number[] = [];
-  const ids: string[] = [];
-  let empty = 0;
-  for await (const d of docs as AsyncIterable<{ id: string; text: string }>) {
-    if (typeof d.id !== 'string' || typeof d.text !== 'string') throw new FormatError('dedup input record needs string `id` and `text`', { file: outFile, offset: ids.length });
+  private keys: Uint32Array;
+  private readonly hasMinhash: number[] = [];
+  private readonly ids: string[] = [];
+  private empty = 0;
+
+  constructor(
+    private readonly outFile: string,
+    opts: { rank?: number; config?: Partial<DedupConfig> } = {},
+  ) {
+    this.cfg = DedupConfigSchema.parse(opts.config ?? {});
+    this.rank = opts.rank ?? 0;
+    const H = this.cfg.bands * this.cfg.rows;
+    this.fam = hashFamily(H, this.cfg.seed);
+    this.sig = new Uint32Array(H);
+    this.S = this.cfg.bands + 1;
+    this.keys = new Uint32Array(1024 * this.S * 2);
+  }
+
+  add(d: { id: string; text: string }): void {
+    const { cfg, S, ids } = this;
+    const { bands, rows, ngram } = cfg;
+    if (typeof d.id !== 'string' || typeof d.text !== 'string') throw new FormatError('dedup input record needs string `id` and `text`', { file: this.outFile, offset: ids.length });
     const i = ids.length;
     ids.push(d.id);
-    if ((i + 1) * S * 2 > keys.length) {
-      const g = new Uint32Array(keys.length * 2);
-      g.set(keys);
-      keys = g;
+    if ((i + 1) * S * 2 > this.keys.length) {
+      const g = new Uint32Array(this.keys.length * 2);
+      g.set(this.keys);
+      this.keys = g;
     }
+    const keys = this.keys;
     const w = words(d.text);
     const base = i * S * 2;
     if (cfg.minhash) {
       if (w.count > 0) {
-        minhash(shingles(w, ngram), fam, sig);
-        for (let b = 0; b < bands; b++) bandKey(sig, b, rows, keys, base + b * 2);
-        hasMinhash.push(1);
+        minhash(shingles(w, ngram), this.fam, this.sig);
+        for (let b = 0; b < bands; b++) bandKey(this.sig, b, rows, keys, base + b * 2);
+        this.hasMinhash.push(1);
       } else {
-        empty++;
-        hasMinhash.push(0);
+        this.empty++;
+        this.hasMinhash.push(0);
       }
     }
     if (cfg.exact) {
@@ -88,62 +110,68 @@ export async function writeSignatures(docs: AsyncIterable<{ id: string; text: st
       keys[base + bands * 2 + 1] = lo;
     }
   }
-  const n = ids.length;
-  // Sort each section's doc indices by (hi, lo, index).
-  const sections: Uint32Array[] = [];
-  for (let s = 0; s < S; s++) {
-    const on = s < bands ? cfg.minhash : cfg.exact;
-    if (!on) {
-      sections.push(new Uint32Array(0));
-      continue;
-    }
-    const idx: number[] = [];
-    for (let i = 0; i < n; i++) if (s === bands || hasMinhash[i]) idx.push(i);
-    const order = Uint32Array.from(idx);
-    order.sort((x, y) => {
-      const bx = (x * S + s) * 2;
-      const by = (y * S + s) * 2;
-      return keys[bx]! - keys[by]! || keys[bx + 1]! - keys[by + 1]! || x - y;
-    });
-    sections.push(order);
-  }
-  const w = new AtomicFile(outFile);
-  try {
-    const head = Buffer.alloc(36 + 4 * S);
-    head.write(SIG_MAGIC, 0, 'latin1');
-    const vals = [SIG_VERSION, rank, n, bands, rows, ngram, cfg.seed, (cfg.exact ? 1 : 0) | (cfg.minhash ? 2 : 0)];
-    vals.forEach((v, k) => head.writeUInt32LE(v >>> 0, 4 + 4 * k));
-    sections.forEach((o, s) => head.writeUInt32LE(o.length, 36 + 4 * s));
-    w.write(head);
+
+  /** Sorts the sections and writes the file atomically. */
+  finish(): SignatureStats {
+    const { cfg, S, ids, keys, hasMinhash, empty, rank, outFile } = this;
+    const { bands, rows, ngram } = cfg;
+    const n = ids.length;
+    // Sort each section's doc indices by (hi, lo, index).
+    const sections: Uint32Array[] = [];
     for (let s = 0; s < S; s++) {
-      const o = sections[s]!;
-      const chunk = Buffer.alloc(Math.min(o.length, 65536) * ENTRY_BYTES);
-      for (let k = 0; k < o.length; k += 65536) {
-        const m = Math.min(65536, o.length - k);
-        for (let j = 0; j < m; j++) {
-          const i = o[k + j]!;
-          const b = (i * S + s) * 2;
-          chunk.writeUInt32LE(keys[b]!, j * ENTRY_BYTES);
-          chunk.writeUInt32LE(keys[b + 1]!, j * ENTRY_BYTES + 4);
-          chunk.writeUInt32LE(i, j * ENTRY_BYTES + 8);
-        }
-        w.write(chunk.subarray(0, m * ENTRY_BYTES));
+      const on = s < bands ? cfg.minhash : cfg.exact;
+      if (!on) {
+        sections.push(new Uint32Array(0));
+        continue;
       }
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) if (s === bands || hasMinhash[i]) idx.push(i);
+      const order = Uint32Array.from(idx);
+      order.sort((x, y) => {
+        const bx = (x * S + s) * 2;
+        const by = (y * S + s) * 2;
+        return keys[bx]! - keys[by]! || keys[bx + 1]! - keys[by + 1]! || x - y;
+      });
+      sections.push(order);
     }
-    for (const id of ids) {
-      const b = Buffer.from(id, 'utf8');
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(b.length);
-      w.write(len);
-      w.write(b);
+    const w = new AtomicFile(outFile);
+    try {
+      const head = Buffer.alloc(36 + 4 * S);
+      head.write(SIG_MAGIC, 0, 'latin1');
+      const vals = [SIG_VERSION, rank, n, bands, rows, ngram, cfg.seed, (cfg.exact ? 1 : 0) | (cfg.minhash ? 2 : 0)];
+      vals.forEach((v, k) => head.writeUInt32LE(v >>> 0, 4 + 4 * k));
+      sections.forEach((o, s) => head.writeUInt32LE(o.length, 36 + 4 * s));
+      w.write(head);
+      for (let s = 0; s < S; s++) {
+        const o = sections[s]!;
+        const chunk = Buffer.alloc(Math.min(o.length, 65536) * ENTRY_BYTES);
+        for (let k = 0; k < o.length; k += 65536) {
+          const m = Math.min(65536, o.length - k);
+          for (let j = 0; j < m; j++) {
+            const i = o[k + j]!;
+            const b = (i * S + s) * 2;
+            chunk.writeUInt32LE(keys[b]!, j * ENTRY_BYTES);
+            chunk.writeUInt32LE(keys[b + 1]!, j * ENTRY_BYTES + 4);
+            chunk.writeUInt32LE(i, j * ENTRY_BYTES + 8);
+          }
+          w.write(chunk.subarray(0, m * ENTRY_BYTES));
+        }
+      }
+      for (const id of ids) {
+        const b = Buffer.from(id, 'utf8');
+        const len = Buffer.alloc(4);
+        len.writeUInt32LE(b.length);
+        w.write(len);
+        w.write(b);
+      }
+      w.write(Buffer.from(SIG_END, 'latin1'));
+      const bytes = w.size;
+      w.commit();
+      return { docs: n, empty, bytes };
+    } catch (e) {
+      w.abort();
+      throw e;
     }
-    w.write(Buffer.from(SIG_END, 'latin1'));
-    const bytes = w.size;
-    w.commit();
-    return { docs: n, empty, bytes };
-  } catch (e) {
-    w.abort();
-    throw e;
   }
 }
 

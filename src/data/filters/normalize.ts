@@ -137,19 +137,20 @@ export class NormalizeStep implements Step {
   constructor(config: Partial<NormalizeConfig> = {}) {
     this.config = NormalizeConfigSchema.parse(config);
   }
-  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
-    for await (const doc of docs) {
-      if (this.config.enabled) {
-        const r = normalizeText(doc.text, this.config);
-        if (r.text !== doc.text) ctx.stats.inc('normalize.changed');
-        if (r.mojibake > 0) {
-          ctx.stats.inc('normalize.mojibake_docs');
-          ctx.stats.inc('normalize.mojibake_repairs', r.mojibake);
-        }
-        if (r.controls) ctx.stats.inc('normalize.control_chars_docs');
-        doc.text = r.text;
+  each(doc: Doc, ctx: StepContext): boolean {
+    if (this.config.enabled) {
+      const r = normalizeText(doc.text, this.config);
+      if (r.text !== doc.text) ctx.stats.inc('normalize.changed');
+      if (r.mojibake > 0) {
+        ctx.stats.inc('normalize.mojibake_docs');
+        ctx.stats.inc('normalize.mojibake_repairs', r.mojibake);
       }
-      yield doc;
+      if (r.controls) ctx.stats.inc('normalize.control_chars_docs');
+      doc.text = r.text;
     }
+    return true;
+  }
+  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+    for await (const doc of docs) if (this.each(doc, ctx)) yield doc;
   }
 }

@@ -307,13 +307,27 @@ export interface QualityResult {
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
-/** Measures a text and applies the thresholds; pure, used by the filter and tests. */
+/** The first failing check (later failures never replace it). */
+class FirstFail {
+  reason: string | null = null;
+  fail(r: string): void {
+    if (this.reason === null) this.reason = r;
+  }
+}
+
+const TOP_KEYS = [2, 3, 4].map((n) => [`top_${n}_gram_frac`, `top_${n}_gram`] as const);
+const DUP_KEYS = [5, 6, 7, 8, 9, 10].map((n) => [`dup_${n}_gram_frac`, `dup_${n}_gram`] as const);
+
+// The checks are split into one function per filter family so that each stays small for the
+// optimizing compiler (one big function was recompiled ~5 times per thread at ~0.1 s each).
+
+/**
+ * Measures a text and applies the thresholds; pure, used by the filter and tests. Checks run
+ * in a fixed order; the first failing one is the reason, and every score is recorded.
+ */
 export function assessQuality(text: string, lang: string, th: Thresholds, enable = { gopherQuality: true, gopherRepetition: true, fineweb: true }): QualityResult {
   const scores: Record<string, number> = {};
-  let reason: string | null = null;
-  const fail = (r: string): void => {
-    if (reason === null) reason = r;
-  };
+  const v = new FirstFail();
   const t = tokenize(text);
   let nWords = 0;
   let wordChars = 0;
@@ -328,117 +342,141 @@ export function assessQuality(text: string, lang: string, th: Thresholds, enable
   const nTokens = Math.max(1, t.count);
   const lines = text.split('\n');
   scores.words = nWords;
+  if (enable.gopherQuality && !gopherQuality(text, lines, t, nWords, wordChars, nAlpha, lang, th, scores, v)) return { reason: 'too_many_words', scores };
+  if (enable.gopherRepetition) gopherRepetition(text, lines, t, th, scores, v);
+  if (enable.fineweb) fineweb(text, lines, nTokens, th, scores, v);
+  return { reason: v.reason, scores };
+}
 
-  if (enable.gopherQuality) {
-    if (th.minWords !== null && nWords < th.minWords) fail('too_few_words');
-    if (th.maxWords !== null && nWords > th.maxWords) return { reason: 'too_many_words', scores };
-    const mean = nWords ? wordChars / nWords : 0;
-    scores.mean_word_length = r4(mean);
-    if (th.minMeanWordLength !== null && mean < th.minMeanWordLength) fail('mean_word_length_low');
-    if (th.maxMeanWordLength !== null && mean > th.maxMeanWordLength) fail('mean_word_length_high');
-    let hashes = 0;
-    let ellipses = 0;
-    for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) hashes++;
-    for (let i = text.indexOf('...'); i >= 0; i = text.indexOf('...', i + 3)) ellipses++;
-    for (let i = text.indexOf('…'); i >= 0; i = text.indexOf('…', i + 1)) ellipses++;
-    scores.hash_ratio = r4(hashes / nTokens);
-    scores.ellipsis_ratio = r4(ellipses / nTokens);
-    if (th.maxSymbolWordRatio !== null && hashes / nTokens > th.maxSymbolWordRatio) fail('hash_ratio');
-    if (th.maxSymbolWordRatio !== null && ellipses / nTokens > th.maxSymbolWordRatio) fail('ellipsis_ratio');
-    let bullets = 0;
-    let ellLines = 0;
-    for (const l of lines) {
-      // first / last non-space character without allocating trimmed copies
-      let a = 0;
-      let b = l.length - 1;
-      while (a <= b && CLS[l.charCodeAt(a)] === SPACE) a++;
-      while (b >= a && CLS[l.charCodeAt(b)] === SPACE) b--;
-      if (a <= b) {
-        if (BULLETS.has(l[a]!)) bullets++;
-        const last = l.charCodeAt(b);
-        if (last === 0x2026 || (last === 0x2e && b - a >= 2 && l.charCodeAt(b - 1) === 0x2e && l.charCodeAt(b - 2) === 0x2e)) ellLines++;
-      }
-    }
-    scores.bullet_lines_frac = r4(bullets / lines.length);
-    scores.ellipsis_lines_frac = r4(ellLines / lines.length);
-    if (th.maxBulletLinesFrac !== null && bullets / lines.length > th.maxBulletLinesFrac) fail('bullet_lines');
-    if (th.maxEllipsisLinesFrac !== null && ellLines / lines.length > th.maxEllipsisLinesFrac) fail('ellipsis_lines');
-    scores.alpha_words_frac = r4(nAlpha / nTokens);
-    if (th.minAlphaWordsFrac !== null && nAlpha / nTokens < th.minAlphaWordsFrac) fail('alpha_words');
-    if (th.minStopWords !== null && lang !== 'und') {
-      const sw = stopHashes(lang);
-      let stops = 0;
-      for (let i = 0; i < t.count; i++) if (t.isWord[i] && sw.has(t.ids[i]!)) stops++;
-      scores.stop_words = stops;
-      // A language without a list (not in the registry) cannot be checked.
-      if (sw.size > 0 && stops < th.minStopWords) fail('stopwords');
+/** Gopher quality (word counts and lengths, symbols, bullets, alphabetic words, stop words); false: too many words (stop). */
+function gopherQuality(text: string, lines: string[], t: Tokens, nWords: number, wordChars: number, nAlpha: number, lang: string, th: Thresholds, scores: Record<string, number>, v: FirstFail): boolean {
+  const nTokens = Math.max(1, t.count);
+  if (th.minWords !== null && nWords < th.minWords) v.fail('too_few_words');
+  if (th.maxWords !== null && nWords > th.maxWords) return false;
+  const mean = nWords ? wordChars / nWords : 0;
+  scores.mean_word_length = r4(mean);
+  if (th.minMeanWordLength !== null && mean < th.minMeanWordLength) v.fail('mean_word_length_low');
+  if (th.maxMeanWordLength !== null && mean > th.maxMeanWordLength) v.fail('mean_word_length_high');
+  let hashes = 0;
+  let ellipses = 0;
+  for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) hashes++;
+  for (let i = text.indexOf('...'); i >= 0; i = text.indexOf('...', i + 3)) ellipses++;
+  for (let i = text.indexOf('…'); i >= 0; i = text.indexOf('…', i + 1)) ellipses++;
+  scores.hash_ratio = r4(hashes / nTokens);
+  scores.ellipsis_ratio = r4(ellipses / nTokens);
+  if (th.maxSymbolWordRatio !== null && hashes / nTokens > th.maxSymbolWordRatio) v.fail('hash_ratio');
+  if (th.maxSymbolWordRatio !== null && ellipses / nTokens > th.maxSymbolWordRatio) v.fail('ellipsis_ratio');
+  const bullets = bulletLines(lines);
+  const ellLines = ellipsisLines(lines);
+  scores.bullet_lines_frac = r4(bullets / lines.length);
+  scores.ellipsis_lines_frac = r4(ellLines / lines.length);
+  if (th.maxBulletLinesFrac !== null && bullets / lines.length > th.maxBulletLinesFrac) v.fail('bullet_lines');
+  if (th.maxEllipsisLinesFrac !== null && ellLines / lines.length > th.maxEllipsisLinesFrac) v.fail('ellipsis_lines');
+  scores.alpha_words_frac = r4(nAlpha / nTokens);
+  if (th.minAlphaWordsFrac !== null && nAlpha / nTokens < th.minAlphaWordsFrac) v.fail('alpha_words');
+  if (th.minStopWords !== null && lang !== 'und') {
+    const sw = stopHashes(lang);
+    let stops = 0;
+    for (let i = 0; i < t.count; i++) if (t.isWord[i] && sw.has(t.ids[i]!)) stops++;
+    scores.stop_words = stops;
+    // A language without a list (not in the registry) cannot be checked.
+    if (sw.size > 0 && stops < th.minStopWords) v.fail('stopwords');
+  }
+  return true;
+}
+
+/** Lines whose first non-space character is a bullet. */
+function bulletLines(lines: string[]): number {
+  let bullets = 0;
+  for (const l of lines) {
+    // first non-space character without allocating a trimmed copy
+    let a = 0;
+    while (a < l.length && CLS[l.charCodeAt(a)] === SPACE) a++;
+    if (a < l.length && BULLETS.has(l[a]!)) bullets++;
+  }
+  return bullets;
+}
+
+/** Lines ending (before trailing spaces) in an ellipsis (… or ...). */
+function ellipsisLines(lines: string[]): number {
+  let n = 0;
+  for (const l of lines) {
+    let a = 0;
+    let b = l.length - 1;
+    while (a <= b && CLS[l.charCodeAt(a)] === SPACE) a++;
+    while (b >= a && CLS[l.charCodeAt(b)] === SPACE) b--;
+    if (a <= b) {
+      const last = l.charCodeAt(b);
+      if (last === 0x2026 || (last === 0x2e && b - a >= 2 && l.charCodeAt(b - 1) === 0x2e && l.charCodeAt(b - 2) === 0x2e)) n++;
     }
   }
+  return n;
+}
 
+/** Gopher repetition: duplicate paragraphs and lines, top 2..4-grams, duplicate 5..10-grams. */
+function gopherRepetition(text: string, lines: string[], t: Tokens, th: Thresholds, scores: Record<string, number>, v: FirstFail): void {
   const len = Math.max(1, text.length);
-  if (enable.gopherRepetition) {
-    const paras = text.trim().split(PARA_RE);
-    const [pd, pc] = findDuplicates(paras);
-    scores.dup_para_frac = r4(pd / paras.length);
-    scores.dup_para_char_frac = r4(pc / len);
-    if (th.maxDupParaFrac !== null && pd / paras.length > th.maxDupParaFrac) fail('dup_para_frac');
-    if (th.maxDupParaCharFrac !== null && pc / len > th.maxDupParaCharFrac) fail('dup_para_char_frac');
-    // text.split(/\n+/) of datatrove: the non-empty lines (normalised text has no edge newlines)
-    const rlines = lines.length === 1 ? lines : lines.filter((l) => l !== '');
-    const [ld, lc] = findDuplicates(rlines);
-    scores.dup_line_frac = r4(ld / rlines.length);
-    scores.dup_line_char_frac = r4(lc / len);
-    if (th.maxDupLineFrac !== null && ld / rlines.length > th.maxDupLineFrac) fail('dup_line_frac');
-    if (th.maxDupLineCharFrac !== null && lc / len > th.maxDupLineCharFrac) fail('dup_line_char_frac');
-    const prefix = new Float64Array(t.count + 1);
-    for (let i = 0; i < t.count; i++) prefix[i + 1] = prefix[i]! + t.lens[i]!;
-    const keys = new NgramKeys(t.ids, t.count);
-    if (th.maxTopNgramFrac !== null) {
-      for (let k = 0; k < 3; k++) {
-        const n = k + 2;
-        if (t.count < n) continue;
-        const f = topNgramChars(t, n, prefix, TABLE, keys) / len;
-        scores[`top_${n}_gram_frac`] = r4(f);
-        if (f > th.maxTopNgramFrac[k]!) fail(`top_${n}_gram`);
-      }
-    }
-    if (th.maxDupNgramFrac !== null) {
-      // No repeated 5-gram means no repeated longer n-gram (its first five tokens would repeat),
-      // so the 6..10-gram passes are skipped as 0 (most prose has no repeated 5-gram).
-      let none = false;
-      for (let k = 0; k < 6; k++) {
-        const n = k + 5;
-        const c = none ? 0 : dupNgramChars(t, n, prefix, TABLE, keys);
-        if (n === 5 && c === 0) none = true;
-        const f = c / len;
-        scores[`dup_${n}_gram_frac`] = r4(f);
-        if (f > th.maxDupNgramFrac[k]!) fail(`dup_${n}_gram`);
-      }
+  const paras = text.trim().split(PARA_RE);
+  const [pd, pc] = findDuplicates(paras);
+  scores.dup_para_frac = r4(pd / paras.length);
+  scores.dup_para_char_frac = r4(pc / len);
+  if (th.maxDupParaFrac !== null && pd / paras.length > th.maxDupParaFrac) v.fail('dup_para_frac');
+  if (th.maxDupParaCharFrac !== null && pc / len > th.maxDupParaCharFrac) v.fail('dup_para_char_frac');
+  // text.split(/\n+/) of datatrove: the non-empty lines (normalised text has no edge newlines)
+  const rlines = lines.length === 1 ? lines : lines.filter((l) => l !== '');
+  const [ld, lc] = findDuplicates(rlines);
+  scores.dup_line_frac = r4(ld / rlines.length);
+  scores.dup_line_char_frac = r4(lc / len);
+  if (th.maxDupLineFrac !== null && ld / rlines.length > th.maxDupLineFrac) v.fail('dup_line_frac');
+  if (th.maxDupLineCharFrac !== null && lc / len > th.maxDupLineCharFrac) v.fail('dup_line_char_frac');
+  const prefix = new Float64Array(t.count + 1);
+  for (let i = 0; i < t.count; i++) prefix[i + 1] = prefix[i]! + t.lens[i]!;
+  const keys = new NgramKeys(t.ids, t.count);
+  if (th.maxTopNgramFrac !== null) {
+    for (let k = 0; k < 3; k++) {
+      const n = k + 2;
+      if (t.count < n) continue;
+      const f = topNgramChars(t, n, prefix, TABLE, keys) / len;
+      scores[TOP_KEYS[k]![0]] = r4(f);
+      if (f > th.maxTopNgramFrac[k]!) v.fail(TOP_KEYS[k]![1]);
     }
   }
+  if (th.maxDupNgramFrac !== null) {
+    // No repeated 5-gram means no repeated longer n-gram (its first five tokens would repeat),
+    // so the 6..10-gram passes are skipped as 0 (most prose has no repeated 5-gram).
+    let none = false;
+    for (let k = 0; k < 6; k++) {
+      const n = k + 5;
+      const c = none ? 0 : dupNgramChars(t, n, prefix, TABLE, keys);
+      if (n === 5 && c === 0) none = true;
+      const f = c / len;
+      scores[DUP_KEYS[k]![0]] = r4(f);
+      if (f > th.maxDupNgramFrac[k]!) v.fail(DUP_KEYS[k]![1]);
+    }
+  }
+}
 
-  if (enable.fineweb) {
-    let punct = 0;
-    let short = 0;
-    const nonEmpty: string[] = [];
-    for (const l of lines) {
-      if (l.length && TERMINAL.has(l[l.length - 1]!)) punct++;
-      if (l.length <= th.shortLineChars) short++;
-      if (l.length > 0 && (CLS[l.charCodeAt(0)] !== SPACE || l.trim() !== '')) nonEmpty.push(l);
-    }
-    scores.line_punct_frac = r4(punct / lines.length);
-    scores.short_lines_frac = r4(short / lines.length);
-    if (th.minLinePunctFrac !== null && punct / lines.length <= th.minLinePunctFrac) fail('line_punct');
-    if (th.maxShortLinesFrac !== null && short / lines.length >= th.maxShortLinesFrac) fail('short_lines');
-    const noNl = Math.max(1, text.length - (lines.length - 1));
-    const cd = findDuplicates(nonEmpty)[1] / noNl;
-    scores.char_dup_frac = r4(cd);
-    if (th.maxCharDupFrac !== null && cd >= th.maxCharDupFrac) fail('char_dup');
-    const nl = (lines.length - 1) / nTokens;
-    scores.newline_ratio = r4(nl);
-    if (th.maxNewlineWordRatio !== null && nl > th.maxNewlineWordRatio) fail('newline_ratio');
+/** FineWeb quality: terminal punctuation, short lines, duplicated line characters, newlines per token. */
+function fineweb(text: string, lines: string[], nTokens: number, th: Thresholds, scores: Record<string, number>, v: FirstFail): void {
+  let punct = 0;
+  let short = 0;
+  const nonEmpty: string[] = [];
+  for (const l of lines) {
+    if (l.length && TERMINAL.has(l[l.length - 1]!)) punct++;
+    if (l.length <= th.shortLineChars) short++;
+    if (l.length > 0 && (CLS[l.charCodeAt(0)] !== SPACE || l.trim() !== '')) nonEmpty.push(l);
   }
-  return { reason, scores };
+  scores.line_punct_frac = r4(punct / lines.length);
+  scores.short_lines_frac = r4(short / lines.length);
+  if (th.minLinePunctFrac !== null && punct / lines.length <= th.minLinePunctFrac) v.fail('line_punct');
+  if (th.maxShortLinesFrac !== null && short / lines.length >= th.maxShortLinesFrac) v.fail('short_lines');
+  const noNl = Math.max(1, text.length - (lines.length - 1));
+  const cd = findDuplicates(nonEmpty)[1] / noNl;
+  scores.char_dup_frac = r4(cd);
+  if (th.maxCharDupFrac !== null && cd >= th.maxCharDupFrac) v.fail('char_dup');
+  const nl = (lines.length - 1) / nTokens;
+  scores.newline_ratio = r4(nl);
+  if (th.maxNewlineWordRatio !== null && nl > th.maxNewlineWordRatio) v.fail('newline_ratio');
 }
 
 /** Filter `quality`: drops with `quality.<check>`, records the scores in doc.quality. */

@@ -139,49 +139,47 @@ export class PiiStep implements Step {
     const countries = this.config.nationalIdCountries ? new Set(this.config.nationalIdCountries) : null;
     this.detectors = DETECTORS.filter((d) => types.has(d.type) && (!d.country || !countries || countries.has(d.country)));
   }
-  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+  each(doc: Doc, ctx: StepContext): boolean {
     const { mode, keepSpans, enabled } = this.config;
-    for await (const doc of docs) {
-      if (!enabled) {
-        yield doc;
-        continue;
-      }
-      const lang = doc.lang ?? 'und';
-      const found = detectPii(doc.text, { lang, detectors: this.detectors });
-      const counts: Record<string, number> = {};
-      for (const f of found) counts[f.type] = (counts[f.type] ?? 0) + 1;
-      for (const [t, n] of Object.entries(counts)) ctx.stats.inc(`pii.${t}.${lang}`, n);
-      if (found.length) ctx.stats.inc('pii.docs_with_pii');
-      if (mode === 'drop' && found.length) {
-        // the reason names the highest-precedence type present
-        const t = PII_TYPES.find((x) => counts[x])!;
-        ctx.exclude(doc, this.name, { drop: `pii.${t}` });
-        continue;
-      }
-      let spans: PiiSpan[] = found.map(({ type, start, end }) => ({ type, start, end }));
-      if (mode === 'mask' && found.length) {
-        const parts: string[] = [];
-        const moved: PiiSpan[] = [];
-        let at = 0;
-        let len = 0;
-        for (const f of found) {
-          const before = doc.text.slice(at, f.start);
-          parts.push(before);
-          len += before.length;
-          const ph = PLACEHOLDERS[f.type];
-          parts.push(ph);
-          moved.push({ type: f.type, start: len, end: len + ph.length });
-          len += ph.length;
-          at = f.end;
-        }
-        parts.push(doc.text.slice(at));
-        doc.text = parts.join('');
-        spans = moved;
-      }
-      if (found.length || doc.pii) {
-        doc.pii = { ...(keepSpans ? { spans } : {}), counts };
-      }
-      yield doc;
+    if (!enabled) return true;
+    const lang = doc.lang ?? 'und';
+    const found = detectPii(doc.text, { lang, detectors: this.detectors });
+    const counts: Record<string, number> = {};
+    for (const f of found) counts[f.type] = (counts[f.type] ?? 0) + 1;
+    for (const [t, n] of Object.entries(counts)) ctx.stats.inc(`pii.${t}.${lang}`, n);
+    if (found.length) ctx.stats.inc('pii.docs_with_pii');
+    if (mode === 'drop' && found.length) {
+      // the reason names the highest-precedence type present
+      const t = PII_TYPES.find((x) => counts[x])!;
+      ctx.exclude(doc, this.name, { drop: `pii.${t}` });
+      return false;
     }
+    let spans: PiiSpan[] = found.map(({ type, start, end }) => ({ type, start, end }));
+    if (mode === 'mask' && found.length) {
+      const parts: string[] = [];
+      const moved: PiiSpan[] = [];
+      let at = 0;
+      let len = 0;
+      for (const f of found) {
+        const before = doc.text.slice(at, f.start);
+        parts.push(before);
+        len += before.length;
+        const ph = PLACEHOLDERS[f.type];
+        parts.push(ph);
+        moved.push({ type: f.type, start: len, end: len + ph.length });
+        len += ph.length;
+        at = f.end;
+      }
+      parts.push(doc.text.slice(at));
+      doc.text = parts.join('');
+      spans = moved;
+    }
+    if (found.length || doc.pii) {
+      doc.pii = { ...(keepSpans ? { spans } : {}), counts };
+    }
+    return true;
+  }
+  async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
+    for await (const doc of docs) if (this.each(doc, ctx)) yield doc;
   }
 }

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Doc } from '../doc.js';
-import { Stats, type Step } from '../step.js';
+import { Stats, runEach, runEachBatches, type Step } from '../step.js';
 import { removeTempsOf, tempPathOf, writeFileAtomic, writeJsonAtomic, readJson } from '../../util/fs.js';
 import { OellmError } from '../../util/errors.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -80,6 +80,11 @@ export async function runRank(plan: Plan, out: string, stage: StageName, rank: n
   return true;
 }
 
+/** A stream as batches of one document. */
+async function* oneByOne(docs: AsyncIterable<Doc>): AsyncIterable<Doc[]> {
+  for await (const d of docs) yield [d];
+}
+
 function progressTicker(hooks: RankHooks): { tick(): void; end(): void; n: number } {
   const t = {
     n: 0,
@@ -108,7 +113,7 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
   const name = `stage1.${rankName(rank)}`;
   try {
     const idBase = idBaseOf(plan.inputs.map((f) => f.path));
-    let stream: AsyncIterable<Doc> = readerSource(
+    const stream: AsyncIterable<Doc> = readerSource(
       files,
       cfg,
       ctx,
@@ -120,9 +125,16 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
       idBase,
     );
     const steps: Step[] = await stage1Steps(cfg);
-    for (const s of steps) stream = s.run(stream, ctx);
-    async function* tee(src: AsyncIterable<Doc>): AsyncIterable<Doc> {
-      for await (const d of src) {
+    removeTempsOf(sigPath(out, rank)); // a killed attempt's
+    const sigTmp = tempPathOf(sigPath(out, rank));
+    const sigs = dedupEnabled(cfg) ? dedupStages.signatureWriter(sigTmp, cfg.dedup, rank) : undefined;
+    // Every stage-1 step has a per-document form: the steps run one after the other over
+    // batches of documents (runEachBatches) instead of one async generator per step and
+    // document; the same documents, order and exclusions as chaining `run`. The sinks (the
+    // docs file, the signatures) then take the batch one after the other too.
+    const batches: AsyncIterable<Doc[]> = steps.every((s) => s.each) ? runEachBatches(steps, stream, ctx) : oneByOne(steps.reduce((st, s) => s.run(st, ctx), stream));
+    for await (const batch of batches) {
+      for (const d of batch) {
         delete d.meta; // transport fields (raw HTML, headers) end here
         if (d.rights?.class !== 'restricted') docs.write(d);
         else if (restricted) {
@@ -134,13 +146,10 @@ async function runStage1(plan: Plan, out: string, rank: number, logger: Logger, 
           docs.write({ ...d, text: '' });
         }
         stats.inc('docs.stage1_out');
-        yield d;
       }
+      if (sigs) for (const d of batch) sigs.add(d);
     }
-    removeTempsOf(sigPath(out, rank)); // a killed attempt's
-    const sigTmp = tempPathOf(sigPath(out, rank));
-    if (dedupEnabled(cfg)) await dedupStages.writeSignatures(tee(stream), sigTmp, cfg.dedup, rank);
-    else for await (const _ of tee(stream)) void _;
+    sigs?.finish();
     ticker.end();
     docs.close();
     restricted?.close();
@@ -227,8 +236,9 @@ async function runFinal(plan: Plan, out: string, rank: number, logger: Logger, h
         yield d as unknown as Doc;
       }
     }
+    const dedup = dedupEnabled(cfg) ? dedupStages.filter(clustersPath(out)) : undefined;
     let stream: AsyncIterable<Doc> = stage1Docs();
-    if (dedupEnabled(cfg)) stream = dedupStages.filter(clustersPath(out)).run(stream, ctx);
+    if (dedup) stream = dedup.each ? runEach([dedup], stream, ctx) : dedup.run(stream, ctx);
     for await (const doc of stream) {
       ticker.tick();
       if (KILL_AT) checkpoint(`${name}.doc${ticker.n}`);

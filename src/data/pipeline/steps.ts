@@ -12,7 +12,7 @@ import type { QuarantineRecord } from './context.js';
 import { readInput } from '../readers/index.js';
 import { NormalizeStep, QualityFilter } from '../filters/index.js';
 import { ExtractStep } from '../extract/index.js';
-import { writeSignatures, findBucketPairs, buildClusters, DedupFilter } from '../dedup/index.js';
+import { writeSignatures, SignatureWriter, findBucketPairs, buildClusters, DedupFilter } from '../dedup/index.js';
 import { RightsStep } from '../rights/index.js';
 import { PiiStep } from '../pii/index.js';
 import { VaultWriter, loadKey } from '../vault/index.js';
@@ -68,6 +68,10 @@ export async function stage1Steps(cfg: PlanConfig): Promise<Step[]> {
 export const dedupStages = {
   async writeSignatures(docs: AsyncIterable<Doc>, outFile: string, cfg: DedupConfig, rank: number): Promise<void> {
     await writeSignatures(docs, outFile, { rank, config: cfg });
+  },
+  /** The same file, one document at a time (add, then finish). */
+  signatureWriter(outFile: string, cfg: DedupConfig, rank: number): { add(doc: Doc): void; finish(): void } {
+    return new SignatureWriter(outFile, { rank, config: cfg });
   },
   /** Pairs of one band (band index `cfg.bands` is the exact-hash band); returns the pair count. */
   findBucketPairs(sigFiles: string[], band: number, outFile: string): number {

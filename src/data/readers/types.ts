@@ -1,7 +1,7 @@
 // Types shared by the readers: what a reader yields (a document or a quarantined record) and
 // the options every reader takes. Not the Doc itself (data/doc.ts).
 import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Doc } from '../doc.js';
 
 /** A quarantined input record: the file, the byte offset (or line number) and why. */
@@ -36,9 +36,17 @@ export function resolveReadOptions(o: ReadOptions = {}): ResolvedReadOptions {
 
 /** Deterministic document id: first 32 hex chars of sha256("<path relative to idBase>:<offset>"). */
 export function docId(file: string, offset: number, idBase: string): string {
-  const rel = relative(idBase, file).split(sep).join('/');
+  // one relative path per file, not per document (path.relative is not cheap); relative paths
+  // depend on the working directory, so only absolute ones are remembered
+  let rel: string;
+  if (file === relCache.file && idBase === relCache.base) rel = relCache.rel;
+  else {
+    rel = relative(idBase, file).split(sep).join('/');
+    if (isAbsolute(file) && isAbsolute(idBase)) relCache = { file, base: idBase, rel };
+  }
   return createHash('sha256').update(`${rel}:${offset}`).digest('hex').slice(0, 32);
 }
+let relCache = { file: '', base: '', rel: '' };
 
 /** Quarantine reason for a stream that ended by an error: a cut file or damaged compressed data. */
 export function streamFailure(codecName: string, err: Error): string {

@@ -177,19 +177,24 @@ export class RightsStep implements Step {
     return { decision: 'allow', reason: 'no-reservation', class: 'open' };
   }
 
+  /** Per-document form of run (init() first). */
+  each(doc: Doc, ctx: StepContext): boolean {
+    const r = this.decide(doc);
+    doc.rights = r;
+    ctx.stats.inc(`rights.${r.decision}.${r.reason}`);
+    if (r.decision === 'blocked') {
+      ctx.exclude(doc, this.name, { drop: 'rights.blocklist' });
+      return false;
+    }
+    if (r.decision === 'reserved' && this.config.onReserved === 'drop') {
+      ctx.exclude(doc, this.name, { drop: 'rights.reserved' });
+      return false;
+    }
+    return true;
+  }
+
   async *run(docs: AsyncIterable<Doc>, ctx: StepContext): AsyncIterable<Doc> {
     await this.init();
-    for await (const doc of docs) {
-      const r = this.decide(doc);
-      doc.rights = r;
-      ctx.stats.inc(`rights.${r.decision}.${r.reason}`);
-      if (r.decision === 'blocked') {
-        ctx.exclude(doc, this.name, { drop: 'rights.blocklist' });
-      } else if (r.decision === 'reserved' && this.config.onReserved === 'drop') {
-        ctx.exclude(doc, this.name, { drop: 'rights.reserved' });
-      } else {
-        yield doc;
-      }
-    }
+    for await (const doc of docs) if (this.each(doc, ctx)) yield doc;
   }
 }
