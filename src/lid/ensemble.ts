@@ -4,7 +4,8 @@
 // experts over the registry languages of the text's script:
 //   s(l) = ln(p_oellm(l) + floor) + w_cld2 · share_cld2(l) + w_ft · p_lid176(l)
 // Montenegrin, which neither peer models, is not voted down by them (ENSEMBLE_WEIGHTS.unmodelled).
-// Scores are the softmax of s.
+// Scores are softmax(s / T) with T = temperature · (1 + shortLetters / letters), capped on mixed
+// lines (two languages in the halves of a line, or in CLD2's split): the calibrated `und`.
 // Why and how the weights were chosen (mean leave-one-source-out macro-F1 of bench/lid, never
 // the gettext domain): docs/LID.md "Ensemble". Not a trainer; not the pipeline step.
 import { readFileSync } from 'node:fs';
@@ -41,8 +42,9 @@ export interface EnsembleWeights {
   temperature: number;
   /**
    * Short texts are less certain than their scores say: the temperature is multiplied by
-   * 1 + shortLetters / (letters in the text), fitted by log-loss on held-out sentences and their
-   * 1-, 2-, 3- and 5-word prefixes (docs/LID.md "Calibrated und").
+   * 1 + shortLetters / (letters in the text); with `temperature`, fitted by the Brier score of the
+   * top answer on held-out sentences and their 1-, 2-, 3- and 5-word prefixes (docs/LID.md
+   * "Calibrated und").
    */
   shortLetters: number;
   /**
