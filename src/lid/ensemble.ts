@@ -16,7 +16,16 @@ import type { Cld2Answer } from './cld2.js';
 import { FastTextLid } from './fasttext.js';
 import type { LangId, LidResult, OellmLid } from './identify.js';
 
-const LETTER = /\p{L}/u;
+/** ASCII letters; other characters count as letters except Latin-1 and general punctuation (cheap, for T only). */
+const ASCII_LETTER = Uint8Array.from({ length: 128 }, (_, c) => (/[A-Za-z]/.test(String.fromCharCode(c)) ? 1 : 0));
+function countLetters(t: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < t.length && n < max; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 128 ? ASCII_LETTER[c] : !((c >= 0xa0 && c <= 0xbf) || (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xdc00 && c <= 0xdfff))) n++;
+  }
+  return n;
+}
 /** Sentence ends where a mixed line may be cut (./ensemble.ts mixedHalves). */
 const SENTENCE_END = /[.!?;:。]\s+/g;
 /** Shortest half worth identifying on its own (characters). */
@@ -160,8 +169,7 @@ export class EnsembleLid implements LangId {
       }
     }
     const wc = this.w.cld2;
-    let letters = 0;
-    for (const ch of text) if (LETTER.test(ch) && ++letters >= 256) break; // beyond, T ≈ temperature
+    const letters = countLetters(text, 256); // beyond, T ≈ temperature
     const T = this.w.temperature * (1 + this.w.shortLetters / Math.max(1, letters));
     const s = this.s;
     let max = -Infinity;
