@@ -8,7 +8,7 @@
 // lowest rank, then leftmost), pre_tokenizers/metaspace.rs; llama.cpp llm_tokenizer_spm.
 import { FormatError } from '../util/errors.js';
 import { PairMap } from './pairmap.js';
-import { readVocab, type AddedTokenJson, type DecodeOptions, type EncodeOptions, type TokenizerJson } from './tokenizer.js';
+import { addedTokenRe, readMerges, readVocab, templateIds, type AddedTokenJson, type DecodeOptions, type EncodeOptions, type TokenizerJson } from './tokenizer.js';
 
 type Json = Record<string, unknown>;
 const SPACE = '▁';
@@ -56,8 +56,8 @@ export class SpmBpeTokenizer {
   private readonly addedRe: RegExp | null;
   private readonly addedById = new Map<number, AddedTokenJson>();
   private readonly addedByContent = new Map<string, AddedTokenJson>();
-  readonly prefixIds: number[] = [];
-  readonly suffixIds: number[] = [];
+  readonly prefixIds: number[];
+  readonly suffixIds: number[];
   private cache = new Map<string, number[]>();
 
   constructor(json: TokenizerJson, source = 'tokenizer.json') {
@@ -78,28 +78,9 @@ export class SpmBpeTokenizer {
       if (id !== undefined) this.byteIds[b] = id;
     }
 
-    this.merges = [];
-    this.ranks = new PairMap(m.merges.length + 16);
-    this.mergeResult = new Int32Array(m.merges.length);
+    ({ merges: this.merges, ranks: this.ranks, mergeResult: this.mergeResult } = readMerges(m.merges, this.vocab, source));
     this.producedAt = new Int32Array(this.vocabSize).fill(-1);
-    for (let r = 0; r < m.merges.length; r++) {
-      const mg = m.merges[r]!;
-      let pair: [string, string];
-      if (typeof mg === 'string') {
-        const sp = mg.indexOf(' ', 1);
-        if (sp < 0) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(mg)} is not "left right"`, { file: source });
-        pair = [mg.slice(0, sp), mg.slice(sp + 1)];
-      } else if (Array.isArray(mg) && mg.length === 2) pair = [mg[0], mg[1]];
-      else throw new FormatError(`malformed tokenizer.json: model.merges[${r}]`, { file: source });
-      const a = this.vocab.get(pair[0]);
-      const b = this.vocab.get(pair[1]);
-      const c = this.vocab.get(pair[0] + pair[1]);
-      if (a === undefined || b === undefined || c === undefined) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(pair)} uses a token missing from model.vocab`, { file: source });
-      this.merges.push(pair);
-      if (this.ranks.get(a, b) < 0) this.ranks.set(a, b, r);
-      this.mergeResult[r] = c;
-      if (this.producedAt[c] === -1) this.producedAt[c] = r;
-    }
+    for (let r = 0; r < this.mergeResult.length; r++) if (this.producedAt[this.mergeResult[r]!] === -1) this.producedAt[this.mergeResult[r]!] = r;
 
     this.normalize = buildNormalizer((json.normalizer as Json | null) ?? null, source);
     this.pre = buildPre((json.pre_tokenizer as Json | null) ?? null, source);
@@ -107,27 +88,8 @@ export class SpmBpeTokenizer {
     this.addSpacePrefix = this.pre ? this.pre.scheme !== 'never' : normStr.includes('"Prepend"');
     if (!this.pre && !normStr.includes(SPACE)) throw bad('pre_tokenizer', json.pre_tokenizer ?? null, 'SentencePiece BPE needs a Metaspace pre-tokenizer or a normalizer that writes ▁');
     this.decodeSteps = buildDecoder((json.decoder as Json | null) ?? null, source);
-    this.buildPost((json.post_processor as Json | null) ?? null);
-    const contents = this.added.map((a) => a.content).filter((c) => c.length > 0);
-    contents.sort((x, y) => y.length - x.length);
-    this.addedRe = contents.length ? new RegExp(contents.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
-  }
-
-  private buildPost(pp: Json | null): void {
-    const visit = (p: Json): void => {
-      if (p.type === 'Sequence') for (const q of (p.processors as Json[]) ?? []) visit(q);
-      else if (p.type === 'TemplateProcessing') {
-        let seenA = false;
-        for (const piece of (p.single as Record<string, { id: string }>[]) ?? []) {
-          if ('Sequence' in piece) seenA = true;
-          else if ('SpecialToken' in piece) {
-            const id = this.idOf(piece.SpecialToken!.id);
-            if (id !== undefined) (seenA ? this.suffixIds : this.prefixIds).push(id);
-          }
-        }
-      }
-    };
-    if (pp) visit(pp);
+    ({ prefixIds: this.prefixIds, suffixIds: this.suffixIds } = templateIds((json.post_processor as Json | null) ?? null, (t) => this.idOf(t)));
+    this.addedRe = addedTokenRe(this.added);
   }
 
   /** Token ids of `text` (no bos/eos unless `addSpecialTokens`). */

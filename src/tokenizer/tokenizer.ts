@@ -107,8 +107,8 @@ export class Tokenizer {
   private readonly addedRe: RegExp | null;
   private readonly addedById = new Map<number, AddedTokenJson>();
   private readonly addedByContent = new Map<string, AddedTokenJson>();
-  private readonly prefixIds: number[] = [];
-  private readonly suffixIds: number[] = [];
+  private readonly prefixIds: number[];
+  private readonly suffixIds: number[];
   private cache = new Map<string, number[] | number>();
   private buf = new Uint8Array(1024);
   private sym = new Int32Array(1024);
@@ -137,26 +137,7 @@ export class Tokenizer {
       this.byteToId[b] = id;
     }
 
-    this.merges = [];
-    this.ranks = new PairMap(m.merges.length + 16);
-    this.mergeResult = new Int32Array(m.merges.length);
-    for (let r = 0; r < m.merges.length; r++) {
-      const mg = m.merges[r]!;
-      let pair: [string, string];
-      if (typeof mg === 'string') {
-        const sp = mg.indexOf(' ', 1);
-        if (sp < 0) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(mg)} is not "left right"`, { file: source });
-        pair = [mg.slice(0, sp), mg.slice(sp + 1)];
-      } else if (Array.isArray(mg) && mg.length === 2) pair = [mg[0], mg[1]];
-      else throw new FormatError(`malformed tokenizer.json: model.merges[${r}]`, { file: source, found: JSON.stringify(mg) });
-      const a = this.vocab.get(pair[0]);
-      const b = this.vocab.get(pair[1]);
-      const c = this.vocab.get(pair[0] + pair[1]);
-      if (a === undefined || b === undefined || c === undefined) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(pair)} uses a token missing from model.vocab`, { file: source });
-      this.merges.push(pair);
-      if (this.ranks.get(a, b) < 0) this.ranks.set(a, b, r);
-      this.mergeResult[r] = c;
-    }
+    ({ merges: this.merges, ranks: this.ranks, mergeResult: this.mergeResult } = readMerges(m.merges, this.vocab, source));
 
     this.normalize = buildNormalizer(json.normalizer ?? null, source);
     this.pre = buildPre(json.pre_tokenizer ?? null, source);
@@ -165,29 +146,8 @@ export class Tokenizer {
     if (this.pre.length === 2 && p0!.kind === 'split' && p1!.kind === 'bytelevel' && !p1!.prefixSpace && !p1!.re && p0!.re.source === compilePattern(LLAMA3_PATTERN).source) this.single = p0!.re;
     if (!this.pre.some((p) => p.kind === 'bytelevel')) throw bad('pre_tokenizer', json.pre_tokenizer ?? null, 'a ByteLevel pre-tokenizer is required (byte-level BPE)');
     checkDecoder(json.decoder ?? null, source);
-    this.buildPost(json.post_processor ?? null);
-
-    const contents = this.added.map((a) => a.content).filter((c) => c.length > 0);
-    contents.sort((x, y) => y.length - x.length);
-    this.addedRe = contents.length ? new RegExp(contents.map(escapeRe).join('|'), 'g') : null;
-  }
-
-  private buildPost(pp: Record<string, unknown> | null): void {
-    const visit = (p: Record<string, unknown>) => {
-      if (p.type === 'Sequence') for (const q of (p.processors as Record<string, unknown>[]) ?? []) visit(q);
-      else if (p.type === 'TemplateProcessing') {
-        const single = (p.single as Record<string, { id: string }>[]) ?? [];
-        let seenA = false;
-        for (const piece of single) {
-          if ('Sequence' in piece) seenA = true;
-          else if ('SpecialToken' in piece) {
-            const id = this.vocab.get(piece.SpecialToken!.id) ?? this.addedByContent.get(piece.SpecialToken!.id)?.id;
-            if (id !== undefined) (seenA ? this.suffixIds : this.prefixIds).push(id);
-          }
-        }
-      }
-    };
-    if (pp) visit(pp);
+    ({ prefixIds: this.prefixIds, suffixIds: this.suffixIds } = templateIds(json.post_processor ?? null, (t) => this.vocab.get(t) ?? this.addedByContent.get(t)?.id));
+    this.addedRe = addedTokenRe(this.added);
   }
 
   /** Token ids of `text` (no bos/eos unless `addSpecialTokens`). */
@@ -365,6 +325,63 @@ export class Tokenizer {
   idOf(token: string): number | undefined {
     return this.addedByContent.get(token)?.id ?? this.vocab.get(token);
   }
+}
+
+/**
+ * `model.merges` ("left right" strings or [left, right] pairs) checked against the vocabulary:
+ * the pairs in rank order, each pair's first rank, and the id each merge produces. Shared by the
+ * byte-level and SentencePiece families.
+ */
+export function readMerges(mergesJson: readonly unknown[], vocab: ReadonlyMap<string, number>, source: string): { merges: [string, string][]; ranks: PairMap; mergeResult: Int32Array } {
+  const merges: [string, string][] = [];
+  const ranks = new PairMap(mergesJson.length + 16);
+  const mergeResult = new Int32Array(mergesJson.length);
+  for (let r = 0; r < mergesJson.length; r++) {
+    const mg = mergesJson[r];
+    let pair: [string, string];
+    if (typeof mg === 'string') {
+      const sp = mg.indexOf(' ', 1);
+      if (sp < 0) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(mg)} is not "left right"`, { file: source });
+      pair = [mg.slice(0, sp), mg.slice(sp + 1)];
+    } else if (Array.isArray(mg) && mg.length === 2 && typeof mg[0] === 'string' && typeof mg[1] === 'string') pair = [mg[0], mg[1]];
+    else throw new FormatError(`malformed tokenizer.json: model.merges[${r}]`, { file: source, found: JSON.stringify(mg) });
+    const a = vocab.get(pair[0]);
+    const b = vocab.get(pair[1]);
+    const c = vocab.get(pair[0] + pair[1]);
+    if (a === undefined || b === undefined || c === undefined) throw new FormatError(`malformed tokenizer.json: model.merges[${r}] ${JSON.stringify(pair)} uses a token missing from model.vocab`, { file: source });
+    merges.push(pair);
+    if (ranks.get(a, b) < 0) ranks.set(a, b, r);
+    mergeResult[r] = c;
+  }
+  return { merges, ranks, mergeResult };
+}
+
+/** The special-token ids a TemplateProcessing post-processor (possibly inside a Sequence) puts before and after a single sequence. */
+export function templateIds(pp: Record<string, unknown> | null, idOf: (token: string) => number | undefined): { prefixIds: number[]; suffixIds: number[] } {
+  const prefixIds: number[] = [];
+  const suffixIds: number[] = [];
+  const visit = (p: Record<string, unknown>): void => {
+    if (p.type === 'Sequence') for (const q of (p.processors as Record<string, unknown>[]) ?? []) visit(q);
+    else if (p.type === 'TemplateProcessing') {
+      let seenA = false;
+      for (const piece of (p.single as Record<string, { id: string }>[]) ?? []) {
+        if ('Sequence' in piece) seenA = true;
+        else if ('SpecialToken' in piece) {
+          const id = idOf(piece.SpecialToken!.id);
+          if (id !== undefined) (seenA ? suffixIds : prefixIds).push(id);
+        }
+      }
+    }
+  };
+  if (pp) visit(pp);
+  return { prefixIds, suffixIds };
+}
+
+/** One alternation of the added tokens' contents, longest first, to find them in raw text (null when there are none). */
+export function addedTokenRe(added: readonly { content: string }[]): RegExp | null {
+  const contents = added.map((a) => a.content).filter((c) => c.length > 0);
+  contents.sort((x, y) => y.length - x.length);
+  return contents.length ? new RegExp(contents.map(escapeRe).join('|'), 'g') : null;
 }
 
 function escapeRe(s: string): string {
