@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFixture, repoRoot } from './train_helpers.js';
+import { makeFixture, repoRoot, tinyTrainFlags } from './train_helpers.js';
 import { BIN, cliEnv } from './helpers/cli.js';
 
 const script = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -15,39 +15,7 @@ test('oellm train on a terminal: the data log line starts its own line', { skip:
   const f = await makeFixture(['en', 'mt'], 10);
   try {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const cmd = [
-      process.execPath,
-      BIN,
-      'train',
-      '--data',
-      f.data,
-      '--tokenizer',
-      f.tokenizer,
-      '--out',
-      join(f.root, 'm'),
-      '--preset',
-      'micro',
-      '--dim',
-      '32',
-      '--layers',
-      '1',
-      '--heads',
-      '4',
-      '--kv-heads',
-      '2',
-      '--ffn',
-      '64',
-      '--seq-len',
-      '32',
-      '--batch-size',
-      '2',
-      '--max-steps',
-      '3',
-      '--val-every',
-      '0',
-    ]
-      .map(q)
-      .join(' ');
+    const cmd = [process.execPath, BIN, ...tinyTrainFlags(f, join(f.root, 'm'), 3), '--val-every', '0'].map(q).join(' ');
     const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, ...cliEnv(), TERM: 'xterm', COLUMNS: '200' }, timeout: 300_000, killSignal: 'SIGKILL' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const out = r.stdout;
