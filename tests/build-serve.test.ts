@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, cliEnv, ROOT } from './helpers/cli.js';
+import { smallBuildYaml } from './helpers/build.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-serve-'));
 const run = join(tmp, 'run');
@@ -19,16 +20,7 @@ const oellm = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { 
 
 before(() => {
   const cfg = join(tmp, 'build.yaml');
-  writeFileSync(
-    cfg,
-    `name: t
-languages: [en, hr, sr]
-tokenizer: { vocabSize: 600 }
-series:
-  - { name: core, preset: micro, dim: 64, nLayers: 2, maxSteps: 6, seqLen: 32, batchSize: 2, evalEvery: 3, export: [f16, q8_0, q4_0] }
-  - { name: edge, preset: micro, dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, ffnDim: 64, maxSteps: 4, seqLen: 32, batchSize: 2, evalEvery: 2, export: [f16, q4_0] }
-`,
-  );
+  writeFileSync(cfg, smallBuildYaml());
   const r = oellm(['build', cfg, '--out', run]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
 });

@@ -14,22 +14,14 @@ import { listShards, loadTrainData } from '../src/train/data.js';
 import { TrainConfigSchema } from '../src/train/index.js';
 import { loadTokenizer } from '../src/tokenizer/index.js';
 import { readJsonl } from '../src/data/index.js';
+import { smallBuildYaml } from './helpers/build.js';
 import { getLanguage, label } from '../src/lang/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oellm-build-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const small = (extra = '') => {
   const f = join(tmp, `b-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(
-    f,
-    `name: t
-languages: [en, hr, sr]
-tokenizer: { vocabSize: 600 }
-series:
-  - { name: core, preset: micro, dim: 64, nLayers: 2, maxSteps: 6, seqLen: 32, batchSize: 2, evalEvery: 3, export: [f16, q8_0, q4_0] }
-  - { name: edge, preset: micro, dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, ffnDim: 64, maxSteps: 4, seqLen: 32, batchSize: 2, evalEvery: 2, export: [f16, q4_0] }
-${extra}`,
-  );
+  writeFileSync(f, smallBuildYaml(extra));
   return f;
 };
 
