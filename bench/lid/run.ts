@@ -14,8 +14,8 @@ import { LANGUAGE_CODES } from '../../src/lang/index.js';
 import { buildModels, DEFAULT_BUILD } from '../../src/lid/build.js';
 import { loadCorpus, sourceOf, SOURCES, textHash, type Sample, type SourceName } from '../../src/lid/data.js';
 import { score, type Scores } from '../../src/lid/eval.js';
-import { createLid, EnsembleLid, FastTextLid, identifyDocument, mapFastTextLabel, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
-import { loadCld2 } from '../../src/lid/cld2.js';
+import { createLid, EnsembleLid, FastTextLid, identifyDocument, OellmLid, PARA_CHARS, type LangId } from '../../src/lid/index.js';
+import { loadCld2, mapCld2Code } from '../../src/lid/cld2.js';
 import { loadLid176 } from '../../src/lid/ensemble.js';
 import { deserializeModels, serializeModels } from '../../src/lid/linear.js';
 import { gettextSamples } from './gettext.js';
@@ -72,12 +72,8 @@ function documents(rows: Sample[], kind: 'short' | 'long' = 'short'): { text: st
 }
 
 // ---- peers ------------------------------------------------------------------------------
-/** Peer label → registry code (`und` when not a registry language). */
-function mapPeer(code: string | undefined): string {
-  if (!code) return 'und';
-  if (code === 'sr-ME') return 'cnr'; // CLD2's Montenegrin
-  return mapFastTextLabel(code)?.lang ?? 'und';
-}
+/** Peer label → registry code (`und` when not a registry language; CLD2's sr-ME is Montenegrin). */
+const mapPeer = (code: string | undefined): string => (code ? mapCld2Code(code) : 'und');
 interface System {
   name: string;
   predict(t: string): Promise<string> | string;

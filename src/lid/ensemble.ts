@@ -100,8 +100,6 @@ export class EnsembleLid implements LangId {
   private readonly s: Float64Array;
   private readonly share: Float64Array;
   private readonly ftp: Float64Array;
-  /** Upper bound of the last text's score (mixed text). */
-  private cap = 1;
   /** Sentences on which lid.176 was consulted / all sentences (for benchmarks). */
   readonly calls = { all: 0, fastText: 0 };
 
@@ -127,10 +125,13 @@ export class EnsembleLid implements LangId {
     this.ftp = new Float64Array(C);
   }
 
-  /** Fills this.s with the ensemble's probabilities; the script, or null when undecidable. */
-  private fuse(text: string): { script: string; ok: boolean } {
+  /**
+   * Fills this.s with the ensemble's probabilities; the script, whether the text could be
+   * identified, and the upper bound of its score from CLD2's split (1 when CLD2 did not split it).
+   */
+  private fuse(text: string): { script: string; ok: boolean; cap: number } {
     const { script, p } = this.oellm.distribution(text);
-    if (!p) return { script, ok: false };
+    if (!p) return { script, ok: false, cap: 0 };
     this.calls.all++;
     const C = this.languages.length;
     let best = 0;
@@ -159,7 +160,7 @@ export class EnsembleLid implements LangId {
       if (v > first) [first, second] = [v, first];
       else if (v > second) second = v;
     }
-    this.cap = second >= this.w.mixedShare ? first - second : 1;
+    const cap = second >= this.w.mixedShare ? first - second : 1;
     const stand = this.stands[best];
     if (stand) {
       // the peers cannot say this language: they get the best of what they say instead
@@ -184,17 +185,17 @@ export class EnsembleLid implements LangId {
     let sum = 0;
     for (let c = 0; c < C; c++) sum += s[c] = s[c] === -Infinity ? 0 : Math.exp((s[c]! - max) / T);
     for (let c = 0; c < C; c++) s[c] = s[c]! / sum;
-    return { script, ok: true };
+    return { script, ok: true, cap };
   }
 
   identify(text: string): LidResult {
-    const { script, ok } = this.fuse(text);
-    if (!ok) return { lang: UND, script, score: 0 };
+    const fused = this.fuse(text);
+    const { script } = fused;
+    if (!fused.ok) return { lang: UND, script, score: 0 };
     const s = this.s;
     let best = 0;
     for (let c = 1; c < s.length; c++) if (s[c]! > s[best]!) best = c;
-    let cap = this.cap;
-    if (this.splitMixed && cap === 1) cap = this.mixedHalves(text);
+    const cap = this.splitMixed && fused.cap === 1 ? this.mixedHalves(text) : fused.cap;
     const score = Math.round(Math.min(cap, s[best]!) * 1e4) / 1e4;
     return { lang: score >= this.threshold ? this.languages[best]! : UND, script, score };
   }

@@ -127,10 +127,8 @@ export class OellmLid implements LangId {
   }
 
   identify(text: string): LidResult {
-    const script = this.probs(text);
-    if (script === null) return { lang: UND, script: 'Zyyy', score: 0 };
-    if (script === undefined || !this.allowed.has(script)) return { lang: UND, script: script ?? 'Zyyy', score: 0 };
-    const p = this.p;
+    const { script, p } = this.distribution(text);
+    if (!p) return { lang: UND, script, score: 0 };
     let best = 0;
     for (let c = 1; c < this.main.C; c++) if (p[c]! > p[best]!) best = c;
     const score = Math.round(p[best]! * 1e4) / 1e4;
@@ -138,9 +136,9 @@ export class OellmLid implements LangId {
   }
 
   identifyTop(text: string, k: number): LidResult[] {
-    const script = this.probs(text);
-    if (script === null || script === undefined || !this.allowed.has(script)) return [{ lang: UND, script: script ?? 'Zyyy', score: 0 }];
-    const idx = [...this.p.keys()].sort((a, b) => this.p[b]! - this.p[a]! || a - b).slice(0, Math.max(1, k));
-    return idx.map((c) => ({ lang: this.main.header.classes[c]!, script, score: Math.round(this.p[c]! * 1e4) / 1e4 }));
+    const { script, p } = this.distribution(text);
+    if (!p) return [{ lang: UND, script, score: 0 }];
+    const idx = [...p.keys()].sort((a, b) => p[b]! - p[a]! || a - b).slice(0, Math.max(1, k));
+    return idx.map((c) => ({ lang: this.main.header.classes[c]!, script, score: Math.round(p[c]! * 1e4) / 1e4 }));
   }
 }
